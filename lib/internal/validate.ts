@@ -1,0 +1,57 @@
+/** Shared asserting validators: one wording for every misuse message. */
+
+/** Describes a received value for an error message: "`0` (number)". */
+export function describe(value: unknown): string {
+  if (value === null) return '`null`';
+  if (value === undefined) return '`undefined`';
+  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
+  if (typeof value === 'string') return `\`${JSON.stringify(value)}\` (string)`;
+  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  return `\`${String(value)}\` (${typeof value})`;
+}
+
+export function validateInteger(value: unknown, name: string, min: number): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    const kind = min === 1 ? 'a positive integer' : `an integer >= ${min}`;
+    throw new RangeError(`Expected \`${name}\` to be ${kind}, got ${describe(value)}`);
+  }
+}
+
+export function validateFunction(value: unknown, name: string): asserts value is (...args: never[]) => unknown {
+  if (typeof value !== 'function') {
+    throw new TypeError(`Expected \`${name}\` to be a function, got ${describe(value)}`);
+  }
+}
+
+/** A timeout in seconds: a finite number >= 0, or null/undefined for no limit. */
+export function validateTimeout(value: unknown, name = 'timeout'): asserts value is number | null | undefined {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(`Expected \`${name}\` to be a number of seconds, got ${describe(value)}`);
+  }
+  if (value < 0) {
+    throw new RangeError(`Expected \`${name}\` to be >= 0 seconds (or undefined for no limit), got ${describe(value)}`);
+  }
+}
+
+export function validateIterable(value: unknown, name: string): asserts value is Iterable<unknown> | AsyncIterable<unknown> {
+  const candidate = value as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown } | null | undefined;
+  if (
+    candidate === null ||
+    candidate === undefined ||
+    (typeof candidate[Symbol.iterator] !== 'function' && typeof candidate[Symbol.asyncIterator] !== 'function')
+  ) {
+    throw new TypeError(`Expected \`${name}\` to be an iterable or async iterable, got ${describe(value)}`);
+  }
+}
+
+export function validateOptionalFunction(value: unknown, name: string): void {
+  if (value !== undefined && value !== null) validateFunction(value, name);
+}
+
+export function validatePlainObject(value: unknown, name: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`Expected \`${name}\` to be an options object, got ${describe(value)}`);
+  }
+}

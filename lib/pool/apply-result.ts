@@ -1,0 +1,54 @@
+/** Python's `ApplyResult`: one call, one chunk of one item. */
+import type { Chunk } from '../runtime/backend.js';
+import { AsyncResult } from './async-result.js';
+import type { ResultCallbacks } from './async-result.js';
+import type { ChunkOutcome, JobHost, TaskSource } from './job.js';
+
+/**
+ * The pending result of `applyAsync`. Await `get()` for the value.
+ *
+ * @example
+ * ```ts
+ * import { Pool } from 'multipool';
+ * await using pool = new Pool(2);
+ * const result = pool.applyAsync((a: number, b: number) => a + b, [1, 2]);
+ * console.log(await result.get(5)); // 3
+ * ```
+ */
+export class ApplyResult<R> extends AsyncResult<R> implements TaskSource {
+  #chunk: Chunk | null;
+
+  /** @internal */
+  constructor(host: JobHost, fn: (...args: never[]) => unknown, args: readonly unknown[], callbacks?: ResultCallbacks<R>) {
+    super(host, callbacks);
+    this.#chunk = { job: this.id, index: 0, fn, items: [args], star: true, each: false };
+  }
+
+  /** @internal */
+  get exhausted(): boolean {
+    return this.#chunk === null;
+  }
+
+  /** @internal */
+  poll(): Chunk | undefined {
+    const chunk = this.#chunk ?? undefined;
+    this.#chunk = null;
+    return chunk;
+  }
+
+  /** @internal */
+  settle(_index: number, outcome: ChunkOutcome): void {
+    if (outcome.ok === true) this.complete({ ok: true, value: outcome.values[0] as R });
+    else if (outcome.ok === false) this.complete({ ok: false, error: outcome.error });
+    else {
+      const [item] = outcome.items;
+      this.complete(item?.ok ? { ok: true, value: item.value as R } : { ok: false, error: item?.error });
+    }
+  }
+
+  /** @internal */
+  override abort(error: unknown): void {
+    this.#chunk = null;
+    super.abort(error);
+  }
+}

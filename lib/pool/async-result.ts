@@ -1,0 +1,128 @@
+/**
+ * Python's `AsyncResult`: the part of `ApplyResult` and `MapResult` that
+ * waits, times out, and runs the callbacks.
+ */
+import { InvalidStateError, TimeoutError } from '../errors.js';
+import { validateTimeout } from '../internal/validate.js';
+import type { ChunkOutcome, Job, JobHost } from './job.js';
+
+/** Callbacks of the `*Async` methods; they run on the main event loop. */
+export interface ResultCallbacks<R> {
+  /** Called with the result once it is ready. */
+  callback?: ((value: R) => void) | undefined;
+  /** Called with the error once the task has failed. */
+  errorCallback?: ((error: unknown) => void) | undefined;
+}
+
+type Settled<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: unknown };
+
+/** Waits up to `timeout` seconds for `promise`; rejects with a TimeoutError after that. */
+export function withTimeout<T>(promise: Promise<T>, timeout: number | null | undefined, what: string): Promise<T> {
+  validateTimeout(timeout);
+  if (timeout === null || timeout === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TimeoutError(`${what} did not finish within ${timeout} s`)), timeout * 1000);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * A result that is not ready yet. `get()` gives the value (or rejects with
+ * the task's error); `wait()` only waits.
+ */
+export abstract class AsyncResult<R> implements Job {
+  /** The job id, as used by the pool's `taskStart`/`taskDone` events. */
+  readonly id: number;
+  readonly #host: JobHost;
+  readonly #callbacks: ResultCallbacks<R>;
+  #settled: Settled<R> | null = null;
+  readonly #promise: Promise<R>;
+  #resolve!: (value: R) => void;
+  #reject!: (error: unknown) => void;
+
+  /** @internal */
+  constructor(host: JobHost, callbacks: ResultCallbacks<R> = {}) {
+    this.id = host.nextJobId();
+    this.#host = host;
+    this.#callbacks = callbacks;
+    this.#promise = new Promise<R>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    // A result nobody asks for must not become an unhandled rejection.
+    this.#promise.catch(() => {});
+  }
+
+  /**
+   * The result: resolves with the value, or rejects with the task's error.
+   *
+   * @param timeout - seconds to wait; rejects with `TimeoutError` after that (the task goes on).
+   */
+  get(timeout?: number | null): Promise<R> {
+    return withTimeout(this.#promise, timeout, 'The result');
+  }
+
+  /**
+   * Waits until the result is ready, or `timeout` seconds; never rejects.
+   *
+   * @param timeout - seconds to wait at most.
+   */
+  async wait(timeout?: number | null): Promise<void> {
+    try {
+      await withTimeout(this.#promise, timeout, 'The result');
+    } catch (error) {
+      if (error instanceof TypeError || error instanceof RangeError) throw error;
+    }
+  }
+
+  /** True once the task has finished, either way. */
+  ready(): boolean {
+    return this.#settled !== null;
+  }
+
+  /**
+   * True when the task finished without error.
+   *
+   * @throws InvalidStateError when the result is not ready yet.
+   */
+  successful(): boolean {
+    if (!this.#settled) throw new InvalidStateError('The result is not ready: await wait() or get() before successful()');
+    return this.#settled.ok;
+  }
+
+  /** @internal */
+  abstract settle(index: number, outcome: ChunkOutcome): void;
+
+  /** @internal */
+  abort(error: unknown): void {
+    this.complete({ ok: false, error }, false);
+  }
+
+  /** Settles once; runs the callback, then wakes the waiters. */
+  protected complete(settled: Settled<R>, notifyHost = true): void {
+    if (this.#settled) return;
+    this.#settled = settled;
+    try {
+      if (settled.ok) this.#callbacks.callback?.(settled.value);
+      else this.#callbacks.errorCallback?.(settled.error);
+    } catch (error) {
+      this.#host.reportCallbackError(error);
+    }
+    if (settled.ok) this.#resolve(settled.value);
+    else this.#reject(settled.error);
+    if (notifyHost) this.#host.finished(this);
+  }
+
+  protected get host(): JobHost {
+    return this.#host;
+  }
+}

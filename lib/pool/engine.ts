@@ -1,0 +1,197 @@
+/**
+ * The engine behind Pool, ThreadPool and both executors: the job cache, the
+ * task queue and the three handlers, plus the pool's lifecycle (run → close →
+ * done, terminate, broken). Facades own an Engine and forward to it.
+ */
+import { CancelledError, InvalidStateError, WorkerLostError } from '../errors.js';
+import type { Backend, Chunk, WorkerExit } from '../runtime/backend.js';
+import { rebuildThrown } from '../runtime/transport.js';
+import type { Job, JobHost, TaskSource } from './job.js';
+import { ResultHandler } from './result-handler.js';
+import { TaskHandler } from './task-handler.js';
+import { TaskQueue } from './task-queue.js';
+import { WorkerHandler } from './worker-handler.js';
+import type { WorkerHandlerOptions, WorkerSlot } from './worker-handler.js';
+
+/** Typed events every pool and executor emits. */
+export interface PoolEvents {
+  workerStart: (event: { id: number; pid?: number; threadId?: number }) => void;
+  workerExit: (event: { id: number; exitCode: number | null; signal: string | null }) => void;
+  taskStart: (event: { job: number; index: number }) => void;
+  taskDone: (event: { job: number; index: number }) => void;
+  error: (error: unknown) => void;
+}
+
+export type Emit = <K extends keyof PoolEvents>(event: K, ...args: Parameters<PoolEvents[K]>) => void;
+
+export interface EngineOptions extends WorkerHandlerOptions {
+  /** 'Pool' or an executor's name, for messages. */
+  readonly name: string;
+  /** What a worker lost mid-task does: fail its chunks (Pool) or break the whole pool (executors). */
+  readonly onWorkerLost: 'fail-tasks' | 'break';
+  /** The message for a submission to a pool that is not running. */
+  readonly notRunningMessage: string;
+}
+
+type State = 'run' | 'close' | 'terminate' | 'broken';
+
+export class Engine implements JobHost {
+  readonly backend: Backend;
+  readonly #options: EngineOptions;
+  readonly #emit: Emit;
+  readonly #cache = new Map<number, Job>();
+  readonly #queue = new TaskQueue();
+  readonly #workers: WorkerHandler;
+  readonly #results: ResultHandler;
+  #state: State = 'run';
+  #broken: (() => Error) | null = null;
+  #nextJob = 1;
+  #stopped: Promise<void> | null = null;
+  readonly #done: Promise<void>;
+  #resolveDone!: () => void;
+
+  constructor(backend: Backend, options: EngineOptions, emit: Emit) {
+    this.backend = backend;
+    this.#options = options;
+    this.#emit = emit;
+    this.#done = new Promise((resolve) => {
+      this.#resolveDone = resolve;
+    });
+    this.#results = new ResultHandler(this.#cache);
+    this.#workers = new WorkerHandler(backend, options, {
+      started: (slot) => this.#emit('workerStart', { id: slot.id, pid: slot.handle.pid, ...(slot.handle.threadId === undefined ? {} : { threadId: slot.handle.threadId }) }),
+      results: (_slot, outcomes) => {
+        for (const outcome of outcomes) {
+          this.#results.route(outcome);
+          this.#emit('taskDone', { job: outcome.job, index: outcome.index });
+        }
+      },
+      lost: (slot, exit, chunks) => this.#lost(slot, exit, chunks),
+      exited: (slot, exit) => this.#emit('workerExit', { id: slot.id, exitCode: exit.exitCode, signal: exit.signal }),
+      initFailed: (error) => {
+        const cause = rebuildThrown(error);
+        this.#break(() => this.backend.broken(`A worker's initializer failed, the pool is not usable anymore: ${String((cause as Error)?.message ?? cause)}`, { cause }));
+      },
+    });
+    const tasks = new TaskHandler(this.#queue, this.#workers, {
+      sent: (_slot, chunk) => this.#emit('taskStart', { job: chunk.job, index: chunk.index }),
+      unsendable: (chunk, error) => this.#results.fail(chunk.job, chunk.index, error),
+    });
+    void this.#workers.run();
+    void tasks.run();
+  }
+
+  get running(): boolean {
+    return this.#state === 'run';
+  }
+
+  /** Jobs still in the cache (submitted and not finished). */
+  get outstanding(): number {
+    return this.#cache.size;
+  }
+
+  /** Live workers, for tests and events. */
+  get workers(): ReadonlySet<WorkerSlot> {
+    return this.#workers.slots;
+  }
+
+  /** Throws the error for a submission in the current state, if any. */
+  assertRunning(): void {
+    if (this.#state === 'run') return;
+    if (this.#state === 'broken' && this.#broken) throw this.#broken();
+    throw new InvalidStateError(this.#options.notRunningMessage);
+  }
+
+  nextJobId(): number {
+    return this.#nextJob++;
+  }
+
+  submit(job: Job, source: TaskSource | null): void {
+    this.assertRunning();
+    this.#cache.set(job.id, job);
+    if (source) this.#queue.push(source);
+    this.#workers.setRef(true);
+  }
+
+  finished(job: Job): void {
+    if (!this.#cache.delete(job.id)) return;
+    if (this.#cache.size > 0) return;
+    this.#workers.setRef(false);
+    if (this.#state === 'close') void this.#stop();
+  }
+
+  wake(): void {
+    this.#queue.wake();
+  }
+
+  reportCallbackError(error: unknown): void {
+    this.#emit('error', error);
+  }
+
+  /** Python's `close()`: no new work; workers stop once the queued work is done. */
+  close(): void {
+    if (this.#state !== 'run') return;
+    this.#state = 'close';
+    this.#queue.close();
+    if (this.#cache.size === 0) void this.#stop();
+  }
+
+  /** Python's `terminate()`: stop now; everything outstanding rejects. */
+  async terminate(): Promise<void> {
+    if (this.#state === 'run' || this.#state === 'close') {
+      this.#state = 'terminate';
+      this.#abortAll(() => new CancelledError(`${this.#options.name} was terminated before this task finished`));
+    }
+    await this.#stop();
+  }
+
+  /** Resolves once every worker has stopped; rejects if the pool is still running. */
+  async join(): Promise<void> {
+    if (this.#state === 'run') throw new InvalidStateError(`${this.#options.name} is still running: call close() or terminate() before join()`);
+    await this.#done;
+  }
+
+  #stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      this.#queue.clear();
+      this.#queue.close();
+      const held = await this.#workers.stop();
+      for (const chunk of held) this.#results.fail(chunk.job, chunk.index, new CancelledError(`${this.#options.name} stopped before this task finished`));
+      this.#resolveDone();
+    })();
+    return this.#stopped;
+  }
+
+  #abortAll(error: () => Error): void {
+    this.#queue.clear();
+    for (const job of [...this.#cache.values()]) job.abort(error());
+    this.#cache.clear();
+    this.#workers.setRef(false);
+  }
+
+  #break(error: () => Error): void {
+    if (this.#state === 'broken' || this.#state === 'terminate') return;
+    this.#state = 'broken';
+    this.#broken = error;
+    this.#abortAll(error);
+    void this.#stop();
+  }
+
+  #lost(slot: WorkerSlot, exit: WorkerExit, chunks: Chunk[]): void {
+    const how = exit.signal ? `was killed by signal ${exit.signal}` : `exited with code ${exit.exitCode}`;
+    const who = `${slot.handle.threadId === undefined ? 'process' : 'thread'} ${slot.handle.threadId ?? slot.handle.pid}`;
+    if (this.#options.onWorkerLost === 'break') {
+      const message = `A ${this.backend.kind === 'process' ? 'child process' : 'worker thread'} terminated abruptly, the ${this.backend.kind} pool is not usable anymore (${who} ${how})`;
+      this.#break(() => this.backend.broken(message));
+      return;
+    }
+    for (const chunk of chunks) {
+      const span = chunk.items.length === 1 ? `input item ${chunk.index}` : `input items ${chunk.index}-${chunk.index + chunk.items.length - 1}`;
+      this.#results.fail(chunk.job, chunk.index, new WorkerLostError(`Worker ${slot.id} (${who}) ${how} while running ${span} of job ${chunk.job}`, exit));
+    }
+  }
+
+  get done(): Promise<void> {
+    return this.#done;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * What the three handlers agree on: a job is an entry of the job cache that
+ * receives chunk outcomes, and a task source hands the task handler its
+ * chunks, lazily, one at a time.
+ */
+import type { Chunk } from '../runtime/backend.js';
+
+export type ItemResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+/** The outcome of one chunk, already rebuilt on the main side. */
+export type ChunkOutcome =
+  | { readonly ok: true; readonly values: unknown[] }
+  | { readonly ok: false; readonly error: unknown }
+  | { readonly ok: 'each'; readonly items: ItemResult[] };
+
+/** An entry of the job cache, as `ApplyResult`/`MapResult` in CPython's `Pool._cache`. */
+export interface Job {
+  readonly id: number;
+  /** Routes the outcome of the chunk that starts at input position `index`. */
+  settle(index: number, outcome: ChunkOutcome): void;
+  /** Ends the job early (pool terminated or broken): every unfinished part rejects with `error`. */
+  abort(error: unknown): void;
+}
+
+/** Where the task handler gets chunks from. */
+export interface TaskSource {
+  /** A chunk ready to run now, or undefined when none is ready yet. */
+  poll(): Chunk | undefined;
+  /** True once `poll` will never return a chunk again. */
+  readonly exhausted: boolean;
+}
+
+/** The engine as jobs see it: they register, report completion, and wake the task handler. */
+export interface JobHost {
+  nextJobId(): number;
+  /** Puts a job in the cache and its chunks (if it has a source) on the task queue. */
+  submit(job: Job, source: TaskSource | null): void;
+  /** Removes a finished job from the cache. */
+  finished(job: Job): void;
+  /** A source that had nothing ready now has chunks. */
+  wake(): void;
+  /** Reports an exception thrown by a user callback (the pool's 'error' event). */
+  reportCallbackError(error: unknown): void;
+}

@@ -1,0 +1,130 @@
+/**
+ * Python's `MapResult`: the input is read in full (as CPython's `list()`),
+ * cut into chunks, and the results land at their input positions. The first
+ * error wins, but only once every chunk has finished (no fail-fast).
+ */
+import type { Chunk } from '../runtime/backend.js';
+import { AsyncResult } from './async-result.js';
+import type { ResultCallbacks } from './async-result.js';
+import type { ChunkOutcome, JobHost, TaskSource } from './job.js';
+
+export interface MapJobSpec {
+  readonly fn: (...args: never[]) => unknown;
+  readonly input: Iterable<unknown> | AsyncIterable<unknown>;
+  readonly chunksize: number | undefined;
+  readonly star: boolean;
+  /** Worker count, for Python's default chunksize. */
+  readonly processes: number;
+}
+
+/** Python's default: `ceil(n / (4 * processes))`. */
+export function defaultChunksize(length: number, processes: number): number {
+  return Math.max(1, Math.ceil(length / (4 * processes)));
+}
+
+/**
+ * The pending result of `mapAsync`/`starmapAsync`. `get()` gives the whole
+ * list in input order.
+ *
+ * @example
+ * ```ts
+ * import { Pool } from 'multipool';
+ * await using pool = new Pool(2);
+ * const result = pool.mapAsync((x: number) => x * 2, [1, 2, 3]);
+ * console.log(await result.get()); // [2, 4, 6]
+ * ```
+ */
+export class MapResult<R> extends AsyncResult<R[]> implements TaskSource {
+  readonly #spec: MapJobSpec;
+  #items: unknown[] | null = null;
+  #chunksize = 1;
+  #next = 0;
+  #left = 0;
+  #values: R[] = [];
+  #error: { error: unknown } | null = null;
+  #done = false;
+
+  /** @internal */
+  constructor(host: JobHost, spec: MapJobSpec, callbacks?: ResultCallbacks<R[]>) {
+    super(host, callbacks);
+    this.#spec = spec;
+  }
+
+  /** @internal Reads the input; call after the job is in the cache. */
+  start(): void {
+    const { input } = this.#spec;
+    if (Symbol.iterator in input) {
+      let items: unknown[];
+      try {
+        items = Array.from(input);
+      } catch (error) {
+        this.#finish({ ok: false, error });
+        return;
+      }
+      this.#begin(items);
+      return;
+    }
+    void (async () => {
+      const items: unknown[] = [];
+      try {
+        for await (const item of input) items.push(item);
+      } catch (error) {
+        this.#finish({ ok: false, error });
+        return;
+      }
+      this.#begin(items);
+      this.host.wake();
+    })();
+  }
+
+  #begin(items: unknown[]): void {
+    if (this.#done) return;
+    this.#items = items;
+    this.#values = new Array<R>(items.length);
+    this.#chunksize = this.#spec.chunksize ?? defaultChunksize(items.length, this.#spec.processes);
+    this.#left = Math.ceil(items.length / this.#chunksize);
+    if (items.length === 0) this.#finish({ ok: true, value: [] });
+  }
+
+  /** @internal */
+  get exhausted(): boolean {
+    return this.#done || (this.#items !== null && this.#next >= this.#items.length);
+  }
+
+  /** @internal */
+  poll(): Chunk | undefined {
+    const items = this.#items;
+    if (this.#done || items === null || this.#next >= items.length) return undefined;
+    const index = this.#next;
+    this.#next = Math.min(items.length, index + this.#chunksize);
+    const chunk: Chunk = { job: this.id, index, fn: this.#spec.fn, items: items.slice(index, this.#next), star: this.#spec.star, each: false };
+    if (this.#next >= items.length) this.#items = [];
+    return chunk;
+  }
+
+  /** @internal */
+  settle(index: number, outcome: ChunkOutcome): void {
+    if (this.#done) return;
+    if (outcome.ok === true) {
+      const values = outcome.values as R[];
+      for (let i = 0; i < values.length; i++) this.#values[index + i] = values[i] as R;
+    } else if (outcome.ok === false) {
+      this.#error ??= { error: outcome.error };
+    }
+    this.#left -= 1;
+    if (this.#left > 0) return;
+    this.#finish(this.#error ? { ok: false, error: this.#error.error } : { ok: true, value: this.#values });
+  }
+
+  /** @internal */
+  override abort(error: unknown): void {
+    this.#done = true;
+    super.abort(error);
+  }
+
+  #finish(settled: { ok: true; value: R[] } | { ok: false; error: unknown }): void {
+    this.#done = true;
+    this.#items = null;
+    this.complete(settled);
+  }
+}

@@ -1,0 +1,87 @@
+/** Pool options and per-call options, merged with defaults and validated once. */
+import { availableParallelism } from 'node:os';
+import { canClone } from '../runtime/transport.js';
+import type { BackendKind } from '../runtime/backend.js';
+import { describe, validateFunction, validateInteger, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
+import type { ResultCallbacks } from './async-result.js';
+
+/** Options of `new Pool(...)` and `new ThreadPool(...)`. */
+export interface PoolOptions {
+  /** Number of workers; defaults to `os.availableParallelism()`. */
+  processes?: number | undefined;
+  /** Runs once in every worker before its first task, as `initializer(...initargs)`. */
+  initializer?: ((...args: never[]) => unknown) | undefined;
+  /** Arguments for `initializer`; they must be cloneable. */
+  initargs?: readonly unknown[] | undefined;
+  /** Replace a worker after it has run this many tasks (chunks). */
+  maxTasksPerChild?: number | undefined;
+  /** Where tasks run: child processes (Pool's default), worker threads (ThreadPool's default), or this event loop. */
+  backend?: BackendKind | undefined;
+}
+
+export interface ResolvedPoolOptions {
+  readonly processes: number;
+  readonly initializer: ((...args: never[]) => unknown) | null;
+  readonly initargs: unknown[];
+  readonly maxTasksPerChild: number | undefined;
+  readonly backend: BackendKind;
+}
+
+const BACKENDS: readonly BackendKind[] = ['process', 'thread', 'async'];
+
+export function resolvePoolOptions(input: number | PoolOptions | undefined, defaultBackend: BackendKind): ResolvedPoolOptions {
+  const options: PoolOptions = typeof input === 'number' ? { processes: input } : (input ?? {});
+  validatePlainObject(options, 'options');
+  const processes = options.processes ?? availableParallelism();
+  validateInteger(processes, 'processes', 1);
+  if (options.maxTasksPerChild !== undefined) validateInteger(options.maxTasksPerChild, 'maxTasksPerChild', 1);
+  validateOptionalFunction(options.initializer, 'initializer');
+  const initargs = options.initargs ?? [];
+  if (!Array.isArray(initargs)) throw new TypeError(`Expected \`initargs\` to be an array of arguments, got ${describe(initargs)}`);
+  const backend = options.backend ?? defaultBackend;
+  if (!BACKENDS.includes(backend)) {
+    throw new TypeError(`Expected \`backend\` to be one of 'process', 'thread', 'async', got ${describe(backend)}`);
+  }
+  if (backend !== 'async') {
+    initargs.forEach((arg: unknown, i: number) => {
+      if (!canClone(arg)) throw new TypeError(`\`initargs\` argument ${i} cannot be sent to a worker (${describe(arg)}): pass plain, cloneable data`);
+    });
+  }
+  return { processes, initializer: options.initializer ?? null, initargs: [...initargs], maxTasksPerChild: options.maxTasksPerChild, backend };
+}
+
+/** Options of `map`/`starmap` and their `*Async` forms. */
+export interface MapOptions<R> extends ResultCallbacks<R> {
+  /** Items per task; defaults to Python's `ceil(n / (4 * processes))`. */
+  chunksize?: number | undefined;
+}
+
+/** Options of `apply`/`applyAsync`. */
+export type ApplyOptions<R> = ResultCallbacks<R>;
+
+/** `map(fn, xs, 10)`, `map(fn, xs, { chunksize: 10 })` and `map(fn, xs, 10, { callback })` all mean the same. */
+export function resolveMapOptions<R>(chunksizeOrOptions: number | MapOptions<R> | undefined, options: MapOptions<R> | undefined): MapOptions<R> {
+  let merged: MapOptions<R>;
+  if (typeof chunksizeOrOptions === 'object' && chunksizeOrOptions !== null) {
+    merged = { ...chunksizeOrOptions, ...options };
+  } else {
+    validatePlainObject(options, 'options');
+    merged = { ...options, chunksize: chunksizeOrOptions ?? options?.chunksize };
+  }
+  if (merged.chunksize !== undefined) validateInteger(merged.chunksize, 'chunksize', 1);
+  validateOptionalFunction(merged.callback, 'callback');
+  validateOptionalFunction(merged.errorCallback, 'errorCallback');
+  return merged;
+}
+
+export function resolveApplyArgs(args: unknown, options: unknown): { args: unknown[]; options: ApplyOptions<unknown> } {
+  const list = args ?? [];
+  if (!Array.isArray(list)) throw new TypeError(`Expected \`args\` to be an array of arguments, got ${describe(args)}: wrap a single argument as [arg]`);
+  validatePlainObject(options, 'options');
+  const resolved = (options ?? {}) as ApplyOptions<unknown>;
+  validateOptionalFunction(resolved.callback, 'callback');
+  validateOptionalFunction(resolved.errorCallback, 'errorCallback');
+  return { args: list, options: resolved };
+}
+
+export { validateFunction };

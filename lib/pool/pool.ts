@@ -1,0 +1,198 @@
+/**
+ * `Pool` and `ThreadPool`: Python's `multiprocessing.Pool` API over the
+ * shared engine. The classes only validate and translate; the engine does
+ * the work.
+ */
+import { EventEmitter } from 'eventemitter3';
+import { assertNotImportingTaskModule } from '../internal/state.js';
+import { validateFunction, validateIterable } from '../internal/validate.js';
+import { AsyncBackend } from '../runtime/async-backend.js';
+import type { Backend, BackendKind } from '../runtime/backend.js';
+import { TinypoolBackend } from '../runtime/tinypool-backend.js';
+import { ApplyResult } from './apply-result.js';
+import { Engine } from './engine.js';
+import type { PoolEvents } from './engine.js';
+import { MapResult } from './map-result.js';
+import { resolveApplyArgs, resolveMapOptions, resolvePoolOptions } from './options.js';
+import type { ApplyOptions, MapOptions, PoolOptions } from './options.js';
+
+export type { PoolEvents } from './engine.js';
+
+/** Items of a sync or async iterable. */
+export type AnyIterable<T> = Iterable<T> | AsyncIterable<T>;
+
+function makeBackend(kind: BackendKind): Backend {
+  return kind === 'async' ? new AsyncBackend() : new TinypoolBackend(kind);
+}
+
+/**
+ * A pool of worker processes, as Python's `multiprocessing.Pool`. Tasks run in
+ * child processes (values cross by v8 serialization), or in worker threads or
+ * on this event loop with the `backend` option.
+ *
+ * @example
+ * ```ts
+ * import { Pool } from 'multipool';
+ * await using pool = new Pool(4);
+ * const squares = await pool.map((x: number) => x * x, [1, 2, 3]);
+ * console.log(squares); // [1, 4, 9]
+ * ```
+ */
+export class Pool extends EventEmitter<PoolEvents> {
+  readonly #engine: Engine;
+  readonly #processes: number;
+
+  /**
+   * @param options - the worker count, or `{ processes, initializer, initargs, maxTasksPerChild, backend }`.
+   * @throws RangeError when `processes` or `maxTasksPerChild` is not a positive integer.
+   * @throws TypeError when `initializer` is not a function or `initargs` cannot be cloned.
+   */
+  constructor(options?: number | PoolOptions) {
+    super();
+    const resolved = resolvePoolOptions(options, (new.target as { defaultBackend?: BackendKind }).defaultBackend ?? 'process');
+    if (resolved.backend !== 'async') assertNotImportingTaskModule(new.target.name);
+    const backend = makeBackend(resolved.backend);
+    if (resolved.initializer) backend.prepare(resolved.initializer, 'initializer');
+    this.#processes = resolved.processes;
+    this.#engine = new Engine(
+      backend,
+      {
+        ...resolved,
+        name: new.target.name,
+        onWorkerLost: 'fail-tasks',
+        notRunningMessage: 'Pool not running: it was closed or terminated; create a new pool for more work',
+        maxWindow: 64,
+      },
+      (event, ...args) => {
+        if (event === 'error' && this.listenerCount('error') === 0) {
+          process.emitWarning(`multipool: a callback threw and the pool has no 'error' listener: ${String(args[0])}`);
+          return;
+        }
+        (this.emit as (event: string, ...rest: unknown[]) => boolean)(event, ...args);
+      },
+    );
+  }
+
+  /** The default backend of this class; `ThreadPool` overrides it. @internal */
+  static readonly defaultBackend: BackendKind = 'process';
+
+  /** Number of workers. */
+  get processes(): number {
+    return this.#processes;
+  }
+
+  /** Jobs submitted and not yet finished (the job cache's size). */
+  get outstanding(): number {
+    return this.#engine.outstanding;
+  }
+
+  /**
+   * Calls `fn(...args)` in a worker and resolves with its result.
+   *
+   * @throws InvalidStateError (as a rejection) when the pool is not running.
+   */
+  apply<R>(fn: () => R, args?: [], options?: ApplyOptions<Awaited<R>>): Promise<Awaited<R>>;
+  apply<A extends unknown[], R>(fn: (...args: A) => R, args: A, options?: ApplyOptions<Awaited<R>>): Promise<Awaited<R>>;
+  async apply(fn: (...args: never[]) => unknown, args?: unknown[], options?: ApplyOptions<unknown>): Promise<unknown> {
+    return this.applyAsync(fn as () => unknown, args as [], options).get();
+  }
+
+  /**
+   * Calls `fn(...args)` in a worker; returns at once with an `ApplyResult`.
+   *
+   * @throws InvalidStateError when the pool is not running; TypeError for a bad `fn` or `args`.
+   */
+  applyAsync<R>(fn: () => R, args?: [], options?: ApplyOptions<Awaited<R>>): ApplyResult<Awaited<R>>;
+  applyAsync<A extends unknown[], R>(fn: (...args: A) => R, args: A, options?: ApplyOptions<Awaited<R>>): ApplyResult<Awaited<R>>;
+  applyAsync(fn: (...args: never[]) => unknown, args?: unknown[], options?: ApplyOptions<unknown>): ApplyResult<unknown> {
+    this.#engine.assertRunning();
+    validateFunction(fn, 'fn');
+    const resolved = resolveApplyArgs(args, options);
+    this.#engine.backend.prepare(fn, 'fn');
+    const result = new ApplyResult<unknown>(this.#engine, fn, resolved.args, resolved.options);
+    this.#engine.submit(result, result);
+    return result;
+  }
+
+  /**
+   * `fn` applied to every item, in input order, as Python's `Pool.map`.
+   * The input is read in full first; an error while reading it rejects with that error.
+   *
+   * @param chunksize - items per task (default `ceil(n / (4 * processes))`), or the options object.
+   * @throws InvalidStateError (as a rejection) when the pool is not running.
+   */
+  async map<T, R>(fn: (item: T) => R, iterable: AnyIterable<T>, chunksize?: number | MapOptions<Awaited<R>[]>, options?: MapOptions<Awaited<R>[]>): Promise<Awaited<R>[]> {
+    return this.mapAsync(fn, iterable, chunksize, options).get();
+  }
+
+  /** `map` that returns a `MapResult` at once. */
+  mapAsync<T, R>(fn: (item: T) => R, iterable: AnyIterable<T>, chunksize?: number | MapOptions<Awaited<R>[]>, options?: MapOptions<Awaited<R>[]>): MapResult<Awaited<R>> {
+    return this.#mapJob(fn, iterable, chunksize, options, false) as MapResult<Awaited<R>>;
+  }
+
+  /** `map` with each item spread as the arguments: `fn(...item)`. */
+  async starmap<A extends unknown[], R>(fn: (...args: A) => R, iterable: AnyIterable<A>, chunksize?: number | MapOptions<Awaited<R>[]>, options?: MapOptions<Awaited<R>[]>): Promise<Awaited<R>[]> {
+    return this.starmapAsync(fn, iterable, chunksize, options).get();
+  }
+
+  /** `starmap` that returns a `MapResult` at once. */
+  starmapAsync<A extends unknown[], R>(fn: (...args: A) => R, iterable: AnyIterable<A>, chunksize?: number | MapOptions<Awaited<R>[]>, options?: MapOptions<Awaited<R>[]>): MapResult<Awaited<R>> {
+    return this.#mapJob(fn, iterable, chunksize, options, true) as MapResult<Awaited<R>>;
+  }
+
+  #mapJob(fn: unknown, iterable: unknown, chunksize: unknown, options: unknown, star: boolean): MapResult<unknown> {
+    this.#engine.assertRunning();
+    validateFunction(fn, 'fn');
+    validateIterable(iterable, 'iterable');
+    const resolved = resolveMapOptions(chunksize as number | MapOptions<unknown[]> | undefined, options as MapOptions<unknown[]> | undefined);
+    this.#engine.backend.prepare(fn, 'fn');
+    const result = new MapResult<unknown>(
+      this.#engine,
+      { fn, input: iterable, chunksize: resolved.chunksize, star, processes: this.#processes },
+      resolved,
+    );
+    this.#engine.submit(result, result);
+    result.start();
+    return result;
+  }
+
+  /** No more submissions; workers exit once the queued work is done. */
+  close(): void {
+    this.#engine.close();
+  }
+
+  /**
+   * Waits until every worker has exited.
+   *
+   * @throws InvalidStateError (as a rejection) "Pool is still running" before `close()`/`terminate()`.
+   */
+  async join(): Promise<void> {
+    await this.#engine.join();
+  }
+
+  /** Stops every worker now; outstanding results reject with `CancelledError`. */
+  async terminate(): Promise<void> {
+    await this.#engine.terminate();
+  }
+
+  /** `await using pool = new Pool()` terminates the pool at the end of the block, as Python's `with Pool()`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.terminate();
+  }
+}
+
+/**
+ * A pool of worker threads, as Python's `multiprocessing.pool.ThreadPool`:
+ * the same API as `Pool`, with tasks on `worker_threads`.
+ *
+ * @example
+ * ```ts
+ * import { ThreadPool } from 'multipool';
+ * await using pool = new ThreadPool(2);
+ * console.log(await pool.apply((a: number, b: number) => a * b, [6, 7])); // 42
+ * ```
+ */
+export class ThreadPool extends Pool {
+  /** @internal */
+  static override readonly defaultBackend: BackendKind = 'thread';
+}

@@ -1,0 +1,190 @@
+/**
+ * CPython's `_handle_workers`: keeps `processes` workers alive, replaces any
+ * that exit or retire (`maxTasksPerChild`), and knows what each one holds so
+ * a dead worker's chunks are never lost.
+ */
+import type { Backend, Chunk, WorkerExit, WorkerHandle } from '../runtime/backend.js';
+import type { FromWorker, WireOutcome, WireThrown } from '../runtime/protocol.js';
+
+export interface WorkerSlot {
+  readonly id: number;
+  readonly handle: WorkerHandle;
+  /** Chunks sent and not yet answered, oldest first (a worker answers in order). */
+  readonly inFlight: Chunk[];
+  /** Chunks ever sent to this worker, for `maxTasksPerChild`. */
+  sent: number;
+  /** Listening on its channel (booted). */
+  ready: boolean;
+  alive: boolean;
+}
+
+export interface WorkerHandlerOptions {
+  readonly processes: number;
+  readonly initializer: ((...args: never[]) => unknown) | null;
+  readonly initargs: unknown[];
+  readonly maxTasksPerChild: number | undefined;
+  /** Upper bound on chunks queued at one worker; executors keep it small so `cancel()` means something. */
+  readonly maxWindow: number;
+}
+
+export interface WorkerHandlerHooks {
+  started(slot: WorkerSlot): void;
+  results(slot: WorkerSlot, outcomes: WireOutcome[], chunks: Chunk[]): void;
+  lost(slot: WorkerSlot, exit: WorkerExit, chunks: Chunk[]): void;
+  exited(slot: WorkerSlot, exit: WorkerExit): void;
+  initFailed(error: WireThrown): void;
+}
+
+/** Aim for this much queued work per worker, so tiny tasks travel in batches and slow ones stay balanced. */
+const TARGET_QUEUED_MS = 4;
+
+export class WorkerHandler {
+  readonly #backend: Backend;
+  readonly #options: WorkerHandlerOptions;
+  readonly #hooks: WorkerHandlerHooks;
+  readonly #slots = new Set<WorkerSlot>();
+  #nextId = 1;
+  #running = true;
+  #ref = false;
+  #changed: (() => void) | null = null;
+  #capacityWaiter: (() => void) | null = null;
+  /** Moving average of a chunk's run time in the worker, in ms; null before the first result. */
+  #chunkMs: number | null = null;
+
+  constructor(backend: Backend, options: WorkerHandlerOptions, hooks: WorkerHandlerHooks) {
+    this.#backend = backend;
+    this.#options = options;
+    this.#hooks = hooks;
+  }
+
+  get slots(): ReadonlySet<WorkerSlot> {
+    return this.#slots;
+  }
+
+  /** The worker handler's loop: top the pool up whenever a worker leaves. */
+  async run(): Promise<void> {
+    while (this.#running) {
+      while (this.#running && this.#slots.size < this.#options.processes) this.#spawn();
+      await new Promise<void>((resolve) => {
+        this.#changed = resolve;
+      });
+    }
+  }
+
+  #notify(): void {
+    const changed = this.#changed;
+    this.#changed = null;
+    changed?.();
+    const waiter = this.#capacityWaiter;
+    this.#capacityWaiter = null;
+    waiter?.();
+  }
+
+  #spawn(): void {
+    const slot: WorkerSlot = { id: this.#nextId++, handle: undefined as unknown as WorkerHandle, inFlight: [], sent: 0, ready: false, alive: true };
+    const handle = this.#backend.spawn(
+      { workerId: slot.id, initializer: this.#options.initializer, initargs: this.#options.initargs },
+      {
+        ready: () => {
+          slot.ready = true;
+          this.#notify();
+        },
+        message: (message) => this.#receive(slot, message),
+        exit: (exit) => this.#exited(slot, exit),
+      },
+    );
+    (slot as { handle: WorkerHandle }).handle = handle;
+    handle.setRef(this.#ref);
+    this.#slots.add(slot);
+    this.#hooks.started(slot);
+    this.#notify();
+  }
+
+  #receive(slot: WorkerSlot, message: FromWorker): void {
+    if (message.t === 'init-error') {
+      this.#hooks.initFailed(message.error);
+      return;
+    }
+    if (message.t !== 'results') throw new Error(`multipool: unknown message from worker ${JSON.stringify(message)}`);
+    const chunks = slot.inFlight.splice(0, message.results.length);
+    for (const outcome of message.results) {
+      this.#chunkMs = this.#chunkMs === null ? outcome.ms : this.#chunkMs * 0.8 + outcome.ms * 0.2;
+    }
+    this.#hooks.results(slot, message.results, chunks);
+    this.#maybeRetire(slot);
+    this.#notify();
+  }
+
+  #exited(slot: WorkerSlot, exit: WorkerExit): void {
+    slot.alive = false;
+    this.#slots.delete(slot);
+    const lost = slot.inFlight.splice(0);
+    if (lost.length > 0) this.#hooks.lost(slot, exit, lost);
+    this.#hooks.exited(slot, exit);
+    this.#notify();
+  }
+
+  #maybeRetire(slot: WorkerSlot): void {
+    const max = this.#options.maxTasksPerChild;
+    if (max === undefined || slot.sent < max || slot.inFlight.length > 0 || !slot.alive) return;
+    // Retired: leave the set now so a replacement starts while this one stops.
+    slot.alive = false;
+    this.#slots.delete(slot);
+    void slot.handle.terminate();
+    this.#notify();
+  }
+
+  /** How many more chunks `slot` should hold now. */
+  capacity(slot: WorkerSlot): number {
+    if (!slot.alive || !slot.ready) return 0;
+    const window = this.#chunkMs === null ? 2 : Math.max(2, Math.min(this.#options.maxWindow, Math.ceil(TARGET_QUEUED_MS / Math.max(this.#chunkMs, 0.001))));
+    let room = Math.min(window, this.#options.maxWindow) - slot.inFlight.length;
+    const max = this.#options.maxTasksPerChild;
+    if (max !== undefined) room = Math.min(room, max - slot.sent);
+    return Math.max(0, room);
+  }
+
+  /** A live worker with room for another chunk, the least loaded first; waits for one. Null once stopped. */
+  async acquire(): Promise<WorkerSlot | null> {
+    for (;;) {
+      if (!this.#running) return null;
+      let best: WorkerSlot | null = null;
+      for (const slot of this.#slots) {
+        if (this.capacity(slot) > 0 && (best === null || slot.inFlight.length < best.inFlight.length)) best = slot;
+      }
+      if (best) return best;
+      await new Promise<void>((resolve) => {
+        this.#capacityWaiter = resolve;
+      });
+    }
+  }
+
+  /** Posts chunks to one worker in one message; throws (recording nothing) when a value cannot be cloned. */
+  send(slot: WorkerSlot, chunks: Chunk[]): void {
+    slot.handle.post(chunks);
+    for (const chunk of chunks) slot.inFlight.push(chunk);
+    slot.sent += chunks.length;
+  }
+
+  /** Workers keep the process alive only while work is outstanding. */
+  setRef(ref: boolean): void {
+    if (this.#ref === ref) return;
+    this.#ref = ref;
+    for (const slot of this.#slots) slot.handle.setRef(ref);
+  }
+
+  /** Stops the loop and every worker; chunks they held are returned (to be failed by the caller). */
+  async stop(): Promise<Chunk[]> {
+    this.#running = false;
+    const slots = [...this.#slots];
+    this.#slots.clear();
+    this.#notify();
+    const held: Chunk[] = [];
+    for (const slot of slots) {
+      slot.alive = false;
+      held.push(...slot.inFlight.splice(0));
+    }
+    await Promise.all(slots.map((slot) => slot.handle.terminate()));
+    return held;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The `'async'` backend (gevent / `multiprocessing.dummy` for I/O-bound work):
+ * each "worker" is a worker loop on the calling event loop, so tasks may be
+ * closures and values are passed by reference, never cloned. Messages are
+ * delivered on a microtask so neither side ever re-enters the other.
+ */
+import { BrokenThreadPool } from '../errors.js';
+import type { BrokenExecutor } from '../errors.js';
+import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
+import type { FnDef, ToWorker, WireChunk } from './protocol.js';
+import { WorkerLoop } from './worker-loop.js';
+
+type AnyFunction = (...args: never[]) => unknown;
+
+const localDefs = new WeakMap<AnyFunction, FnDef>();
+let nextLocalId = 1;
+
+function localDef(fn: AnyFunction): FnDef {
+  let def = localDefs.get(fn);
+  if (!def) {
+    def = { id: nextLocalId++, kind: 'local', fn };
+    localDefs.set(fn, def);
+  }
+  return def;
+}
+
+export class AsyncBackend implements Backend {
+  readonly kind = 'async';
+
+  spawn(spec: WorkerSpec, events: WorkerEvents): WorkerHandle {
+    return new InProcessWorker(spec, events);
+  }
+
+  prepare(): void {}
+
+  broken(message: string, options?: ErrorOptions): BrokenExecutor {
+    return new BrokenThreadPool(message, options);
+  }
+}
+
+class InProcessWorker implements WorkerHandle {
+  readonly pid = process.pid;
+  readonly threadId = undefined;
+  readonly #events: WorkerEvents;
+  readonly #loop: WorkerLoop;
+  #deliver: (message: ToWorker) => void = () => {};
+  #alive = true;
+
+  constructor(spec: WorkerSpec, events: WorkerEvents) {
+    this.#events = events;
+    this.#loop = new WorkerLoop(
+      {
+        send: (message) => queueMicrotask(() => this.#alive && events.message(message)),
+        onMessage: (listener) => {
+          this.#deliver = listener;
+        },
+      },
+      { workerId: spec.workerId, initializer: spec.initializer ? localDef(spec.initializer) : null, initargs: spec.initargs },
+    );
+    queueMicrotask(() => events.ready());
+  }
+
+  post(chunks: readonly Chunk[]): void {
+    const fns: FnDef[] = [];
+    const wire = chunks.map((chunk): WireChunk => {
+      const def = localDef(chunk.fn);
+      if (!fns.includes(def)) fns.push(def);
+      return { job: chunk.job, index: chunk.index, fn: def.id, items: chunk.items, star: chunk.star, each: chunk.each };
+    });
+    const message: ToWorker = { t: 'batch', fns, chunks: wire };
+    queueMicrotask(() => this.#alive && this.#deliver(message));
+  }
+
+  setRef(): void {
+    // Nothing to hold: pending tasks keep the event loop alive by themselves.
+  }
+
+  async terminate(): Promise<void> {
+    if (!this.#alive) return;
+    this.#alive = false;
+    this.#loop.stop();
+    this.#events.exit({ exitCode: 0, signal: null });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The one interface the engine sees, whatever runs the tasks: child
+ * processes, worker threads, or the calling event loop.
+ */
+import type { BrokenExecutor } from '../errors.js';
+import type { FromWorker } from './protocol.js';
+
+/** A chunk as the engine holds it: the function itself, not yet a wire definition. */
+export interface Chunk {
+  readonly job: number;
+  readonly index: number;
+  readonly fn: (...args: never[]) => unknown;
+  readonly items: unknown[];
+  readonly star: boolean;
+  readonly each: boolean;
+}
+
+export interface WorkerExit {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+}
+
+export interface WorkerEvents {
+  /** The worker listens on its channel: `post` may be called from now on. */
+  ready(): void;
+  message(message: FromWorker): void;
+  exit(exit: WorkerExit): void;
+}
+
+export interface WorkerSpec {
+  readonly workerId: number;
+  readonly initializer: ((...args: never[]) => unknown) | null;
+  readonly initargs: unknown[];
+}
+
+export interface WorkerHandle {
+  readonly pid: number;
+  readonly threadId: number | undefined;
+  /** Sends chunks in one message, once `ready` has fired. Throws, sending nothing, when a value cannot be cloned. */
+  post(chunks: readonly Chunk[]): void;
+  /** Whether this worker may keep the Node process alive (only while work is outstanding). */
+  setRef(ref: boolean): void;
+  /** Stops the worker now; resolves once it is gone. */
+  terminate(): Promise<void>;
+}
+
+export type BackendKind = 'process' | 'thread' | 'async';
+
+export interface Backend {
+  readonly kind: BackendKind;
+  spawn(spec: WorkerSpec, events: WorkerEvents): WorkerHandle;
+  /** Checks, at submission, that `fn` can run on this backend; throws a TypeError naming `argName` if not. */
+  prepare(fn: (...args: never[]) => unknown, argName: string): void;
+  /** The class Python raises for this kind of pool once it is broken. */
+  broken(message: string, options?: ErrorOptions): BrokenExecutor;
+}

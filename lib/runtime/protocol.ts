@@ -1,0 +1,65 @@
+/**
+ * The wire protocol between the engine and a worker loop: a tagged union each
+ * way. Both ends reject a tag they do not know (see `assertNever`).
+ */
+
+/**
+ * How a function reaches a worker: its source text, or a module export; the
+ * in-process (async) backend hands over the function itself.
+ */
+export type FnDef =
+  | { readonly id: number; readonly kind: 'source'; readonly source: string }
+  | { readonly id: number; readonly kind: 'module'; readonly url: string; readonly name: string }
+  | { readonly id: number; readonly kind: 'local'; readonly fn: (...args: never[]) => unknown };
+
+/**
+ * One unit of work: `items` of one job starting at input position `index`.
+ * `star` spreads each item as arguments; `each` settles items one by one
+ * (executor semantics) instead of failing the whole chunk on its first error.
+ */
+export interface WireChunk {
+  readonly job: number;
+  readonly index: number;
+  readonly fn: number;
+  readonly items: unknown[];
+  readonly star: boolean;
+  readonly each: boolean;
+}
+
+/** An error flattened so it survives either transport with its class and own fields. */
+export interface WireError {
+  readonly ctor: string;
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string;
+  readonly props: Record<string, unknown>;
+  /** Set when the value that failed was a result that could not be sent back. */
+  readonly encoding?: { readonly value: string; readonly exc: string };
+}
+
+/** A thrown value that is not an Error travels as itself, when it can be cloned. */
+export type WireThrown = { readonly error: WireError } | { readonly raw: unknown };
+
+export type ItemOutcome = { readonly ok: true; readonly value: unknown } | ({ readonly ok: false } & WireThrown);
+
+export type WireOutcome =
+  | { readonly job: number; readonly index: number; readonly ms: number; readonly ok: true; readonly values: unknown[] }
+  | ({ readonly job: number; readonly index: number; readonly ms: number; readonly ok: false } & WireThrown)
+  | { readonly job: number; readonly index: number; readonly ms: number; readonly ok: 'each'; readonly outcomes: ItemOutcome[] };
+
+export type ToWorker = { readonly t: 'batch'; readonly fns: FnDef[]; readonly chunks: WireChunk[] };
+
+export type FromWorker =
+  | { readonly t: 'results'; readonly results: WireOutcome[] }
+  | { readonly t: 'init-error'; readonly error: WireThrown };
+
+/** What the bootstrap task hands each new worker. */
+export interface WorkerInit {
+  readonly workerId: number;
+  readonly initializer: FnDef | null;
+  readonly initargs: unknown[];
+}
+
+export function assertNever(message: never, side: string): never {
+  throw new Error(`multipool ${side}: unknown protocol message ${JSON.stringify(message)}`);
+}

@@ -1,0 +1,139 @@
+/**
+ * Threads and child processes, spawned by tinypool. Each worker is one
+ * single-worker Tinypool that runs one bootstrap task; after that multipool
+ * talks to the worker over its own channel (docs/design.md says why).
+ */
+import { MessageChannel } from 'node:worker_threads';
+import type { MessagePort, ResourceLimits } from 'node:worker_threads';
+import Tinypool from 'tinypool';
+import { BrokenProcessPool, BrokenThreadPool } from '../errors.js';
+import type { BrokenExecutor } from '../errors.js';
+import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
+import { fnDef } from './function-ref.js';
+import type { FnDef, FromWorker, ToWorker, WireChunk } from './protocol.js';
+import type { BootstrapTask } from './worker-entry.js';
+
+const ENTRY = new URL('./worker-entry.js', import.meta.url).href;
+
+export interface TinypoolBackendOptions {
+  /** Heap limits for worker threads (ignored by child processes). */
+  readonly resourceLimits?: ResourceLimits | undefined;
+}
+
+export class TinypoolBackend implements Backend {
+  readonly kind: 'process' | 'thread';
+  readonly #options: TinypoolBackendOptions;
+
+  constructor(kind: 'process' | 'thread', options: TinypoolBackendOptions = {}) {
+    this.kind = kind;
+    this.#options = options;
+  }
+
+  spawn(spec: WorkerSpec, events: WorkerEvents): WorkerHandle {
+    return new TinypoolWorkerHandle(this.kind, this.#options, spec, events);
+  }
+
+  prepare(fn: (...args: never[]) => unknown, argName: string): void {
+    fnDef(fn, argName);
+  }
+
+  broken(message: string, options?: ErrorOptions): BrokenExecutor {
+    return this.kind === 'process' ? new BrokenProcessPool(message, options) : new BrokenThreadPool(message, options);
+  }
+}
+
+class TinypoolWorkerHandle implements WorkerHandle {
+  readonly pid: number;
+  readonly threadId: number | undefined;
+  readonly #pool: Tinypool;
+  readonly #worker: NonNullable<Tinypool['threads'][number]>;
+  readonly #port: MessagePort | undefined;
+  readonly #known = new Set<number>();
+  #send: (message: ToWorker) => void = () => {
+    throw new Error('multipool: worker channel is not open');
+  };
+  #alive = true;
+
+  constructor(kind: 'process' | 'thread', options: TinypoolBackendOptions, spec: WorkerSpec, events: WorkerEvents) {
+    this.#pool = new Tinypool({
+      filename: ENTRY,
+      runtime: kind === 'process' ? 'child_process' : 'worker_threads',
+      minThreads: 1,
+      maxThreads: 1,
+      // Atomics.wait between tinypool tasks would freeze our loop, which runs after the bootstrap task returns.
+      useAtomics: false,
+      // fork() gets only what `env` holds: pass ours, or the child has no PATH.
+      env: { ...process.env } as Record<string, string>,
+      serialization: 'advanced',
+      ...(kind === 'thread' && options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+    });
+    // tinypool reports a worker that dies while idle as an 'error'; the exit listener below handles it.
+    this.#pool.on('error', () => {});
+    const worker = this.#pool.threads[0];
+    if (!worker) throw new Error('multipool: tinypool did not start a worker');
+    this.#worker = worker;
+    this.pid = kind === 'process' ? worker.threadId : process.pid;
+    this.threadId = kind === 'thread' ? worker.threadId : undefined;
+    worker.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null = null) => {
+      this.#alive = false;
+      this.#port?.close();
+      events.exit({ exitCode: exitCode ?? null, signal: signal ?? null });
+    });
+
+    const init = { workerId: spec.workerId, initializer: spec.initializer ? fnDef(spec.initializer, 'initializer') : null, initargs: spec.initargs };
+    let boot: Promise<unknown>;
+    if (kind === 'thread') {
+      const { port1, port2 } = new MessageChannel();
+      this.#port = port1;
+      port1.on('message', (message: FromWorker) => events.message(message));
+      this.#send = (message) => port1.postMessage(message);
+      boot = this.#pool.run({ port: port2, init } satisfies BootstrapTask, { transferList: [port2] });
+    } else {
+      boot = this.#pool.run({ init } satisfies BootstrapTask, {
+        channel: {
+          onMessage: (send: (message: unknown) => void) => {
+            this.#send = send;
+          },
+          postMessage: (message: unknown) => events.message(message as FromWorker),
+        },
+      });
+    }
+    // A child process drops IPC messages that arrive before the bootstrap has attached its listener.
+    // A worker that fails to boot exits, and the exit listener reports it.
+    boot.then(() => this.#alive && events.ready()).catch(() => {});
+    if (init.initializer) this.#known.add(init.initializer.id);
+  }
+
+  post(chunks: readonly Chunk[]): void {
+    const fns: FnDef[] = [];
+    const wire: WireChunk[] = new Array<WireChunk>(chunks.length);
+    for (let i = 0; i < chunks.length; i++) {
+      const chunk = chunks[i] as Chunk;
+      const def = fnDef(chunk.fn);
+      if (!this.#known.has(def.id) && !fns.includes(def)) fns.push(def);
+      wire[i] = { job: chunk.job, index: chunk.index, fn: def.id, items: chunk.items, star: chunk.star, each: chunk.each };
+    }
+    this.#send({ t: 'batch', fns, chunks: wire });
+    for (const def of fns) this.#known.add(def.id);
+  }
+
+  setRef(ref: boolean): void {
+    if (!this.#alive) return;
+    if (ref) {
+      this.#worker.ref?.();
+      this.#port?.ref();
+    } else {
+      this.#worker.unref?.();
+      this.#port?.unref();
+    }
+  }
+
+  async terminate(): Promise<void> {
+    if (!this.#alive) {
+      // tinypool would wait forever for the exit event of a thread that already exited.
+      this.#pool.destroy().catch(() => {});
+      return;
+    }
+    await this.#pool.destroy();
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Values and errors across the worker boundary: flattening a thrown value on
+ * the worker side, rebuilding it as the same class on the main side, and
+ * naming the value that structured clone refused.
+ */
+import { serialize } from 'node:v8';
+import { MaybeEncodingError, RemoteTraceback } from '../errors.js';
+import type { WireError, WireThrown } from './protocol.js';
+
+const BUILTIN_ERRORS: Record<string, ErrorConstructor> = {
+  Error,
+  TypeError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+  EvalError,
+  URIError,
+};
+
+/** True when `value` survives v8 serialization (the stricter of the two transports). */
+export function canClone(value: unknown): boolean {
+  try {
+    serialize(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The message v8 gives for `value`, or null when it clones. */
+export function cloneFailure(value: unknown): string | null {
+  try {
+    serialize(value);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** A short description of a value for error messages ("a function (f)", "Map(3)"). */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
+  if (typeof value === 'symbol') return `a symbol (${String(value)})`;
+  if (value === null || typeof value !== 'object') return `${typeof value} ${String(value).slice(0, 40)}`;
+  const tag = Object.prototype.toString.call(value).slice(8, -1);
+  const ctor = (value as object).constructor?.name;
+  return `an object (${ctor && ctor !== tag ? `${ctor}, ${tag}` : tag})`;
+}
+
+/**
+ * Flattens what a task threw. Errors keep their class name, message, stack and
+ * own enumerable fields that can be cloned; anything else travels raw.
+ */
+export function flattenThrown(thrown: unknown, rewrite?: (error: Error) => string | null): WireThrown {
+  if (!(thrown instanceof Error)) {
+    return canClone(thrown) ? { raw: thrown } : { raw: `${describeValue(thrown)} was thrown and could not be sent back` };
+  }
+  const props: Record<string, unknown> = {};
+  for (const key of Object.keys(thrown)) {
+    const value = (thrown as unknown as Record<string, unknown>)[key];
+    if (canClone(value)) props[key] = value;
+  }
+  const message = rewrite?.(thrown) ?? thrown.message;
+  return {
+    error: {
+      ctor: builtinName(thrown),
+      name: thrown.name,
+      message,
+      stack: String(thrown.stack ?? `${thrown.name}: ${thrown.message}`),
+      props,
+    },
+  };
+}
+
+export function encodingFailure(value: unknown, exc: unknown): WireThrown {
+  const message = exc instanceof Error ? exc.message : String(exc);
+  return {
+    error: {
+      ctor: 'Error',
+      name: 'MaybeEncodingError',
+      message,
+      stack: exc instanceof Error ? String(exc.stack) : message,
+      props: {},
+      encoding: { value: describeValue(value), exc: message },
+    },
+  };
+}
+
+function builtinName(error: Error): string {
+  for (let proto = Object.getPrototypeOf(error) as object | null; proto; proto = Object.getPrototypeOf(proto) as object | null) {
+    const name = (proto as { constructor?: { name?: string } }).constructor?.name;
+    // Matched by name, not identity, so errors from another realm (a vm context) keep their class.
+    if (name && Object.hasOwn(BUILTIN_ERRORS, name)) return name;
+  }
+  return 'Error';
+}
+
+/** Rebuilds a flattened throw on the main side, `cause` set to its `RemoteTraceback`. */
+export function rebuildThrown(thrown: WireThrown): unknown {
+  if ('raw' in thrown) return thrown.raw;
+  return rebuildError(thrown.error);
+}
+
+function rebuildError(wire: WireError): Error {
+  const traceback = new RemoteTraceback(wire.stack);
+  if (wire.encoding) {
+    const exc = new Error(wire.encoding.exc);
+    const error = new MaybeEncodingError(exc, wire.encoding.value);
+    Object.defineProperty(error, 'cause', { value: traceback, configurable: true, writable: true });
+    return error;
+  }
+  const Ctor = BUILTIN_ERRORS[wire.ctor] ?? Error;
+  const error = new Ctor(wire.message, { cause: traceback });
+  if (error.name !== wire.name) {
+    Object.defineProperty(error, 'name', { value: wire.name, configurable: true, writable: true, enumerable: false });
+  }
+  Object.assign(error, wire.props);
+  return error;
+}

@@ -1,0 +1,46 @@
+/**
+ * The module tinypool loads in every worker. Its one task is a bootstrap: it
+ * opens multipool's own channel (the transferred port in a thread, the IPC
+ * channel in a child process), starts the long-lived worker loop, and returns
+ * at once, so tinypool's per-task machinery is never on the hot path.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { markWorker } from '../internal/state.js';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import { WorkerLoop } from './worker-loop.js';
+import type { WorkerChannel } from './worker-loop.js';
+
+markWorker();
+
+export interface BootstrapTask {
+  readonly port?: MessagePort;
+  readonly init: WorkerInit;
+}
+
+export default function bootstrap(task: BootstrapTask): true {
+  new WorkerLoop(task.port ? portChannel(task.port) : processChannel(), task.init);
+  return true;
+}
+
+function portChannel(port: MessagePort): WorkerChannel {
+  return {
+    send: (message: FromWorker) => port.postMessage(message),
+    onMessage: (listener) => port.on('message', listener),
+  };
+}
+
+function processChannel(): WorkerChannel {
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('multipool worker: started as a child process without an IPC channel');
+  // The parent is gone (even by SIGKILL) once the channel closes: no orphans.
+  process.once('disconnect', () => process.exit(0));
+  return {
+    send: (message: FromWorker) => void send(message),
+    onMessage: (listener) =>
+      process.on('message', (message: unknown) => {
+        // tinypool shares this channel and tags its own messages.
+        if ((message as { __tinypool_worker_message__?: boolean } | null)?.__tinypool_worker_message__) return;
+        listener(message as ToWorker);
+      }),
+  };
+}
