@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 export { Pool, ThreadPool } from './pool/pool.js';
-export type { AnyIterable, PoolEvents } from './pool/pool.js';
+export type { AnyIterable, IMapOptions, PoolEvents } from './pool/pool.js';
+export { IMapIterator } from './pool/imap-iterator.js';
 export type { PoolOptions, MapOptions, ApplyOptions } from './pool/options.js';
 export { ApplyResult } from './pool/apply-result.js';
 export { MapResult } from './pool/map-result.js';

@@ -12,11 +12,21 @@ import { TinypoolBackend } from '../runtime/tinypool-backend.js';
 import { ApplyResult } from './apply-result.js';
 import { Engine } from './engine.js';
 import type { PoolEvents } from './engine.js';
+import { IMapIterator } from './imap-iterator.js';
 import { MapResult } from './map-result.js';
 import { resolveApplyArgs, resolveMapOptions, resolvePoolOptions } from './options.js';
 import type { ApplyOptions, MapOptions, PoolOptions } from './options.js';
 
 export type { PoolEvents } from './engine.js';
+
+/** Options of `imap`/`imapUnordered`. */
+export interface IMapOptions {
+  /** Items per task (default 1). */
+  chunksize?: number | undefined;
+}
+
+/** Items `imap` may read ahead of the consumer even with tiny chunks, so messages still batch. */
+const IMAP_MIN_LOOKAHEAD = 128;
 
 /** Items of a sync or async iterable. */
 export type AnyIterable<T> = Iterable<T> | AsyncIterable<T>;
@@ -154,6 +164,42 @@ export class Pool extends EventEmitter<PoolEvents> {
     this.#engine.submit(result, result);
     result.start();
     return result;
+  }
+
+  /**
+   * Lazy `map`: results in input order as they are ready. The input is read
+   * only a bounded distance ahead of the consumer, so it may be infinite;
+   * `break` stops reading it and frees the workers.
+   *
+   * @param chunksize - items per task (default 1), or `{ chunksize }`.
+   * @throws InvalidStateError when the pool is not running; TypeError/RangeError for bad arguments.
+   */
+  imap<T, R>(fn: (item: T) => R, iterable: AnyIterable<T>, chunksize?: number | IMapOptions): IMapIterator<Awaited<R>> {
+    return this.#imapJob(fn, iterable, chunksize, true) as IMapIterator<Awaited<R>>;
+  }
+
+  /** `imap` in completion order. */
+  imapUnordered<T, R>(fn: (item: T) => R, iterable: AnyIterable<T>, chunksize?: number | IMapOptions): IMapIterator<Awaited<R>> {
+    return this.#imapJob(fn, iterable, chunksize, false) as IMapIterator<Awaited<R>>;
+  }
+
+  #imapJob(fn: unknown, iterable: unknown, chunksize: number | IMapOptions | undefined, ordered: boolean): IMapIterator<unknown> {
+    this.#engine.assertRunning();
+    validateFunction(fn, 'fn');
+    validateIterable(iterable, 'iterable');
+    const size = resolveMapOptions(chunksize, undefined).chunksize ?? 1;
+    this.#engine.backend.prepare(fn, 'fn');
+    const iterator = new IMapIterator<unknown>(this.#engine, {
+      fn,
+      input: iterable,
+      chunksize: size,
+      star: false,
+      ordered,
+      lookahead: Math.max(IMAP_MIN_LOOKAHEAD, 4 * this.#processes * size),
+    });
+    this.#engine.submit(iterator, iterator);
+    iterator.start();
+    return iterator;
   }
 
   /** No more submissions; workers exit once the queued work is done. */

@@ -4,7 +4,8 @@
  * a dead worker's chunks are never lost.
  */
 import type { Backend, Chunk, WorkerExit, WorkerHandle } from '../runtime/backend.js';
-import type { FromWorker, WireOutcome, WireThrown } from '../runtime/protocol.js';
+import type { WorkerMessage } from '../runtime/codec.js';
+import type { WireOutcome, WireThrown } from '../runtime/protocol.js';
 
 export interface WorkerSlot {
   readonly id: number;
@@ -100,7 +101,7 @@ export class WorkerHandler {
     this.#notify();
   }
 
-  #receive(slot: WorkerSlot, message: FromWorker): void {
+  #receive(slot: WorkerSlot, message: WorkerMessage): void {
     if (message.t === 'init-error') {
       this.#hooks.initFailed(message.error);
       return;

@@ -6,6 +6,7 @@
  */
 import { BrokenThreadPool } from '../errors.js';
 import type { BrokenExecutor } from '../errors.js';
+import { packChunks, unpackMessage } from './codec.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
 import type { FnDef, ToWorker, WireChunk } from './protocol.js';
 import { WorkerLoop } from './worker-loop.js';
@@ -50,7 +51,7 @@ class InProcessWorker implements WorkerHandle {
     this.#events = events;
     this.#loop = new WorkerLoop(
       {
-        send: (message) => queueMicrotask(() => this.#alive && events.message(message)),
+        send: (message) => queueMicrotask(() => this.#alive && events.message(unpackMessage(message))),
         onMessage: (listener) => {
           this.#deliver = listener;
         },
@@ -67,7 +68,7 @@ class InProcessWorker implements WorkerHandle {
       if (!fns.includes(def)) fns.push(def);
       return { job: chunk.job, index: chunk.index, fn: def.id, items: chunk.items, star: chunk.star, each: chunk.each };
     });
-    const message: ToWorker = { t: 'batch', fns, chunks: wire };
+    const message: ToWorker = { t: 'batch', fns, chunks: packChunks(wire) };
     queueMicrotask(() => this.#alive && this.#deliver(message));
   }
 

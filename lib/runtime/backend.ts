@@ -3,7 +3,7 @@
  * processes, worker threads, or the calling event loop.
  */
 import type { BrokenExecutor } from '../errors.js';
-import type { FromWorker } from './protocol.js';
+import type { WorkerMessage } from './codec.js';
 
 /** A chunk as the engine holds it: the function itself, not yet a wire definition. */
 export interface Chunk {
@@ -23,7 +23,7 @@ export interface WorkerExit {
 export interface WorkerEvents {
   /** The worker listens on its channel: `post` may be called from now on. */
   ready(): void;
-  message(message: FromWorker): void;
+  message(message: WorkerMessage): void;
   exit(exit: WorkerExit): void;
 }
 

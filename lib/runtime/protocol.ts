@@ -1,3 +1,5 @@
+import type { PackedChunks, PackedOutcome } from './codec.js';
+
 /**
  * The wire protocol between the engine and a worker loop: a tagged union each
  * way. Both ends reject a tag they do not know (see `assertNever`).
@@ -47,10 +49,11 @@ export type WireOutcome =
   | ({ readonly job: number; readonly index: number; readonly ms: number; readonly ok: false } & WireThrown)
   | { readonly job: number; readonly index: number; readonly ms: number; readonly ok: 'each'; readonly outcomes: ItemOutcome[] };
 
-export type ToWorker = { readonly t: 'batch'; readonly fns: FnDef[]; readonly chunks: WireChunk[] };
+/** Chunks travel packed (see codec.ts): consecutive chunks of one job share one record. */
+export type ToWorker = { readonly t: 'batch'; readonly fns: FnDef[]; readonly chunks: PackedChunks[] };
 
 export type FromWorker =
-  | { readonly t: 'results'; readonly results: WireOutcome[] }
+  | { readonly t: 'results'; readonly results: PackedOutcome[] }
   | { readonly t: 'init-error'; readonly error: WireThrown };
 
 /** What the bootstrap task hands each new worker. */

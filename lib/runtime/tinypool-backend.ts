@@ -8,6 +8,7 @@ import type { MessagePort, ResourceLimits } from 'node:worker_threads';
 import Tinypool from 'tinypool';
 import { BrokenProcessPool, BrokenThreadPool } from '../errors.js';
 import type { BrokenExecutor } from '../errors.js';
+import { packChunks, unpackMessage } from './codec.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
 import { fnDef } from './function-ref.js';
 import type { FnDef, FromWorker, ToWorker, WireChunk } from './protocol.js';
@@ -85,7 +86,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
     if (kind === 'thread') {
       const { port1, port2 } = new MessageChannel();
       this.#port = port1;
-      port1.on('message', (message: FromWorker) => events.message(message));
+      port1.on('message', (message: FromWorker) => events.message(unpackMessage(message)));
       this.#send = (message) => port1.postMessage(message);
       boot = this.#pool.run({ port: port2, init } satisfies BootstrapTask, { transferList: [port2] });
     } else {
@@ -94,7 +95,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
           onMessage: (send: (message: unknown) => void) => {
             this.#send = send;
           },
-          postMessage: (message: unknown) => events.message(message as FromWorker),
+          postMessage: (message: unknown) => events.message(unpackMessage(message as FromWorker)),
         },
       });
     }
@@ -113,7 +114,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
       if (!this.#known.has(def.id) && !fns.includes(def)) fns.push(def);
       wire[i] = { job: chunk.job, index: chunk.index, fn: def.id, items: chunk.items, star: chunk.star, each: chunk.each };
     }
-    this.#send({ t: 'batch', fns, chunks: wire });
+    this.#send({ t: 'batch', fns, chunks: packChunks(wire) });
     for (const def of fns) this.#known.add(def.id);
   }
 

@@ -5,6 +5,7 @@
  * streaming consumer is never starved.
  */
 import { performance } from 'node:perf_hooks';
+import { packOutcomes, unpackChunks } from './codec.js';
 import { explainMissingVariable, loadFn } from './function-load.js';
 import { assertNever } from './protocol.js';
 import type { FnDef, FromWorker, ItemOutcome, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from './protocol.js';
@@ -64,7 +65,7 @@ export class WorkerLoop {
     switch (message.t) {
       case 'batch':
         for (const def of message.fns) this.#defs.set(def.id, def);
-        for (const chunk of message.chunks) this.#queue.push(chunk);
+        for (const chunk of unpackChunks(message.chunks)) this.#queue.push(chunk);
         if (!this.#draining) void this.#drain();
         return;
       default:
@@ -174,10 +175,10 @@ export class WorkerLoop {
     const results = this.#outbox;
     this.#outbox = [];
     try {
-      this.#channel.send({ t: 'results', results });
+      this.#channel.send({ t: 'results', results: packOutcomes(results) });
     } catch {
       // Some result would not clone: replace each refused value, keep the rest.
-      this.#channel.send({ t: 'results', results: results.map(encodable) });
+      this.#channel.send({ t: 'results', results: packOutcomes(results.map(encodable)) });
     }
   }
 }
