@@ -1,5 +1,6 @@
 /** Pool options and per-call options, merged with defaults and validated once. */
 import { availableParallelism } from 'node:os';
+import type { ResourceLimits } from 'node:worker_threads';
 import { canClone } from '../runtime/transport.js';
 import type { BackendKind } from '../runtime/backend.js';
 import { describe, validateFunction, validateInteger, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
@@ -17,6 +18,11 @@ export interface PoolOptions {
   maxTasksPerChild?: number | undefined;
   /** Where tasks run: child processes (Pool's default), worker threads (ThreadPool's default), or this event loop. */
   backend?: BackendKind | undefined;
+  /**
+   * Heap limits per worker (Node's `ResourceLimits`). Threads get them as is;
+   * child processes get `maxOldGenerationSizeMb` as `--max-old-space-size`.
+   */
+  resourceLimits?: ResourceLimits | undefined;
 }
 
 export interface ResolvedPoolOptions {
@@ -25,6 +31,7 @@ export interface ResolvedPoolOptions {
   readonly initargs: unknown[];
   readonly maxTasksPerChild: number | undefined;
   readonly backend: BackendKind;
+  readonly resourceLimits: ResourceLimits | undefined;
 }
 
 const BACKENDS: readonly BackendKind[] = ['process', 'thread', 'async'];
@@ -47,7 +54,15 @@ export function resolvePoolOptions(input: number | PoolOptions | undefined, defa
       if (!canClone(arg)) throw new TypeError(`\`initargs\` argument ${i} cannot be sent to a worker (${describe(arg)}): pass plain, cloneable data`);
     });
   }
-  return { processes, initializer: options.initializer ?? null, initargs: [...initargs], maxTasksPerChild: options.maxTasksPerChild, backend };
+  validatePlainObject(options.resourceLimits, 'resourceLimits');
+  return {
+    processes,
+    initializer: options.initializer ?? null,
+    initargs: [...initargs],
+    maxTasksPerChild: options.maxTasksPerChild,
+    backend,
+    resourceLimits: options.resourceLimits,
+  };
 }
 
 /** Options of `map`/`starmap` and their `*Async` forms. */

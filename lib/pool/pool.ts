@@ -3,6 +3,7 @@
  * shared engine. The classes only validate and translate; the engine does
  * the work.
  */
+import type { ResourceLimits } from 'node:worker_threads';
 import { EventEmitter } from 'eventemitter3';
 import { assertNotImportingTaskModule } from '../internal/state.js';
 import { validateFunction, validateIterable } from '../internal/validate.js';
@@ -31,8 +32,8 @@ const IMAP_MIN_LOOKAHEAD = 128;
 /** Items of a sync or async iterable. */
 export type AnyIterable<T> = Iterable<T> | AsyncIterable<T>;
 
-function makeBackend(kind: BackendKind): Backend {
-  return kind === 'async' ? new AsyncBackend() : new TinypoolBackend(kind);
+function makeBackend(kind: BackendKind, resourceLimits: ResourceLimits | undefined): Backend {
+  return kind === 'async' ? new AsyncBackend() : new TinypoolBackend(kind, { resourceLimits });
 }
 
 /**
@@ -61,7 +62,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     super();
     const resolved = resolvePoolOptions(options, (new.target as { defaultBackend?: BackendKind }).defaultBackend ?? 'process');
     if (resolved.backend !== 'async') assertNotImportingTaskModule(new.target.name);
-    const backend = makeBackend(resolved.backend);
+    const backend = makeBackend(resolved.backend, resolved.resourceLimits);
     if (resolved.initializer) backend.prepare(resolved.initializer, 'initializer');
     this.#processes = resolved.processes;
     this.#engine = new Engine(

@@ -56,7 +56,7 @@ class InProcessWorker implements WorkerHandle {
           this.#deliver = listener;
         },
       },
-      { workerId: spec.workerId, initializer: spec.initializer ? localDef(spec.initializer) : null, initargs: spec.initargs },
+      { workerId: spec.workerId, loaders: [], initializer: spec.initializer ? localDef(spec.initializer) : null, initargs: spec.initargs },
     );
     queueMicrotask(() => events.ready());
   }

@@ -59,6 +59,8 @@ export type FromWorker =
 /** What the bootstrap task hands each new worker. */
 export interface WorkerInit {
   readonly workerId: number;
+  /** Loader modules a worker thread registers before it imports tasks (see loaders.ts). */
+  readonly loaders: string[];
   readonly initializer: FnDef | null;
   readonly initargs: unknown[];
 }

@@ -11,13 +11,14 @@ import type { BrokenExecutor } from '../errors.js';
 import { packChunks, unpackMessage } from './codec.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
 import { fnDef } from './function-ref.js';
+import { threadLoaderHints } from './loaders.js';
 import type { FnDef, FromWorker, ToWorker, WireChunk } from './protocol.js';
 import type { BootstrapTask } from './worker-entry.js';
 
 const ENTRY = new URL('./worker-entry.js', import.meta.url).href;
 
 export interface TinypoolBackendOptions {
-  /** Heap limits for worker threads (ignored by child processes). */
+  /** Heap limits: as is for threads; a child process gets `maxOldGenerationSizeMb` as `--max-old-space-size`. */
   readonly resourceLimits?: ResourceLimits | undefined;
 }
 
@@ -43,6 +44,13 @@ export class TinypoolBackend implements Backend {
   }
 }
 
+function heapOptions(kind: 'process' | 'thread', limits: ResourceLimits | undefined): { resourceLimits?: ResourceLimits; execArgv?: string[] } {
+  if (!limits) return {};
+  if (kind === 'thread') return { resourceLimits: limits };
+  const mb = limits.maxOldGenerationSizeMb;
+  return mb === undefined ? {} : { execArgv: [...process.execArgv, `--max-old-space-size=${mb}`] };
+}
+
 class TinypoolWorkerHandle implements WorkerHandle {
   readonly pid: number;
   readonly threadId: number | undefined;
@@ -66,7 +74,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
       // fork() gets only what `env` holds: pass ours, or the child has no PATH.
       env: { ...process.env } as Record<string, string>,
       serialization: 'advanced',
-      ...(kind === 'thread' && options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+      ...heapOptions(kind, options.resourceLimits),
     });
     // tinypool reports a worker that dies while idle as an 'error'; the exit listener below handles it.
     this.#pool.on('error', () => {});
@@ -81,7 +89,12 @@ class TinypoolWorkerHandle implements WorkerHandle {
       events.exit({ exitCode: exitCode ?? null, signal: signal ?? null });
     });
 
-    const init = { workerId: spec.workerId, initializer: spec.initializer ? fnDef(spec.initializer, 'initializer') : null, initargs: spec.initargs };
+    const init = {
+      workerId: spec.workerId,
+      loaders: kind === 'thread' ? threadLoaderHints() : [],
+      initializer: spec.initializer ? fnDef(spec.initializer, 'initializer') : null,
+      initargs: spec.initargs,
+    };
     let boot: Promise<unknown>;
     if (kind === 'thread') {
       const { port1, port2 } = new MessageChannel();

@@ -6,6 +6,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { markWorker } from '../internal/state.js';
+import { registerLoaders } from './loaders.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import { WorkerLoop } from './worker-loop.js';
 import type { WorkerChannel } from './worker-loop.js';
@@ -17,7 +18,8 @@ export interface BootstrapTask {
   readonly init: WorkerInit;
 }
 
-export default function bootstrap(task: BootstrapTask): true {
+export default async function bootstrap(task: BootstrapTask): Promise<true> {
+  await registerLoaders(task.init.loaders);
   new WorkerLoop(task.port ? portChannel(task.port) : processChannel(), task.init);
   return true;
 }

@@ -1,0 +1,190 @@
+/** apply / applyAsync / map / mapAsync / starmap: one behaviour suite for every backend. */
+import { ApplyResult, InvalidStateError, MapResult } from 'multipool';
+import { BACKENDS, makePool, range } from './support/helpers.js';
+
+describe.each(BACKENDS)('%s backend', (backend) => {
+  test('map() keeps input order for every chunksize, including chunksize > n', async () => {
+    await using pool = makePool(backend);
+    const xs = range(1000);
+    const expected = xs.map((x) => x * x);
+    expect(await pool.map((x: number) => x * x, xs)).toEqual(expected);
+    for (const chunksize of [1, 7, 999, 5000]) {
+      expect(await pool.map((x: number) => x * x, xs, chunksize)).toEqual(expected);
+    }
+  });
+
+  test('map() of an empty input is [] and of one item is that result', async () => {
+    await using pool = makePool(backend);
+    expect(await pool.map((x: number) => x + 1, [])).toEqual([]);
+    expect(await pool.map((x: number) => x + 1, [41])).toEqual([42]);
+  });
+
+  test('map() reads generators and async iterables', async () => {
+    await using pool = makePool(backend);
+    function* gen(): Generator<number> {
+      for (let i = 0; i < 50; i++) yield i;
+    }
+    async function* agen(): AsyncGenerator<number> {
+      for (let i = 0; i < 50; i++) yield i;
+    }
+    const expected = range(50).map((x) => x * 2);
+    expect(await pool.map((x: number) => x * 2, gen())).toEqual(expected);
+    expect(await pool.map((x: number) => x * 2, agen(), 3)).toEqual(expected);
+  });
+
+  test('map() rejects with the input iterable\'s own error, unwrapped', async () => {
+    await using pool = makePool(backend);
+    const boom = new SyntaxError('input broke');
+    function* gen(): Generator<number> {
+      yield 1;
+      throw boom;
+    }
+    await expect(pool.map((x: number) => x, gen())).rejects.toBe(boom);
+    expect(await pool.map((x: number) => x, [1])).toEqual([1]);
+  });
+
+  test('map() with a failing item rejects with the first error only after every chunk finished', async () => {
+    await using pool = makePool(backend);
+    const done: number[] = [];
+    pool.on('taskDone', (event) => done.push(event.index));
+    const xs = range(40);
+    const error = await pool
+      .map(
+        (x: number) => {
+          if (x === 3) throw new RangeError(`bad ${x}`);
+          return x;
+        },
+        xs,
+        4,
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toBe('bad 3');
+    expect(done.sort((a, b) => a - b)).toEqual(range(10).map((i) => i * 4));
+  });
+
+  test('map() awaits async task functions in the worker', async () => {
+    await using pool = makePool(backend);
+    const result = await pool.map(async (x: number) => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return x * 10;
+    }, [1, 2, 3]);
+    expect(result).toEqual([10, 20, 30]);
+  });
+
+  test('map() accepts chunksize and options in every documented form', async () => {
+    await using pool = makePool(backend);
+    const seen: number[][] = [];
+    const options = { callback: (value: number[]) => seen.push(value) };
+    expect(await pool.map((x: number) => x, [1, 2], 1, options)).toEqual([1, 2]);
+    expect(await pool.map((x: number) => x, [3, 4], { chunksize: 1, ...options })).toEqual([3, 4]);
+    expect(await pool.map((x: number) => x, [5], undefined, options)).toEqual([5]);
+    expect(seen).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  test('apply() spreads args and resolves with the result', async () => {
+    await using pool = makePool(backend);
+    expect(await pool.apply((a: number, b: string) => `${b}${a}`, [1, 'x'])).toBe('x1');
+    expect(await pool.apply(() => 'no args')).toBe('no args');
+  });
+
+  test('applyAsync() returns an ApplyResult at once: ready/successful/wait/get', async () => {
+    await using pool = makePool(backend);
+    const result = pool.applyAsync(async (x: number) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return x + 1;
+    }, [1]);
+    expect(result).toBeInstanceOf(ApplyResult);
+    expect(result.ready()).toBe(false);
+    expect(() => result.successful()).toThrow(InvalidStateError);
+    await result.wait();
+    expect(result.ready()).toBe(true);
+    expect(result.successful()).toBe(true);
+    expect(await result.get()).toBe(2);
+    expect(await result.get(0)).toBe(2);
+  });
+
+  test('applyAsync() results complete in submission order on one worker, map in input order', async () => {
+    await using pool = makePool(backend, 1);
+    const order: number[] = [];
+    const results = range(10).map((i) => pool.applyAsync((x: number) => x, [i], { callback: (value) => order.push(value) }));
+    expect(await Promise.all(results.map((r) => r.get()))).toEqual(range(10));
+    expect(order).toEqual(range(10));
+  });
+
+  test('applyAsync() calls callback or errorCallback exactly once', async () => {
+    await using pool = makePool(backend);
+    const calls: string[] = [];
+    const ok = pool.applyAsync((x: number) => x, [1], { callback: (v) => calls.push(`ok ${v}`), errorCallback: () => calls.push('bad') });
+    const bad = pool.applyAsync(
+      () => {
+        throw new Error('nope');
+      },
+      [],
+      { callback: () => calls.push('ok?'), errorCallback: (e) => calls.push(`error ${(e as Error).message}`) },
+    );
+    await ok.wait();
+    await bad.wait();
+    expect(calls.sort()).toEqual(['error nope', 'ok 1']);
+    expect(bad.successful()).toBe(false);
+  });
+
+  test('mapAsync() calls callback once with the whole list, errorCallback once with the first error', async () => {
+    await using pool = makePool(backend);
+    const lists: number[][] = [];
+    const errors: unknown[] = [];
+    const result = pool.mapAsync((x: number) => x * 2, range(20), 3, { callback: (list) => lists.push(list), errorCallback: (e) => errors.push(e) });
+    expect(result).toBeInstanceOf(MapResult);
+    expect(await result.get()).toEqual(range(20).map((x) => x * 2));
+    expect(lists).toEqual([range(20).map((x) => x * 2)]);
+    const failing = pool.mapAsync(
+      (x: number) => {
+        if (x % 5 === 0) throw new Error(`bad ${x}`);
+        return x;
+      },
+      range(20),
+      { chunksize: 1, callback: (list) => lists.push(list), errorCallback: (e) => errors.push(e) },
+    );
+    await failing.wait();
+    expect(failing.successful()).toBe(false);
+    expect(lists).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as Error).message).toMatch(/^bad (0|5|10|15)$/);
+  });
+
+  test('starmap() equals a local starmap', async () => {
+    await using pool = makePool(backend);
+    const pairs = range(16).map((i): [number, number] => [2 * i, 2 * i + 1]);
+    const local = pairs.map(([a, b]) => a + b);
+    expect(await pool.starmap((a: number, b: number) => a + b, pairs)).toEqual(local);
+    expect(await pool.starmap((a: number, b: number) => a + b, pairs, 5)).toEqual(local);
+    expect(await pool.starmapAsync((a: number, b: number) => a * b, pairs).get()).toEqual(pairs.map(([a, b]) => a * b));
+  });
+
+  test('a callback that throws is emitted on the error event and the pool keeps working', async () => {
+    await using pool = makePool(backend);
+    const thrown = new Error('callback broke');
+    const seen: unknown[] = [];
+    pool.on('error', (error) => seen.push(error));
+    const result = pool.applyAsync((x: number) => x, [1], {
+      callback: () => {
+        throw thrown;
+      },
+    });
+    expect(await result.get()).toBe(1);
+    expect(seen).toEqual([thrown]);
+    await pool.mapAsync((x: number) => x, [1, 2], { callback: () => { throw thrown; } }).wait();
+    expect(seen).toEqual([thrown, thrown]);
+    expect(await pool.map((x: number) => x + 1, [1, 2])).toEqual([2, 3]);
+  });
+
+  test('emits workerStart, taskStart and taskDone events', async () => {
+    await using pool = makePool(backend, 1);
+    const events: string[] = [];
+    pool.on('taskStart', (e) => events.push(`start ${e.job}:${e.index}`));
+    pool.on('taskDone', (e) => events.push(`done ${e.job}:${e.index}`));
+    const result = pool.applyAsync((x: number) => x, [1]);
+    await result.get();
+    expect(events).toEqual([`start ${result.id}:0`, `done ${result.id}:0`]);
+  });
+});

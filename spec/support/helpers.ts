@@ -1,0 +1,63 @@
+/** Shared test helpers: backends, child-process inspection, handshakes. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { Pool } from 'multipool';
+import type { PoolOptions } from 'multipool';
+
+export type BackendName = 'process' | 'thread' | 'async';
+
+export const BACKENDS: readonly BackendName[] = ['process', 'thread', 'async'];
+
+export function makePool(backend: BackendName, options: number | Omit<PoolOptions, 'backend'> = 2): Pool {
+  return new Pool({ ...(typeof options === 'number' ? { processes: options } : options), backend });
+}
+
+/** Live child processes of this test process that are multipool workers (tinypool's process entry). */
+export function workerChildren(): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== process.pid) continue;
+      const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+      if (state === 'Z') continue;
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('tinypool')) pids.push(Number(name));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `condition` every 20 ms until it holds or `ms` pass; returns whether it held. */
+export async function eventually(condition: () => boolean, ms = 5000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return condition();
+}
+
+/** A promise with its resolver, for handshakes. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+export function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
