@@ -18,8 +18,12 @@ type Settled<R> = { readonly ok: true; readonly value: R } | { readonly ok: fals
 
 /** Waits up to `timeout` seconds for `promise`; rejects with a TimeoutError after that. */
 export function withTimeout<T>(promise: Promise<T>, timeout: number | null | undefined, what: string): Promise<T> {
-  validateTimeout(timeout);
   if (timeout === null || timeout === undefined) return promise;
+  try {
+    validateTimeout(timeout);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new TimeoutError(`${what} did not finish within ${timeout} s`)), timeout * 1000);
     promise.then(

@@ -37,8 +37,8 @@ export interface ResolvedPoolOptions {
 const BACKENDS: readonly BackendKind[] = ['process', 'thread', 'async'];
 
 export function resolvePoolOptions(input: number | PoolOptions | undefined, defaultBackend: BackendKind): ResolvedPoolOptions {
-  const options: PoolOptions = typeof input === 'number' ? { processes: input } : (input ?? {});
-  validatePlainObject(options, 'options');
+  // Anything but an options object is taken as the worker count, and validated as such.
+  const options: PoolOptions = typeof input === 'object' && input !== null ? input : input === undefined ? {} : { processes: input };
   const processes = options.processes ?? availableParallelism();
   validateInteger(processes, 'processes', 1);
   if (options.maxTasksPerChild !== undefined) validateInteger(options.maxTasksPerChild, 'maxTasksPerChild', 1);

@@ -1,0 +1,112 @@
+/**
+ * Who competes: our two pools, the peer libraries (all with 2 workers), the
+ * raw transports and the baselines. The column order of the table is the
+ * order of `CONTENDERS`.
+ */
+import { Pool, ThreadPool } from 'multipool';
+import { Piscina } from 'piscina';
+import Tinypool from 'tinypool';
+import workerpool from 'workerpool';
+
+export const WORKERS = 2;
+
+export const CONTENDERS = [
+  { id: 'pool', label: 'multipool Pool' },
+  { id: 'threadPool', label: 'multipool ThreadPool' },
+  { id: 'piscina', label: 'piscina' },
+  { id: 'tinypoolThreads', label: 'tinypool (threads)' },
+  { id: 'tinypoolProcess', label: 'tinypool (child_process)' },
+  { id: 'workerpool', label: 'workerpool' },
+  { id: 'cpython', label: 'CPython multiprocessing' },
+  { id: 'rawPostMessage', label: 'raw postMessage' },
+  { id: 'rawProcessSend', label: 'raw process.send' },
+  { id: 'serial', label: 'serial (main thread)' },
+] as const;
+
+export type ContenderId = (typeof CONTENDERS)[number]['id'];
+
+export type OurId = 'pool' | 'threadPool';
+export const OURS: readonly OurId[] = ['pool', 'threadPool'];
+
+/** Our pools, by id. */
+export function openOurs(id: OurId): Pool {
+  return id === 'pool' ? new Pool(WORKERS) : new ThreadPool(WORKERS);
+}
+
+export type PeerId = 'piscina' | 'tinypoolThreads' | 'tinypoolProcess' | 'workerpool';
+export const PEERS: readonly PeerId[] = ['piscina', 'tinypoolThreads', 'tinypoolProcess', 'workerpool'];
+
+/** The exports of bench/peers/tasks.mjs. */
+export type PeerTask = 'squares' | 'fibs' | 'sums' | 'echo';
+
+/** One task in, one result out: what every peer library offers. */
+export interface PeerPool {
+  run(task: PeerTask, arg: unknown): Promise<unknown>;
+  destroy(): Promise<void>;
+}
+
+const TASKS = new URL('../peers/tasks.mjs', import.meta.url);
+const WORKERPOOL_WORKER = new URL('../peers/workerpool-worker.mjs', import.meta.url);
+
+export function openPeer(id: PeerId): PeerPool {
+  switch (id) {
+    case 'piscina':
+      return openPiscina();
+    case 'tinypoolThreads':
+      return openTinypool(false);
+    case 'tinypoolProcess':
+      return openTinypool(true);
+    case 'workerpool':
+      return openWorkerpool();
+  }
+}
+
+function openPiscina(): PeerPool {
+  const pool = new Piscina({ filename: TASKS.href, minThreads: WORKERS, maxThreads: WORKERS });
+  return { run: (task, arg) => pool.run(arg, { name: task }) as Promise<unknown>, destroy: () => pool.destroy() };
+}
+
+function openTinypool(childProcess: boolean): PeerPool {
+  const pool = new Tinypool({
+    filename: TASKS.href,
+    minThreads: WORKERS,
+    maxThreads: WORKERS,
+    ...(childProcess
+      ? {
+          runtime: 'child_process' as const,
+          // Same wire format as multipool's Pool (typed arrays survive); fork() needs our env for PATH.
+          serialization: 'advanced' as const,
+          env: process.env as Record<string, string>,
+        }
+      : {}),
+  });
+  return { run: (task, arg) => pool.run(arg, { name: task }) as Promise<unknown>, destroy: () => pool.destroy() };
+}
+
+function openWorkerpool(): PeerPool {
+  const pool = workerpool.pool(WORKERPOOL_WORKER.pathname, { minWorkers: WORKERS, maxWorkers: WORKERS, workerType: 'thread' });
+  return {
+    run: (task, arg) => pool.exec(task, [arg]) as Promise<unknown>,
+    destroy: async () => {
+      await pool.terminate();
+    },
+  };
+}
+
+/** Splits `items` as multipool's map does, so peers get the same number of the same chunks. */
+export function chunked<T>(items: readonly T[], chunksize: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += chunksize) chunks.push(items.slice(i, i + chunksize));
+  return chunks;
+}
+
+/** Python's default map chunksize: ceil(n / (4 * workers)). */
+export function defaultChunksize(n: number, workers = WORKERS): number {
+  return Math.max(1, Math.ceil(n / (4 * workers)));
+}
+
+/** A hand-chunked map on a peer: every chunk is one task, results concatenated in input order. */
+export async function peerMap(peer: PeerPool, task: PeerTask, items: readonly unknown[], chunksize: number): Promise<unknown[]> {
+  const parts = await Promise.all(chunked(items, chunksize).map((chunk) => peer.run(task, chunk) as Promise<unknown[]>));
+  return parts.flat();
+}

@@ -1,0 +1,5 @@
+// The floor for a worker-thread round trip: a bare worker that posts every
+// message straight back. No pool, no queue, no protocol.
+import { parentPort } from 'node:worker_threads';
+
+parentPort.on('message', (message) => parentPort.postMessage(message));

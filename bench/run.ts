@@ -1,0 +1,100 @@
+/**
+ * The benchmark suite: every workload, every contender, 2 workers each, one
+ * table. Run with `npm run bench` (builds first) or `npx tsx bench/run.ts`;
+ * `--quick` shrinks every workload for a smoke run.
+ *
+ * Progress goes to stderr; the final markdown goes to stdout and to
+ * bench/results.md.
+ */
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { promisify } from 'node:util';
+import { configFor } from './harness/config.js';
+import type { BenchConfig } from './harness/config.js';
+import { WORKERS } from './harness/contenders.js';
+import { render } from './harness/table.js';
+import type { Row, Verdict } from './harness/table.js';
+import { fibRow } from './workloads/fib.js';
+import { floatSumsRow } from './workloads/float-sums.js';
+import { imapRows } from './workloads/imap.js';
+import { latencyRow } from './workloads/latency.js';
+import { mapSquaresRow } from './workloads/map-squares.js';
+
+const RESULTS = new URL('./results.md', import.meta.url);
+
+/** Resource types that mean a contender was not torn down (stdio and timers are ours). */
+const LEAK_TYPES = new Set(['Worker', 'ChildProcess', 'ProcessWrap', 'MessagePort', 'PipeWrap']);
+
+async function pythonVersion(): Promise<string> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('python3', ['--version']);
+    return (stdout || stderr).trim();
+  } catch {
+    return 'python3 not found';
+  }
+}
+
+async function environment(config: BenchConfig): Promise<string> {
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const reps = `median of ${config.reps.reps} timed runs after one warm-up (a contender whose run takes over ${config.reps.slowMs / 1000} s runs once)`;
+  return [
+    `- Date: ${new Date().toISOString()}`,
+    `- Mode: ${config.quick ? '**--quick (reduced sizes: a smoke run, targets not meaningful)**' : 'full'}`,
+    `- Machine: ${cpus().length} × ${cpu}; Node ${process.version}; ${await pythonVersion()}`,
+    `- Every pool has ${WORKERS} workers; pool start-up is never timed; ${reps}.`,
+    '- Lower is better in every cell. FAIL = error, hang or wrong result; n/a = not run (see the numbered notes).',
+  ].join('\n');
+}
+
+function section(name: string): void {
+  process.stderr.write(`▶ ${name}\n`);
+}
+
+async function runAll(config: BenchConfig): Promise<Row[]> {
+  const rows: Row[] = [];
+  section('map x => x * x');
+  rows.push(await mapSquaresRow(config));
+  section('one-task round-trip latency');
+  rows.push(await latencyRow(config));
+  section('fib (CPU-bound)');
+  rows.push(await fibRow(config));
+  section('Float64Array sums');
+  rows.push(await floatSumsRow(config));
+  section('imap');
+  rows.push(...(await imapRows(config)));
+  return rows;
+}
+
+function verdictLines(verdicts: readonly Verdict[]): string {
+  if (verdicts.length === 0) return '';
+  const mark = (met: boolean | null): string => (met === null ? 'not measured' : met ? 'met' : 'MISSED');
+  return ['## Targets', '', ...verdicts.map((v) => `- ${mark(v.met)}: ${v.row}: ${v.text}`)].join('\n');
+}
+
+/**
+ * Every contender is torn down by now, so the process should exit by itself.
+ * If one leaked, say which kind and exit anyway instead of hanging.
+ */
+function exitCheck(): void {
+  const leaked = process.getActiveResourcesInfo().filter((type) => LEAK_TYPES.has(type));
+  if (leaked.length === 0) return;
+  setTimeout(() => {
+    const still = process.getActiveResourcesInfo().filter((type) => LEAK_TYPES.has(type));
+    process.stderr.write(`bench: resources still open after teardown: ${still.join(', ')}; exiting anyway\n`);
+    process.exit(1);
+  }, 5_000).unref();
+}
+
+async function main(): Promise<void> {
+  const config = configFor(process.argv.slice(2));
+  const rows = await runAll(config);
+  const { markdown, verdicts } = render(rows);
+  const report = ['# multipool benchmarks', '', await environment(config), '', markdown, '', verdictLines(verdicts), ''].join('\n');
+  process.stdout.write(report);
+  await writeFile(RESULTS, report);
+  process.stderr.write(`wrote ${RESULTS.pathname}\n`);
+  exitCheck();
+}
+
+await main();

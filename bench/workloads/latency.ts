@@ -1,0 +1,69 @@
+/**
+ * Workload 2: one-task round-trip latency. 2,000 sequential single tasks,
+ * each awaited before the next is sent, against the raw transport each of
+ * our pools is built on (a bare postMessage echo, a bare process.send echo).
+ */
+import type { BenchConfig } from '../harness/config.js';
+import { OURS, PEERS, openOurs, openPeer } from '../harness/contenders.js';
+import type { ContenderId, PeerPool } from '../harness/contenders.js';
+import { attempt, cellFromRuns, check, repeat } from '../harness/measure.js';
+import type { Cell } from '../harness/measure.js';
+import { openProcessEcho, openThreadEcho } from '../harness/raw-echo.js';
+import type { Echo } from '../harness/raw-echo.js';
+import type { Row } from '../harness/table.js';
+
+// Reused for every call, so the function is shipped and compiled once per worker.
+const echo = (value: number): number => value;
+
+const WARMUP_TRIPS = 200;
+
+/** `trips` sequential round trips of 0..trips-1, each checked. */
+async function roundTrips(trips: number, send: (value: number) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < trips; i++) {
+    const reply = await send(i);
+    check(reply === i, `round trip ${i} answered ${String(reply)}`);
+  }
+}
+
+/** Times `trips` round trips after a warm-up; the cell is in µs per round trip (median of reps). */
+async function latencyCell<T>(
+  label: string,
+  config: BenchConfig,
+  open: () => Promise<T> | T,
+  send: (subject: T, value: number) => Promise<unknown>,
+  close: (subject: T) => Promise<unknown>,
+): Promise<Cell> {
+  const trips = config.latency.trips;
+  return attempt(
+    `latency / ${label}`,
+    open,
+    async (subject) => {
+      await roundTrips(WARMUP_TRIPS, (value) => send(subject, value));
+      const runs = await repeat(() => roundTrips(trips, (value) => send(subject, value)), config.reps);
+      return cellFromRuns(runs, 1000 / trips);
+    },
+    close,
+    config.timeoutMs,
+  );
+}
+
+export async function latencyRow(config: BenchConfig): Promise<Row> {
+  const cells: Partial<Record<ContenderId, Cell>> = {};
+  cells.rawPostMessage = await latencyCell<Echo>('raw postMessage', config, openThreadEcho, (e, v) => e.roundTrip(v), (e) => e.close());
+  cells.rawProcessSend = await latencyCell<Echo>('raw process.send', config, openProcessEcho, (e, v) => e.roundTrip(v), (e) => e.close());
+  for (const id of OURS) {
+    cells[id] = await latencyCell(id, config, () => openOurs(id), (pool, v) => pool.apply(echo, [v]), (pool) => pool.terminate());
+  }
+  for (const id of PEERS) {
+    cells[id] = await latencyCell<PeerPool>(id, config, () => openPeer(id), (peer, v) => peer.run('echo', v), (peer) => peer.destroy());
+  }
+  return {
+    title: `1-task round trip (${config.latency.trips.toLocaleString('en-US')} sequential apply/run)`,
+    unit: 'µs/trip',
+    cells,
+    targets: [
+      { subject: 'threadPool', reference: 'rawPostMessage', kind: 'atMost', limit: 1.3 },
+      { subject: 'pool', reference: 'rawProcessSend', kind: 'atMost', limit: 1.3 },
+    ],
+  };
+}
