@@ -34,6 +34,7 @@ describe.each(['process', 'thread'] as const)('%s backend', (backend) => {
         return x / 2;
       },
     };
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the point of the test: a shorthand method passed as is (it does not use `this`)
     expect(await pool.map(helpers.half, [4, 6])).toEqual([2, 3]);
   });
 

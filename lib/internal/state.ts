@@ -34,7 +34,7 @@ export function isWorker(): boolean {
 }
 
 export function markWorker(): void {
-  (globalThis as Record<symbol, WorkerState>)[KEY] ??= { importing: 0, current: null };
+  (globalThis as Record<symbol, WorkerState | undefined>)[KEY] ??= { importing: 0, current: null };
 }
 
 /** Imports a task module in a worker, remembering that an import is under way. */

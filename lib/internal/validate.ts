@@ -2,12 +2,19 @@
 
 /** Describes a received value for an error message: "`0` (number)". */
 export function describe(value: unknown): string {
-  if (value === null) return '`null`';
-  if (value === undefined) return '`undefined`';
-  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
-  if (typeof value === 'string') return `\`${JSON.stringify(value)}\` (string)`;
-  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
-  return `\`${String(value)}\` (${typeof value})`;
+  switch (typeof value) {
+    case 'undefined':
+      return '`undefined`';
+    case 'function':
+      return `a function${value.name ? ` (${value.name})` : ''}`;
+    case 'string':
+      return `\`${JSON.stringify(value)}\` (string)`;
+    case 'object':
+      return value === null ? '`null`' : `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+    default:
+      // A number, bigint, boolean or symbol.
+      return `\`${String(value)}\` (${typeof value})`;
+  }
 }
 
 export function validateInteger(value: unknown, name: string, min: number): asserts value is number {

@@ -19,23 +19,12 @@ type Settled<R> = { readonly ok: true; readonly value: R } | { readonly ok: fals
 /** Waits up to `timeout` seconds for `promise`; rejects with a TimeoutError after that. */
 export function withTimeout<T>(promise: Promise<T>, timeout: number | null | undefined, what: string): Promise<T> {
   if (timeout === null || timeout === undefined) return promise;
-  try {
-    validateTimeout(timeout);
-  } catch (error) {
-    return Promise.reject(error);
-  }
   return new Promise<T>((resolve, reject) => {
+    // Validated in the executor so that a bad timeout rejects the returned promise instead of throwing.
+    validateTimeout(timeout);
     const timer = setTimeout(() => reject(new TimeoutError(`${what} did not finish within ${timeout} s`)), timeout * 1000);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
+    // Settles as `promise` does; a failed task's error is passed on as it was thrown, Error or not.
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
   });
 }
 

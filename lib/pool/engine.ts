@@ -70,7 +70,9 @@ export class Engine implements JobHost {
       exited: (slot, exit) => this.#emit('workerExit', { id: slot.id, exitCode: exit.exitCode, signal: exit.signal }),
       initFailed: (error) => {
         const cause = rebuildThrown(error);
-        this.#break(() => this.backend.broken(`A worker's initializer failed, the pool is not usable anymore: ${String((cause as Error)?.message ?? cause)}`, { cause }));
+        // An initializer may throw anything (null included): show its message when it has one, else the value itself.
+        const message = (cause as { message?: unknown } | null | undefined)?.message ?? cause;
+        this.#break(() => this.backend.broken(`A worker's initializer failed, the pool is not usable anymore: ${String(message)}`, { cause }));
       },
     });
     const tasks = new TaskHandler(this.#queue, this.#workers, {

@@ -24,9 +24,10 @@ const ASYNC_BURST = 16;
 
 type Entry = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
+/** Function-valued fields, not methods: `next()` wraps them to clear its timer. */
 interface Waiter {
-  resolve(result: IteratorResult<unknown>): void;
-  reject(error: unknown): void;
+  resolve: (result: IteratorResult<unknown>) => void;
+  reject: (error: unknown) => void;
 }
 
 /**
@@ -101,7 +102,11 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
   next(timeout?: number | null): Promise<IteratorResult<R>> {
     validateTimeout(timeout);
     const entry = this.#take();
-    if (entry) return entry.ok ? Promise.resolve({ done: false, value: entry.value as R }) : Promise.reject(entry.error);
+    if (entry) {
+      if (entry.ok) return Promise.resolve({ done: false, value: entry.value as R });
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a task may throw any value; like Python, imap re-raises it unchanged
+      return Promise.reject(entry.error);
+    }
     if (this.#isDrained()) return Promise.resolve({ done: true, value: undefined });
     return new Promise<IteratorResult<R>>((resolve, reject) => {
       const waiter: Waiter = { resolve: resolve as Waiter['resolve'], reject };
@@ -127,9 +132,9 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
   }
 
   /** Stops early (what `break` calls): no more input is read and pending results are dropped. */
-  async return(value?: unknown): Promise<IteratorResult<R>> {
+  return(value?: unknown): Promise<IteratorResult<R>> {
     this.#close();
-    return { done: true, value: value as R };
+    return Promise.resolve({ done: true, value: value as R });
   }
 
   /** @internal */
@@ -283,7 +288,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     this.#pulling = true;
     const iterator = this.#iterator as AsyncIterator<unknown>;
     try {
-      while (!this.#inputDone && !this.#closed && this.#pulled - this.#consumed < this.#spec.lookahead) {
+      while (this.#wantsAsyncInput()) {
         const items: unknown[] = [];
         try {
           while (items.length < this.#spec.chunksize) {
@@ -310,6 +315,15 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     }
     this.#checkDone();
     this.#deliver();
+  }
+
+  /**
+   * Whether `#fillAsync` should pull another chunk. A method rather than an inline
+   * condition: the consumer may close the iterator while a pull is awaited, so
+   * `#closed` is read afresh after each await, not taken as narrowed by the loop.
+   */
+  #wantsAsyncInput(): boolean {
+    return !this.#inputDone && !this.#closed && this.#pulled - this.#consumed < this.#spec.lookahead;
   }
 
   #pushChunk(items: unknown[]): boolean {

@@ -38,6 +38,7 @@ const BACKENDS: readonly BackendKind[] = ['process', 'thread', 'async'];
 
 export function resolvePoolOptions(input: number | PoolOptions | undefined, defaultBackend: BackendKind): ResolvedPoolOptions {
   // Anything but an options object is taken as the worker count, and validated as such.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- untyped callers may pass null, which is a bad count, not options
   const options: PoolOptions = typeof input === 'object' && input !== null ? input : input === undefined ? {} : { processes: input };
   const processes = options.processes ?? availableParallelism();
   validateInteger(processes, 'processes', 1);
@@ -58,7 +59,8 @@ export function resolvePoolOptions(input: number | PoolOptions | undefined, defa
   return {
     processes,
     initializer: options.initializer ?? null,
-    initargs: [...initargs],
+    // A copy, typed as unknown[]: Array.isArray above narrowed `initargs` to any[].
+    initargs: Array.from<unknown>(initargs),
     maxTasksPerChild: options.maxTasksPerChild,
     backend,
     resourceLimits: options.resourceLimits,
@@ -74,8 +76,11 @@ export interface MapOptions<R> extends ResultCallbacks<R> {
 /** Options of `apply`/`applyAsync`. */
 export type ApplyOptions<R> = ResultCallbacks<R>;
 
-/** `map(fn, xs, 10)`, `map(fn, xs, { chunksize: 10 })` and `map(fn, xs, 10, { callback })` all mean the same. */
-export function resolveMapOptions<R>(chunksizeOrOptions: number | MapOptions<R> | undefined, options: MapOptions<R> | undefined): MapOptions<R> {
+/**
+ * `map(fn, xs, 10)`, `map(fn, xs, { chunksize: 10 })` and `map(fn, xs, 10, { callback })` all mean the same.
+ * `null`, which untyped callers may pass, counts as no chunksize.
+ */
+export function resolveMapOptions<R>(chunksizeOrOptions: number | MapOptions<R> | null | undefined, options: MapOptions<R> | undefined): MapOptions<R> {
   let merged: MapOptions<R>;
   if (typeof chunksizeOrOptions === 'object' && chunksizeOrOptions !== null) {
     merged = { ...chunksizeOrOptions, ...options };

@@ -105,7 +105,7 @@ export class Pool extends EventEmitter<PoolEvents> {
   apply<R>(fn: () => R, args?: [], options?: ApplyOptions<Awaited<R>>): Promise<Awaited<R>>;
   apply<A extends unknown[], R>(fn: (...args: A) => R, args: A, options?: ApplyOptions<Awaited<R>>): Promise<Awaited<R>>;
   async apply(fn: (...args: never[]) => unknown, args?: unknown[], options?: ApplyOptions<unknown>): Promise<unknown> {
-    return this.applyAsync(fn as () => unknown, args as [], options).get();
+    return this.applyAsync(fn, args as [], options).get();
   }
 
   /**

@@ -57,9 +57,14 @@ export class TaskQueue {
       const source = this.#sources[i] as TaskSource;
       const chunk = source.poll();
       if (chunk) return chunk;
-      if (!source.exhausted) i++;
-      else if (i === this.#head) this.#sources[this.#head++] = undefined as unknown as TaskSource, i++;
-      else this.#sources.splice(i, 1);
+      if (!source.exhausted) {
+        i++;
+      } else if (i === this.#head) {
+        this.#sources[this.#head++] = undefined as unknown as TaskSource;
+        i++;
+      } else {
+        this.#sources.splice(i, 1);
+      }
     }
     return undefined;
   }

@@ -65,11 +65,16 @@ export class WorkerHandler {
   /** The worker handler's loop: top the pool up whenever a worker leaves. */
   async run(): Promise<void> {
     while (this.#running) {
-      while (this.#running && this.#slots.size < this.#options.processes) this.#spawn();
+      this.#topUp();
       await new Promise<void>((resolve) => {
         this.#changed = resolve;
       });
     }
+  }
+
+  /** Spawns workers up to `processes`; `#running` is checked each time since a `workerStart` listener may stop the pool. */
+  #topUp(): void {
+    while (this.#running && this.#slots.size < this.#options.processes) this.#spawn();
   }
 
   #notify(): void {
@@ -102,18 +107,24 @@ export class WorkerHandler {
   }
 
   #receive(slot: WorkerSlot, message: WorkerMessage): void {
-    if (message.t === 'init-error') {
-      this.#hooks.initFailed(message.error);
-      return;
+    switch (message.t) {
+      case 'init-error':
+        this.#hooks.initFailed(message.error);
+        return;
+      case 'results': {
+        const chunks = slot.inFlight.splice(0, message.results.length);
+        for (const outcome of message.results) {
+          this.#chunkMs = this.#chunkMs === null ? outcome.ms : this.#chunkMs * 0.8 + outcome.ms * 0.2;
+        }
+        this.#hooks.results(slot, message.results, chunks);
+        this.#maybeRetire(slot);
+        this.#notify();
+        return;
+      }
+      default:
+        // Unreachable for the types, but the message came from another thread or process.
+        throw new Error(`multipool: unknown message from worker ${JSON.stringify(message)}`);
     }
-    if (message.t !== 'results') throw new Error(`multipool: unknown message from worker ${JSON.stringify(message)}`);
-    const chunks = slot.inFlight.splice(0, message.results.length);
-    for (const outcome of message.results) {
-      this.#chunkMs = this.#chunkMs === null ? outcome.ms : this.#chunkMs * 0.8 + outcome.ms * 0.2;
-    }
-    this.#hooks.results(slot, message.results, chunks);
-    this.#maybeRetire(slot);
-    this.#notify();
   }
 
   #exited(slot: WorkerSlot, exit: WorkerExit): void {

@@ -76,10 +76,16 @@ class InProcessWorker implements WorkerHandle {
     // Nothing to hold: pending tasks keep the event loop alive by themselves.
   }
 
-  async terminate(): Promise<void> {
-    if (!this.#alive) return;
-    this.#alive = false;
-    this.#loop.stop();
-    this.#events.exit({ exitCode: 0, signal: null });
+  terminate(): Promise<void> {
+    // Nothing to wait for, but a throwing `exit` hook (a user's `workerExit` listener) must
+    // reject the promise rather than throw at the caller: throwing in the executor does that.
+    return new Promise((resolve) => {
+      if (this.#alive) {
+        this.#alive = false;
+        this.#loop.stop();
+        this.#events.exit({ exitCode: 0, signal: null });
+      }
+      resolve();
+    });
   }
 }

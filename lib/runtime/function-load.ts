@@ -32,16 +32,20 @@ export async function loadFn(def: FnDef): Promise<TaskFn> {
 function compile(source: string): TaskFn {
   let fn = compiled.get(source);
   if (fn) return fn;
+  fn = evaluate(source);
+  compiled.set(source, fn);
+  return fn;
+}
+
+function evaluate(source: string): TaskFn {
   try {
-    fn = (0, eval)(`(${source})`) as TaskFn;
+    return (0, eval)(`(${source})`) as TaskFn;
   } catch (error) {
     // A method written in shorthand (`{ square(x) { ... } }`) is not an expression on its own.
     if (!(error instanceof SyntaxError)) throw error;
     const holder = (0, eval)(`({ ${source} })`) as Record<string, TaskFn>;
-    fn = Object.values(holder)[0] as TaskFn;
+    return Object.values(holder)[0] as TaskFn;
   }
-  compiled.set(source, fn);
-  return fn;
 }
 
 /**

@@ -43,7 +43,8 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'symbol') return `a symbol (${String(value)})`;
   if (value === null || typeof value !== 'object') return `${typeof value} ${String(value).slice(0, 40)}`;
   const tag = Object.prototype.toString.call(value).slice(8, -1);
-  const ctor = (value as object).constructor?.name;
+  // Typed as always there, but an object made with Object.create(null) has no constructor.
+  const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
   return `an object (${ctor && ctor !== tag ? `${ctor}, ${tag}` : tag})`;
 }
 
@@ -66,6 +67,7 @@ export function flattenThrown(thrown: unknown, rewrite?: (error: Error) => strin
       ctor: builtinName(thrown),
       name: thrown.name,
       message,
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- typed as a string, but `stack` is writable and may hold anything; the wire needs a string
       stack: String(thrown.stack ?? `${thrown.name}: ${thrown.message}`),
       props,
     },

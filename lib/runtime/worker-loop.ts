@@ -63,6 +63,7 @@ export class WorkerLoop {
 
   #receive(message: ToWorker): void {
     switch (message.t) {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- 'batch' is the only tag today, but the message came from another thread or process and may be anything
       case 'batch':
         for (const def of message.fns) this.#defs.set(def.id, def);
         for (const chunk of unpackChunks(message.chunks)) this.#queue.push(chunk);
