@@ -12,6 +12,17 @@ export { ApplyResult } from './pool/apply-result.js';
 export { MapResult } from './pool/map-result.js';
 export { AsyncResult } from './pool/async-result.js';
 export type { ResultCallbacks } from './pool/async-result.js';
+export { Future } from './futures/future.js';
+export { Executor } from './futures/executor.js';
+export type { ExecutorOptions, ExecutorMapOptions, IterablesFor, SubmitOptions } from './futures/executor.js';
+export { ThreadPoolExecutor } from './futures/thread-pool-executor.js';
+export type { ThreadPoolExecutorOptions } from './futures/thread-pool-executor.js';
+export { ProcessPoolExecutor } from './futures/process-pool-executor.js';
+export type { ProcessPoolExecutorOptions } from './futures/process-pool-executor.js';
+export { wait, asCompleted, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from './futures/wait.js';
+export type { ReturnWhen } from './futures/wait.js';
+export { multiYield } from './stream/multi-yield.js';
+export type { MultiYieldMode, MultiYieldOptions, Yielded } from './stream/multi-yield.js';
 export { task } from './runtime/function-ref.js';
 export { isWorker } from './internal/state.js';
 export {

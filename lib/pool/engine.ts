@@ -6,7 +6,8 @@
 import { CancelledError, InvalidStateError, WorkerLostError } from '../errors.js';
 import type { Backend, Chunk, WorkerExit } from '../runtime/backend.js';
 import { rebuildThrown } from '../runtime/transport.js';
-import type { Job, JobHost, TaskSource } from './job.js';
+import type { LazyJobHost } from './imap-iterator.js';
+import type { Job, TaskSource } from './job.js';
 import { ResultHandler } from './result-handler.js';
 import { TaskHandler } from './task-handler.js';
 import { TaskQueue } from './task-queue.js';
@@ -35,7 +36,7 @@ export interface EngineOptions extends WorkerHandlerOptions {
 
 type State = 'run' | 'close' | 'terminate' | 'broken';
 
-export class Engine implements JobHost {
+export class Engine implements LazyJobHost {
   readonly backend: Backend;
   readonly #options: EngineOptions;
   readonly #emit: Emit;
@@ -66,6 +67,7 @@ export class Engine implements JobHost {
           this.#emit('taskDone', { job: outcome.job, index: outcome.index });
         }
       },
+      items: (job, index, values) => this.#results.stream(job, index, values),
       lost: (slot, exit, chunks) => this.#lost(slot, exit, chunks),
       exited: (slot, exit) => this.#emit('workerExit', { id: slot.id, exitCode: exit.exitCode, signal: exit.signal }),
       initFailed: (error) => {
@@ -124,6 +126,15 @@ export class Engine implements JobHost {
 
   wake(): void {
     this.#queue.wake();
+  }
+
+  credit(job: number, index: number, n: number): void {
+    this.#workers.credit(job, index, n);
+  }
+
+  /** Cancels every job that has not started (executors' `shutdown({ cancelFutures: true })`). */
+  cancelPending(): void {
+    for (const job of [...this.#cache.values()]) job.cancel?.();
   }
 
   reportCallbackError(error: unknown): void {

@@ -1,28 +1,40 @@
 /**
- * Python's `IMapIterator`, made lazy: the input is pulled only while fewer
- * than a bounded number of items are ahead of the consumer, so an infinite
- * input works and memory stays flat. Leaving the loop stops the pulling and
- * drops whatever was not sent yet.
+ * Python's `IMapIterator`, made lazy: a `ChunkFeeder` pulls the input only a
+ * bounded distance ahead of the consumer, so an infinite input works and
+ * memory stays flat. Leaving the loop stops the pulling and drops whatever was
+ * not sent yet. The same iterator serves `Executor.map` (items settled one by
+ * one) and `multiYield` (items streamed back while a seed's generator runs).
  */
 import { TimeoutError } from '../errors.js';
 import { validateTimeout } from '../internal/validate.js';
 import type { Chunk } from '../runtime/backend.js';
+import { ChunkFeeder } from './chunk-feeder.js';
 import type { ChunkOutcome, Job, JobHost, TaskSource } from './job.js';
 
 export interface IMapSpec {
   readonly fn: (...args: never[]) => unknown;
   readonly input: Iterable<unknown> | AsyncIterable<unknown>;
-  readonly chunksize: number;
+  readonly chunksize: number | 'auto';
   readonly star: boolean;
   readonly ordered: boolean;
-  /** Items that may be pulled from the input before the consumer has taken them. */
-  readonly lookahead: number;
+  /** Settle items one by one (a failing item fails alone), as `Executor.map`. */
+  readonly each: boolean;
+  /** End the iteration after the first failed item, cancelling the rest (Python's `Executor.map`). */
+  readonly stopOnError?: boolean | undefined;
+  readonly workers: number;
+  /** Items that may be read ahead of the consumer; by default it follows the chunk size. */
+  readonly lookahead?: number | undefined;
+  /** Stream a generator's items back, at most this many unacknowledged per seed (`multiYield`). */
+  readonly stream?: number | undefined;
 }
 
-/** Chunks an async input collects before waking the task handler, while the job already has work running. */
-const ASYNC_BURST = 16;
+/** The engine as a lazy job needs it: jobs, plus credits for streamed items. */
+export interface LazyJobHost extends JobHost {
+  /** The consumer took `n` streamed items of the chunk at `index`: the worker may produce `n` more. */
+  credit(job: number, index: number, n: number): void;
+}
 
-type Entry = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+type Entry = { readonly ok: true; readonly value: unknown; readonly chunk?: number } | { readonly ok: false; readonly error: unknown };
 
 /** Function-valued fields, not methods: `next()` wraps them to clear its timer. */
 interface Waiter {
@@ -44,17 +56,12 @@ interface Waiter {
 export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSource {
   /** The job id, as used by the pool's events. */
   readonly id: number;
-  readonly #host: JobHost;
+  readonly #host: LazyJobHost;
   readonly #spec: IMapSpec;
-  #iterator: Iterator<unknown> | AsyncIterator<unknown> | null = null;
-  #async = false;
-  #pulling = false;
-  #inputDone = false;
+  readonly #feeder: ChunkFeeder;
   #inputError: { error: unknown; index: number } | null = null;
-  #pulled = 0;
-  #consumed = 0;
-  #ready: Chunk[] = [];
-  #unsettled = 0;
+  /** Sizes of the chunks sent and not settled, by input index. */
+  readonly #sizes = new Map<number, number>();
   /** Ordered mode: outcomes waiting for the ones before them, by input index. */
   readonly #pending = new Map<number, { outcome: ChunkOutcome; size: number }>();
   #nextIndex = 0;
@@ -66,27 +73,25 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
   #delivering = false;
 
   /** @internal */
-  constructor(host: JobHost, spec: IMapSpec) {
+  constructor(host: LazyJobHost, spec: IMapSpec) {
     this.id = host.nextJobId();
     this.#host = host;
     this.#spec = spec;
+    this.#feeder = new ChunkFeeder(spec, {
+      ready: () => host.wake(),
+      failed: (error, index) => {
+        this.#inputError = { error, index };
+      },
+      ended: () => {
+        this.#checkDone();
+        this.#deliver();
+      },
+    });
   }
 
   /** @internal Starts pulling; call after the job is in the cache. */
   start(): void {
-    const { input } = this.#spec;
-    try {
-      if (Symbol.asyncIterator in input) {
-        this.#async = true;
-        this.#iterator = input[Symbol.asyncIterator]();
-      } else {
-        this.#iterator = input[Symbol.iterator]();
-      }
-    } catch (error) {
-      this.#inputFailed(error);
-      return;
-    }
-    this.#fill();
+    this.#feeder.start();
   }
 
   [Symbol.asyncIterator](): this {
@@ -118,15 +123,14 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
         this.#waiters.splice(at, 1);
         reject(new TimeoutError(`No result within ${timeout} s; the iterator is still usable`));
       }, timeout * 1000);
-      const settle = waiter.resolve;
-      const fail = waiter.reject;
       waiter.resolve = (result) => {
         clearTimeout(timer);
-        settle(result);
+        resolve(result as IteratorResult<R>);
       };
       waiter.reject = (error) => {
         clearTimeout(timer);
-        fail(error);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a task may throw any value; it is re-raised unchanged
+        reject(error);
       };
     });
   }
@@ -139,21 +143,32 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
 
   /** @internal */
   get exhausted(): boolean {
-    return this.#closed || (this.#inputDone && this.#ready.length === 0);
+    return this.#closed || (this.#feeder.inputDone && this.#feeder.readyCount === 0);
   }
 
   /** @internal */
   poll(): Chunk | undefined {
-    const chunk = this.#ready.shift();
-    if (chunk) this.#unsettled += 1;
-    return chunk;
+    if (this.#closed) return undefined;
+    const pulled = this.#feeder.take();
+    if (!pulled) return undefined;
+    this.#sizes.set(pulled.index, pulled.items.length);
+    const { fn, star, each, stream } = this.#spec;
+    return { job: this.id, index: pulled.index, fn, items: pulled.items, star, each, ...(stream ? { stream } : {}) };
+  }
+
+  /** @internal Items a seed's generator produced while still running. */
+  stream(index: number, values: unknown[]): void {
+    if (this.#closed) return;
+    for (const value of values) this.#output.push({ ok: true, value, chunk: index });
+    this.#deliver();
   }
 
   /** @internal */
-  settle(index: number, outcome: ChunkOutcome): void {
+  settle(index: number, outcome: ChunkOutcome, ms = 0): void {
     if (this.#closed) return;
-    this.#unsettled -= 1;
-    const size = outcome.ok === true ? outcome.values.length : outcome.ok === 'each' ? outcome.items.length : this.#chunkSizeAt(index);
+    const size = this.#sizes.get(index) ?? 0;
+    this.#sizes.delete(index);
+    if (outcome.ok !== false) this.#feeder.observe(size, ms);
     if (this.#spec.ordered) {
       this.#pending.set(index, { outcome, size });
       for (let next = this.#pending.get(this.#nextIndex); next; next = this.#pending.get(this.#nextIndex)) {
@@ -172,31 +187,32 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
   abort(error: unknown): void {
     if (this.#closed) return;
     this.#output.push({ ok: false, error });
-    this.#stopInput();
+    this.#feeder.stop();
     this.#closed = true;
     this.#finished = true;
     this.#deliver();
-  }
-
-  #chunkSizeAt(index: number): number {
-    const end = this.#inputError && this.#inputError.index > index ? this.#inputError.index : this.#pulled;
-    return Math.min(this.#spec.chunksize, end - index);
   }
 
   #emit(outcome: ChunkOutcome): void {
     if (outcome.ok === true) {
       for (const value of outcome.values) this.#output.push({ ok: true, value });
     } else if (outcome.ok === 'each') {
-      for (const item of outcome.items) this.#output.push(item);
+      for (const item of outcome.items) {
+        this.#output.push(item);
+        if (!item.ok && this.#spec.stopOnError) {
+          this.#endAfterOutput();
+          return;
+        }
+      }
     } else {
       this.#output.push({ ok: false, error: outcome.error });
       // Python ends a chunked imap at a failed chunk; with chunksize 1 iteration goes on.
-      if (this.#spec.chunksize > 1) this.#endAfterOutput();
+      if (this.#spec.chunksize !== 1 || this.#spec.stopOnError) this.#endAfterOutput();
     }
   }
 
   #endAfterOutput(): void {
-    this.#stopInput();
+    this.#feeder.stop();
     this.#closed = true;
     this.#finished = true;
     this.#host.finished(this);
@@ -210,8 +226,8 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
       this.#output = this.#output.slice(this.#outputHead);
       this.#outputHead = 0;
     }
-    this.#consumed += 1;
-    this.#fill();
+    if (entry.ok && entry.chunk !== undefined && !this.#closed) this.#host.credit(this.id, entry.chunk, 1);
+    this.#feeder.consumed(1);
     return entry;
   }
 
@@ -243,120 +259,15 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
 
   /** Every chunk settled and the input is over: the job leaves the cache; the input error, if any, comes last. */
   #checkDone(): void {
-    if (this.#finished || !this.#inputDone || this.#ready.length > 0 || this.#unsettled > 0 || this.#pending.size > 0) return;
+    if (this.#finished || !this.#feeder.inputDone || this.#feeder.readyCount > 0 || this.#sizes.size > 0 || this.#pending.size > 0) return;
     if (this.#inputError) this.#output.push({ ok: false, error: this.#inputError.error });
     this.#finished = true;
     this.#host.finished(this);
   }
 
-  /** Pulls chunks while the consumer is less than `lookahead` items behind. */
-  #fill(): void {
-    if (this.#pulling || this.#inputDone || this.#closed) return;
-    if (this.#async) {
-      if (this.#pulled - this.#consumed <= this.#spec.lookahead / 2) void this.#fillAsync();
-      return;
-    }
-    // Refill only once half the window is consumed, so chunks become ready in bursts
-    // and travel to the workers many to a message instead of one by one.
-    if (this.#pulled - this.#consumed > this.#spec.lookahead / 2) return;
-    const iterator = this.#iterator as Iterator<unknown>;
-    let added = false;
-    while (!this.#inputDone && this.#pulled - this.#consumed < this.#spec.lookahead) {
-      const items: unknown[] = [];
-      try {
-        while (items.length < this.#spec.chunksize) {
-          const step = iterator.next();
-          if (step.done) {
-            this.#inputDone = true;
-            break;
-          }
-          items.push(step.value);
-        }
-      } catch (error) {
-        this.#pushChunk(items);
-        this.#inputFailed(error);
-        return;
-      }
-      added = this.#pushChunk(items) || added;
-    }
-    if (added) this.#host.wake();
-    this.#checkDone();
-    this.#deliver();
-  }
-
-  async #fillAsync(): Promise<void> {
-    this.#pulling = true;
-    const iterator = this.#iterator as AsyncIterator<unknown>;
-    try {
-      while (this.#wantsAsyncInput()) {
-        const items: unknown[] = [];
-        try {
-          while (items.length < this.#spec.chunksize) {
-            const step = await iterator.next();
-            if (step.done) {
-              this.#inputDone = true;
-              break;
-            }
-            items.push(step.value);
-          }
-        } catch (error) {
-          if (this.#closed) return;
-          this.#pushChunk(items);
-          this.#inputFailed(error);
-          return;
-        }
-        if (this.#closed) return;
-        // Wake the task handler at once when this job has nothing running, else in bursts.
-        if (this.#pushChunk(items) && (this.#unsettled === 0 || this.#ready.length >= ASYNC_BURST)) this.#host.wake();
-      }
-      this.#host.wake();
-    } finally {
-      this.#pulling = false;
-    }
-    this.#checkDone();
-    this.#deliver();
-  }
-
-  /**
-   * Whether `#fillAsync` should pull another chunk. A method rather than an inline
-   * condition: the consumer may close the iterator while a pull is awaited, so
-   * `#closed` is read afresh after each await, not taken as narrowed by the loop.
-   */
-  #wantsAsyncInput(): boolean {
-    return !this.#inputDone && !this.#closed && this.#pulled - this.#consumed < this.#spec.lookahead;
-  }
-
-  #pushChunk(items: unknown[]): boolean {
-    if (items.length === 0) return false;
-    this.#ready.push({ job: this.id, index: this.#pulled, fn: this.#spec.fn, items, star: this.#spec.star, each: false });
-    this.#pulled += items.length;
-    return true;
-  }
-
-  #inputFailed(error: unknown): void {
-    this.#inputDone = true;
-    this.#inputError = { error, index: this.#pulled };
-    this.#host.wake();
-    this.#checkDone();
-    this.#deliver();
-  }
-
-  #stopInput(): void {
-    this.#ready = [];
-    if (!this.#inputDone) {
-      this.#inputDone = true;
-      try {
-        const done = this.#iterator?.return?.();
-        if (done && typeof (done as Promise<unknown>).catch === 'function') (done as Promise<unknown>).catch(() => {});
-      } catch {
-        // The input's own cleanup failed; the consumer already left, so there is no one to tell.
-      }
-    }
-  }
-
   #close(): void {
     if (this.#closed) return;
-    this.#stopInput();
+    this.#feeder.stop();
     this.#closed = true;
     this.#finished = true;
     this.#output = [];

@@ -16,8 +16,12 @@ export type ChunkOutcome =
 /** An entry of the job cache, as `ApplyResult`/`MapResult` in CPython's `Pool._cache`. */
 export interface Job {
   readonly id: number;
-  /** Routes the outcome of the chunk that starts at input position `index`. */
-  settle(index: number, outcome: ChunkOutcome): void;
+  /** Routes the outcome of the chunk that starts at input position `index`; `ms` is how long it ran. */
+  settle(index: number, outcome: ChunkOutcome, ms?: number): void;
+  /** Items a running chunk streamed back before its outcome (only jobs that ask for streaming). */
+  stream?(index: number, values: unknown[]): void;
+  /** Cancels the job if it has not started (executors' `shutdown({ cancelFutures })`). */
+  cancel?(): void;
   /** Ends the job early (pool terminated or broken): every unfinished part rejects with `error`. */
   abort(error: unknown): void;
 }

@@ -26,9 +26,6 @@ export interface IMapOptions {
   chunksize?: number | undefined;
 }
 
-/** Items `imap` may read ahead of the consumer even with tiny chunks, so messages still batch. */
-const IMAP_MIN_LOOKAHEAD = 128;
-
 /** Items of a sync or async iterable. */
 export type AnyIterable<T> = Iterable<T> | AsyncIterable<T>;
 
@@ -190,14 +187,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     validateIterable(iterable, 'iterable');
     const size = resolveMapOptions(chunksize, undefined).chunksize ?? 1;
     this.#engine.backend.prepare(fn, 'fn');
-    const iterator = new IMapIterator<unknown>(this.#engine, {
-      fn,
-      input: iterable,
-      chunksize: size,
-      star: false,
-      ordered,
-      lookahead: Math.max(IMAP_MIN_LOOKAHEAD, 4 * this.#processes * size),
-    });
+    const iterator = new IMapIterator<unknown>(this.#engine, { fn, input: iterable, chunksize: size, star: false, ordered, each: false, workers: this.#processes });
     this.#engine.submit(iterator, iterator);
     iterator.start();
     return iterator;

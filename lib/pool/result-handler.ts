@@ -17,7 +17,12 @@ export class ResultHandler {
 
   route(outcome: WireOutcome): void {
     // A job that was aborted (terminate, timeout) may still get late outcomes; they are dropped.
-    this.#cache.get(outcome.job)?.settle(outcome.index, rebuild(outcome));
+    this.#cache.get(outcome.job)?.settle(outcome.index, rebuild(outcome), outcome.ms);
+  }
+
+  /** Routes items a chunk streamed back while still running. */
+  stream(job: number, index: number, values: unknown[]): void {
+    this.#cache.get(job)?.stream?.(index, values);
   }
 
   /** Routes an outcome made on the main side (a lost worker, an unsendable chunk). */
@@ -29,8 +34,13 @@ export class ResultHandler {
 function rebuild(outcome: WireOutcome): ChunkOutcome {
   if (outcome.ok === true) return { ok: true, values: outcome.values };
   if (outcome.ok === false) return { ok: false, error: rebuildThrown(outcome) };
+  const errors = new Map(outcome.errors);
   return {
     ok: 'each',
-    items: outcome.outcomes.map((item) => (item.ok ? item : { ok: false, error: rebuildThrown(item) })),
+    // Array.from, not map: failed items are holes in `values`, and map skips holes.
+    items: Array.from(outcome.values, (value, i) => {
+      const thrown = errors.get(i);
+      return thrown ? { ok: false, error: rebuildThrown(thrown) } : { ok: true, value };
+    }),
   };
 }

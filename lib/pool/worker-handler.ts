@@ -31,6 +31,7 @@ export interface WorkerHandlerOptions {
 export interface WorkerHandlerHooks {
   started(slot: WorkerSlot): void;
   results(slot: WorkerSlot, outcomes: WireOutcome[], chunks: Chunk[]): void;
+  items(job: number, index: number, values: unknown[]): void;
   lost(slot: WorkerSlot, exit: WorkerExit, chunks: Chunk[]): void;
   exited(slot: WorkerSlot, exit: WorkerExit): void;
   initFailed(error: WireThrown): void;
@@ -93,6 +94,8 @@ export class WorkerHandler {
       {
         ready: () => {
           slot.ready = true;
+          // Announced once it listens, which is after the constructor returned, so listeners see every worker.
+          this.#hooks.started(slot);
           this.#notify();
         },
         message: (message) => this.#receive(slot, message),
@@ -102,7 +105,6 @@ export class WorkerHandler {
     (slot as { handle: WorkerHandle }).handle = handle;
     handle.setRef(this.#ref);
     this.#slots.add(slot);
-    this.#hooks.started(slot);
     this.#notify();
   }
 
@@ -110,6 +112,9 @@ export class WorkerHandler {
     switch (message.t) {
       case 'init-error':
         this.#hooks.initFailed(message.error);
+        return;
+      case 'items':
+        this.#hooks.items(message.job, message.index, message.values);
         return;
       case 'results': {
         const chunks = slot.inFlight.splice(0, message.results.length);
@@ -133,6 +138,8 @@ export class WorkerHandler {
     const lost = slot.inFlight.splice(0);
     if (lost.length > 0) this.#hooks.lost(slot, exit, lost);
     this.#hooks.exited(slot, exit);
+    // Releases what the backend still holds for it (tinypool may already have started a replacement process).
+    void slot.handle.terminate();
     this.#notify();
   }
 
@@ -176,6 +183,16 @@ export class WorkerHandler {
     slot.handle.post(chunks);
     for (const chunk of chunks) slot.inFlight.push(chunk);
     slot.sent += chunks.length;
+  }
+
+  /** Lets the worker holding chunk (`job`, `index`) stream `n` more items. */
+  credit(job: number, index: number, n: number): void {
+    for (const slot of this.#slots) {
+      if (slot.inFlight.some((chunk) => chunk.job === job && chunk.index === index)) {
+        slot.handle.credit(job, index, n);
+        return;
+      }
+    }
   }
 
   /** Workers keep the process alive only while work is outstanding. */

@@ -6,12 +6,14 @@
  */
 import { BrokenThreadPool } from '../errors.js';
 import type { BrokenExecutor } from '../errors.js';
-import { packChunks, unpackMessage } from './codec.js';
+import { batchMessage, unpackMessage } from './codec.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
-import type { FnDef, ToWorker, WireChunk } from './protocol.js';
+import type { FnDef, ToWorker } from './protocol.js';
 import { WorkerLoop } from './worker-loop.js';
 
 type AnyFunction = (...args: never[]) => unknown;
+
+const NOTHING_KNOWN: ReadonlySet<number> = new Set();
 
 const localDefs = new WeakMap<AnyFunction, FnDef>();
 let nextLocalId = 1;
@@ -62,14 +64,13 @@ class InProcessWorker implements WorkerHandle {
   }
 
   post(chunks: readonly Chunk[]): void {
-    const fns: FnDef[] = [];
-    const wire = chunks.map((chunk): WireChunk => {
-      const def = localDef(chunk.fn);
-      if (!fns.includes(def)) fns.push(def);
-      return { job: chunk.job, index: chunk.index, fn: def.id, items: chunk.items, star: chunk.star, each: chunk.each };
-    });
-    const message: ToWorker = { t: 'batch', fns, chunks: packChunks(wire) };
+    // Every function is "known": the in-process loop gets the definitions each time, by reference.
+    const { message } = batchMessage(chunks, localDef, NOTHING_KNOWN);
     queueMicrotask(() => this.#alive && this.#deliver(message));
+  }
+
+  credit(job: number, index: number, n: number): void {
+    queueMicrotask(() => this.#alive && this.#deliver({ t: 'credit', job, index, n }));
   }
 
   setRef(): void {

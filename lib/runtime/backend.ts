@@ -13,6 +13,8 @@ export interface Chunk {
   readonly items: unknown[];
   readonly star: boolean;
   readonly each: boolean;
+  /** Stream a generator's items back, at most this many unacknowledged. */
+  readonly stream?: number;
 }
 
 export interface WorkerExit {
@@ -38,6 +40,8 @@ export interface WorkerHandle {
   readonly threadId: number | undefined;
   /** Sends chunks in one message, once `ready` has fired. Throws, sending nothing, when a value cannot be cloned. */
   post(chunks: readonly Chunk[]): void;
+  /** Lets the chunk at (`job`, `index`) stream `n` more items (it must be held by this worker). */
+  credit(job: number, index: number, n: number): void;
   /** Whether this worker may keep the Node process alive (only while work is outstanding). */
   setRef(ref: boolean): void;
   /** Stops the worker now; resolves once it is gone. */

@@ -4,10 +4,30 @@
  * objects instead of a few hundred. Used by both ends of a real channel; the
  * engine and the worker loop only ever see single chunks and outcomes.
  */
-import type { FromWorker, WireChunk, WireOutcome, WireThrown } from './protocol.js';
+import type { Chunk } from './backend.js';
+import type { FnDef, FromWorker, ToWorker, WireChunk, WireOutcome, WireThrown } from './protocol.js';
+
+/**
+ * The message that carries `chunks` to one worker: packed chunks, plus the
+ * definitions of functions this worker has not been sent yet (`known` ids).
+ * Returns the new definitions too, to be marked known once the send succeeded.
+ */
+export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) => FnDef, known: ReadonlySet<number>): { message: ToWorker; fns: FnDef[] } {
+  const fns: FnDef[] = [];
+  const wire = chunks.map((chunk): WireChunk => {
+    const def = defOf(chunk.fn);
+    if (!known.has(def.id) && !fns.includes(def)) fns.push(def);
+    const { job, index, items, star, each, stream } = chunk;
+    return { job, index, fn: def.id, items, star, each, ...(stream ? { stream } : {}) };
+  });
+  return { message: { t: 'batch', fns, chunks: packChunks(wire) }, fns };
+}
 
 /** A worker's message as the engine sees it: results unpacked. */
-export type WorkerMessage = { readonly t: 'results'; readonly results: WireOutcome[] } | { readonly t: 'init-error'; readonly error: WireThrown };
+export type WorkerMessage =
+  | { readonly t: 'results'; readonly results: WireOutcome[] }
+  | { readonly t: 'items'; readonly job: number; readonly index: number; readonly values: unknown[] }
+  | { readonly t: 'init-error'; readonly error: WireThrown };
 
 export function unpackMessage(message: FromWorker): WorkerMessage {
   return message.t === 'results' ? { t: 'results', results: unpackOutcomes(message.results) } : message;
@@ -20,6 +40,7 @@ export interface PackedChunks {
   readonly fn: number;
   readonly star: boolean;
   readonly each: boolean;
+  readonly stream?: number;
   readonly sizes: number[];
   readonly items: unknown[];
 }
@@ -32,8 +53,8 @@ export function packChunks(chunks: readonly WireChunk[]): PackedChunks[] {
   let run: PackedChunks | null = null;
   let end = 0;
   for (const chunk of chunks) {
-    if (!run || run.job !== chunk.job || run.fn !== chunk.fn || run.star !== chunk.star || run.each !== chunk.each || end !== chunk.index) {
-      run = { job: chunk.job, index: chunk.index, fn: chunk.fn, star: chunk.star, each: chunk.each, sizes: [], items: [] };
+    if (!run || run.job !== chunk.job || run.fn !== chunk.fn || run.star !== chunk.star || run.each !== chunk.each || run.stream !== chunk.stream || end !== chunk.index) {
+      run = { job: chunk.job, index: chunk.index, fn: chunk.fn, star: chunk.star, each: chunk.each, ...(chunk.stream ? { stream: chunk.stream } : {}), sizes: [], items: [] };
       packed.push(run);
     }
     run.sizes.push(chunk.items.length);
@@ -49,7 +70,7 @@ export function unpackChunks(packed: readonly PackedChunks[]): WireChunk[] {
     let index = run.index;
     let at = 0;
     for (const size of run.sizes) {
-      chunks.push({ job: run.job, index, fn: run.fn, star: run.star, each: run.each, items: run.items.slice(at, at + size) });
+      chunks.push({ job: run.job, index, fn: run.fn, star: run.star, each: run.each, ...(run.stream ? { stream: run.stream } : {}), items: run.items.slice(at, at + size) });
       index += size;
       at += size;
     }

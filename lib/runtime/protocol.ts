@@ -26,6 +26,8 @@ export interface WireChunk {
   readonly items: unknown[];
   readonly star: boolean;
   readonly each: boolean;
+  /** When set, a generator result streams its items back, at most this many unacknowledged. */
+  readonly stream?: number;
 }
 
 /** An error flattened so it survives either transport with its class and own fields. */
@@ -42,18 +44,22 @@ export interface WireError {
 /** A thrown value that is not an Error travels as itself, when it can be cloned. */
 export type WireThrown = { readonly error: WireError } | { readonly raw: unknown };
 
-export type ItemOutcome = { readonly ok: true; readonly value: unknown } | ({ readonly ok: false } & WireThrown);
+/** A failed item of an `each` chunk: its position in the chunk and what it threw. */
+export type ItemError = [index: number, thrown: WireThrown];
 
 export type WireOutcome =
   | { readonly job: number; readonly index: number; readonly ms: number; readonly ok: true; readonly values: unknown[] }
   | ({ readonly job: number; readonly index: number; readonly ms: number; readonly ok: false } & WireThrown)
-  | { readonly job: number; readonly index: number; readonly ms: number; readonly ok: 'each'; readonly outcomes: ItemOutcome[] };
+  | { readonly job: number; readonly index: number; readonly ms: number; readonly ok: 'each'; readonly values: unknown[]; readonly errors: ItemError[] };
 
 /** Chunks travel packed (see codec.ts): consecutive chunks of one job share one record. */
-export type ToWorker = { readonly t: 'batch'; readonly fns: FnDef[]; readonly chunks: PackedChunks[] };
+export type ToWorker =
+  | { readonly t: 'batch'; readonly fns: FnDef[]; readonly chunks: PackedChunks[] }
+  | { readonly t: 'credit'; readonly job: number; readonly index: number; readonly n: number };
 
 export type FromWorker =
   | { readonly t: 'results'; readonly results: PackedOutcome[] }
+  | { readonly t: 'items'; readonly job: number; readonly index: number; readonly values: unknown[] }
   | { readonly t: 'init-error'; readonly error: WireThrown };
 
 /** What the bootstrap task hands each new worker. */

@@ -8,11 +8,11 @@ import type { MessagePort, ResourceLimits } from 'node:worker_threads';
 import Tinypool from 'tinypool';
 import { BrokenProcessPool, BrokenThreadPool } from '../errors.js';
 import type { BrokenExecutor } from '../errors.js';
-import { packChunks, unpackMessage } from './codec.js';
+import { batchMessage, unpackMessage } from './codec.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
 import { fnDef } from './function-ref.js';
 import { threadLoaderHints } from './loaders.js';
-import type { FnDef, FromWorker, ToWorker, WireChunk } from './protocol.js';
+import type { FromWorker, ToWorker } from './protocol.js';
 import type { BootstrapTask } from './worker-entry.js';
 
 const ENTRY = new URL('./worker-entry.js', import.meta.url).href;
@@ -119,16 +119,13 @@ class TinypoolWorkerHandle implements WorkerHandle {
   }
 
   post(chunks: readonly Chunk[]): void {
-    const fns: FnDef[] = [];
-    const wire: WireChunk[] = new Array<WireChunk>(chunks.length);
-    for (let i = 0; i < chunks.length; i++) {
-      const chunk = chunks[i] as Chunk;
-      const def = fnDef(chunk.fn);
-      if (!this.#known.has(def.id) && !fns.includes(def)) fns.push(def);
-      wire[i] = { job: chunk.job, index: chunk.index, fn: def.id, items: chunk.items, star: chunk.star, each: chunk.each };
-    }
-    this.#send({ t: 'batch', fns, chunks: packChunks(wire) });
+    const { message, fns } = batchMessage(chunks, (fn) => fnDef(fn), this.#known);
+    this.#send(message);
     for (const def of fns) this.#known.add(def.id);
+  }
+
+  credit(job: number, index: number, n: number): void {
+    if (this.#alive) this.#send({ t: 'credit', job, index, n });
   }
 
   setRef(ref: boolean): void {

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { packOutcomes, unpackChunks } from './codec.js';
 import { explainMissingVariable, loadFn } from './function-load.js';
 import { assertNever } from './protocol.js';
-import type { FnDef, FromWorker, ItemOutcome, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from './protocol.js';
+import type { FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from './protocol.js';
 import { cloneFailure, encodingFailure, flattenThrown } from './transport.js';
 
 /** The worker's end of its channel to the engine. `send` throws when a value cannot be cloned. */
@@ -20,6 +20,16 @@ export interface WorkerChannel {
 type TaskFn = (...args: unknown[]) => unknown;
 
 const FLUSH_AFTER_MS = 2;
+
+/** A generator object or another iterator (not a plain iterable such as an array or a string). */
+function isIterator(value: unknown): value is Iterator<unknown> | AsyncIterator<unknown> {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as Partial<Iterator<unknown>>).next === 'function' &&
+    (Symbol.iterator in value || Symbol.asyncIterator in value)
+  );
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
@@ -34,6 +44,9 @@ export class WorkerLoop {
   #outbox: WireOutcome[] = [];
   #lastFlush = 0;
   #draining = false;
+  #stopped = false;
+  /** Streaming chunks' credits (items they may still send unacknowledged), by "job:index". */
+  readonly #credits = new Map<string, { n: number; wake?: (() => void) | undefined }>();
   #ready: Promise<boolean>;
   #initialized = false;
 
@@ -55,22 +68,29 @@ export class WorkerLoop {
     }
   }
 
-  /** Drops every chunk not yet started (the in-process backend's terminate). */
+  /** Drops every chunk not yet started and ends streaming ones (the in-process backend's terminate). */
   stop(): void {
     this.#queue = [];
     this.#head = 0;
+    this.#stopped = true;
+    for (const credit of this.#credits.values()) credit.wake?.();
   }
 
   #receive(message: ToWorker): void {
     switch (message.t) {
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- 'batch' is the only tag today, but the message came from another thread or process and may be anything
       case 'batch':
         for (const def of message.fns) this.#defs.set(def.id, def);
         for (const chunk of unpackChunks(message.chunks)) this.#queue.push(chunk);
         if (!this.#draining) void this.#drain();
         return;
+      case 'credit': {
+        const credit = this.#credit(`${message.job}:${message.index}`);
+        credit.n += message.n;
+        credit.wake?.();
+        return;
+      }
       default:
-        assertNever(message.t, 'worker');
+        assertNever(message, 'worker');
     }
   }
 
@@ -120,19 +140,21 @@ export class WorkerLoop {
   #call(fn: TaskFn, chunk: WireChunk, start: number): WireOutcome | Promise<WireOutcome> {
     const { items, star } = chunk;
     const values = new Array<unknown>(items.length);
+    const errors: ItemError[] = [];
     for (let i = 0; i < items.length; i++) {
       let value: unknown;
       try {
         value = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
       } catch (error) {
         if (!chunk.each) return this.#failed(chunk, start, this.#flatten(chunk, error));
-        values[i] = { ok: false, ...this.#flatten(chunk, error) } satisfies ItemOutcome;
+        errors.push([i, this.#flatten(chunk, error)]);
         continue;
       }
-      if (isThenable(value)) return this.#callAsync(fn, chunk, start, values, i, value);
-      values[i] = chunk.each ? ({ ok: true, value } satisfies ItemOutcome) : value;
+      if (chunk.stream !== undefined && isIterator(value)) return this.#stream(chunk, start, value);
+      if (isThenable(value)) return this.#callAsync(fn, chunk, start, values, errors, i, value);
+      values[i] = value;
     }
-    return this.#succeeded(chunk, start, values);
+    return this.#succeeded(chunk, start, values, errors);
   }
 
   async #callAsync(
@@ -140,25 +162,79 @@ export class WorkerLoop {
     chunk: WireChunk,
     start: number,
     values: unknown[],
+    errors: ItemError[],
     from: number,
     first: PromiseLike<unknown>,
   ): Promise<WireOutcome> {
     const { items, star } = chunk;
     for (let i = from; i < items.length; i++) {
       try {
-        const value = await (i === from ? first : star ? fn(...(items[i] as unknown[])) : fn(items[i]));
-        values[i] = chunk.each ? ({ ok: true, value } satisfies ItemOutcome) : value;
+        values[i] = await (i === from ? first : star ? fn(...(items[i] as unknown[])) : fn(items[i]));
       } catch (error) {
         if (!chunk.each) return this.#failed(chunk, start, this.#flatten(chunk, error));
-        values[i] = { ok: false, ...this.#flatten(chunk, error) } satisfies ItemOutcome;
+        errors.push([i, this.#flatten(chunk, error)]);
       }
     }
-    return this.#succeeded(chunk, start, values);
+    return this.#succeeded(chunk, start, values, errors);
   }
 
-  #succeeded(chunk: WireChunk, start: number, values: unknown[]): WireOutcome {
+  /**
+   * Sends a generator's items back as they come, flushed every few
+   * milliseconds, and waits whenever `chunk.stream` items are unacknowledged:
+   * a slow consumer makes the generator wait. Leftover items ride with the outcome.
+   */
+  async #stream(chunk: WireChunk, start: number, iterator: Iterator<unknown> | AsyncIterator<unknown>): Promise<WireOutcome> {
+    const key = `${chunk.job}:${chunk.index}`;
+    const credit = this.#credit(key);
+    credit.n += chunk.stream ?? 0;
+    let buffer: unknown[] = [];
+    let lastSend = performance.now();
+    const send = (): void => {
+      if (buffer.length > 0) this.#channel.send({ t: 'items', job: chunk.job, index: chunk.index, values: buffer });
+      buffer = [];
+      lastSend = performance.now();
+    };
+    try {
+      for (;;) {
+        if (credit.n === 0) {
+          send();
+          await new Promise<void>((resolve) => {
+            credit.wake = resolve;
+          });
+          credit.wake = undefined;
+        }
+        if (this.#stopped) {
+          await iterator.return?.();
+          return this.#succeeded(chunk, start, []);
+        }
+        const step = await iterator.next();
+        if (step.done) break;
+        buffer.push(step.value);
+        credit.n -= 1;
+        if (performance.now() - lastSend >= FLUSH_AFTER_MS) send();
+      }
+      return this.#succeeded(chunk, start, buffer);
+    } catch (error) {
+      if (cloneFailure(buffer) !== null) return this.#failed(chunk, start, encodingFailure(buffer.find((v) => cloneFailure(v) !== null), error));
+      send(); // the items before the error still count
+      return this.#failed(chunk, start, this.#flatten(chunk, error));
+    } finally {
+      this.#credits.delete(key);
+    }
+  }
+
+  #credit(key: string): { n: number; wake?: (() => void) | undefined } {
+    let credit = this.#credits.get(key);
+    if (!credit) {
+      credit = { n: 0 };
+      this.#credits.set(key, credit);
+    }
+    return credit;
+  }
+
+  #succeeded(chunk: WireChunk, start: number, values: unknown[], errors: ItemError[] = []): WireOutcome {
     const ms = performance.now() - start;
-    if (chunk.each) return { job: chunk.job, index: chunk.index, ms, ok: 'each', outcomes: values as ItemOutcome[] };
+    if (chunk.each) return { job: chunk.job, index: chunk.index, ms, ok: 'each', values, errors };
     return { job: chunk.job, index: chunk.index, ms, ok: true, values };
   }
 
@@ -196,12 +272,13 @@ function encodable(outcome: WireOutcome): WireOutcome {
     }
     return outcome;
   }
-  return {
-    ...outcome,
-    outcomes: outcome.outcomes.map((item) => {
-      const failure = cloneFailure(item);
-      if (failure === null) return item;
-      return { ok: false, ...encodingFailure(item.ok ? item.value : item, failure) } satisfies ItemOutcome;
-    }),
-  };
+  const values = [...outcome.values];
+  const errors = [...outcome.errors];
+  values.forEach((value, i) => {
+    const failure = cloneFailure(value);
+    if (failure === null) return;
+    values[i] = undefined;
+    errors.push([i, encodingFailure(value, failure)]);
+  });
+  return { ...outcome, values, errors };
 }

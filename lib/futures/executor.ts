@@ -1,0 +1,167 @@
+/**
+ * Python's `concurrent.futures.Executor` over the shared engine: `submit`
+ * gives a `Future`, `map` a lazy iterator with per-item semantics, and
+ * `shutdown` drains or cancels. The two executors only pick a backend and
+ * their defaults.
+ */
+import { EventEmitter } from 'eventemitter3';
+import { assertNotImportingTaskModule } from '../internal/state.js';
+import { describe, validateFunction, validateInteger, validateOptionalFunction, validatePlainObject, validateTimeout } from '../internal/validate.js';
+import { Engine } from '../pool/engine.js';
+import type { PoolEvents } from '../pool/engine.js';
+import type { AnyIterable } from '../pool/pool.js';
+import type { Backend } from '../runtime/backend.js';
+import { canClone } from '../runtime/transport.js';
+import { ExecutorMapIterator } from './executor-map.js';
+import type { ExecutorMapOptions } from './executor-map.js';
+import { Future } from './future.js';
+import { FutureJob } from './future-job.js';
+
+export type { ExecutorMapOptions } from './executor-map.js';
+
+/** Options every executor takes. */
+export interface ExecutorOptions {
+  /** Number of workers. */
+  maxWorkers?: number | undefined;
+  /** Runs once in every worker before its first task, as `initializer(...initargs)`. */
+  initializer?: ((...args: never[]) => unknown) | undefined;
+  /** Arguments for `initializer`; they must be cloneable. */
+  initargs?: readonly unknown[] | undefined;
+}
+
+/** Per-task options of `submitWith`. */
+export interface SubmitOptions {
+  /** Seconds the task may run, counted from when it starts. */
+  timeout?: number | null | undefined;
+  /** Cancels the task: dropped if queued, its worker stopped if running. */
+  signal?: AbortSignal | undefined;
+}
+
+/** The iterables of `map`, one per parameter of `fn`. */
+export type IterablesFor<A extends unknown[]> = { [K in keyof A]: AnyIterable<A[K]> };
+
+export interface ResolvedExecutorOptions {
+  readonly maxWorkers: number;
+  readonly initializer: ((...args: never[]) => unknown) | null;
+  readonly initargs: unknown[];
+  readonly maxTasksPerChild: number | undefined;
+}
+
+/** `input` is typed `unknown`: JavaScript callers may pass anything, and anything but an object is the worker count. */
+export function resolveExecutorOptions(input: unknown, defaultWorkers: number): ResolvedExecutorOptions {
+  const options = (typeof input === 'object' && input !== null ? input : input === undefined ? {} : { maxWorkers: input }) as ExecutorOptions & {
+    maxTasksPerChild?: number | undefined;
+  };
+  const maxWorkers = options.maxWorkers ?? defaultWorkers;
+  validateInteger(maxWorkers, 'maxWorkers', 1);
+  if (options.maxTasksPerChild !== undefined) validateInteger(options.maxTasksPerChild, 'maxTasksPerChild', 1);
+  validateOptionalFunction(options.initializer, 'initializer');
+  const initargs = options.initargs ?? [];
+  if (!Array.isArray(initargs)) throw new TypeError(`Expected \`initargs\` to be an array of arguments, got ${describe(initargs)}`);
+  initargs.forEach((arg: unknown, i: number) => {
+    if (!canClone(arg)) throw new TypeError(`\`initargs\` argument ${i} cannot be sent to a worker (${describe(arg)}): pass plain, cloneable data`);
+  });
+  return { maxWorkers, initializer: options.initializer ?? null, initargs: Array.from<unknown>(initargs), maxTasksPerChild: options.maxTasksPerChild };
+}
+
+/** What `submit`/`map` share between the executors. */
+export abstract class Executor extends EventEmitter<PoolEvents> {
+  readonly #engine: Engine;
+  readonly #maxWorkers: number;
+  #shutdown: Promise<void> | null = null;
+
+  /** @internal */
+  protected constructor(backend: Backend, options: ResolvedExecutorOptions, name: string) {
+    super();
+    assertNotImportingTaskModule(name);
+    if (options.initializer) backend.prepare(options.initializer, 'initializer');
+    this.#maxWorkers = options.maxWorkers;
+    this.#engine = new Engine(
+      backend,
+      {
+        processes: options.maxWorkers,
+        initializer: options.initializer,
+        initargs: options.initargs,
+        maxTasksPerChild: options.maxTasksPerChild,
+        // At most two tasks per worker (one running, one queued behind it): a future counts as running once
+        // a worker holds it, so only this many are past cancel(), close to Python's maxWorkers + 1.
+        maxWindow: 2,
+        name,
+        onWorkerLost: 'break',
+        notRunningMessage: 'cannot schedule new futures after shutdown',
+      },
+      (event, ...args) => {
+        (this.emit as (event: string, ...rest: unknown[]) => boolean)(event, ...args);
+      },
+    );
+  }
+
+  /** Number of workers. */
+  get maxWorkers(): number {
+    return this.#maxWorkers;
+  }
+
+  /**
+   * Schedules `fn(...args)` and returns its `Future` at once.
+   *
+   * @throws InvalidStateError "cannot schedule new futures after shutdown"; the Broken class once broken.
+   */
+  submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
+    return this.submitWith({}, fn, ...args);
+  }
+
+  /**
+   * `submit` with per-task options: `timeout` (seconds from when the task
+   * starts) and `signal`.
+   */
+  submitWith<A extends unknown[], R>(options: SubmitOptions, fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
+    this.#engine.assertRunning();
+    validatePlainObject(options, 'options');
+    validateTimeout(options.timeout);
+    validateFunction(fn, 'fn');
+    this.#engine.backend.prepare(fn, 'fn');
+    const future = new Future<Awaited<R>>();
+    const job = new FutureJob(this.#engine, future, fn, args);
+    this.#engine.submit(job, job);
+    return future;
+  }
+
+  /**
+   * `fn` over the zipped iterables (shortest wins), results in input order.
+   * Reads ahead lazily (`buffersize`), batches tiny items automatically unless
+   * `chunksize` is given, and keeps Python's per-item behaviour: a failing
+   * item yields every earlier result, then throws its own error; `timeout`
+   * counts from this call.
+   */
+  map<A extends unknown[], R>(fn: (...args: A) => R, ...iterables: IterablesFor<A>): AsyncIterableIterator<Awaited<R>>;
+  map<A extends unknown[], R>(fn: (...args: A) => R, ...rest: [...IterablesFor<A>, ExecutorMapOptions]): AsyncIterableIterator<Awaited<R>>;
+  map(fn: (...args: never[]) => unknown, ...rest: unknown[]): AsyncIterableIterator<unknown> {
+    this.#engine.assertRunning();
+    validateFunction(fn, 'fn');
+    const last = rest.at(-1);
+    const hasOptions = typeof last === 'object' && last !== null && !(Symbol.iterator in last) && !(Symbol.asyncIterator in last);
+    const options = (hasOptions ? rest.pop() : {}) as ExecutorMapOptions;
+    this.#engine.backend.prepare(fn, 'fn');
+    return new ExecutorMapIterator(this.#engine, fn, rest as AnyIterable<unknown>[], options, this.#maxWorkers);
+  }
+
+  /**
+   * No new work; with `wait` (default) resolves once all work is done and the
+   * workers have exited. `cancelFutures` cancels what has not started. Idempotent.
+   */
+  async shutdown(options: { wait?: boolean; cancelFutures?: boolean } = {}): Promise<void> {
+    validatePlainObject(options, 'options');
+    const { wait = true, cancelFutures = false } = options;
+    if (cancelFutures) this.#engine.cancelPending();
+    this.#shutdown ??= (async () => {
+      this.#engine.close();
+      await this.#engine.done;
+    })();
+    if (wait) await this.#shutdown;
+  }
+
+  /** `await using executor = …` shuts down with `wait: true` at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.shutdown({ wait: true });
+  }
+}

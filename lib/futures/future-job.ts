@@ -1,0 +1,50 @@
+/**
+ * A submitted call as a job of the engine: its one chunk goes to a worker
+ * only if the future was not cancelled first (`setRunningOrNotifyCancel`, as
+ * CPython does when it moves a work item to the call queue).
+ */
+import type { Chunk } from '../runtime/backend.js';
+import type { ChunkOutcome, Job, JobHost, TaskSource } from '../pool/job.js';
+import type { Future } from './future.js';
+
+export class FutureJob<R> implements Job, TaskSource {
+  readonly id: number;
+  readonly #future: Future<R>;
+  #chunk: Chunk | null;
+
+  constructor(host: JobHost, future: Future<R>, fn: (...args: never[]) => unknown, args: unknown[]) {
+    this.id = host.nextJobId();
+    this.#future = future;
+    this.#chunk = { job: this.id, index: 0, fn, items: [args], star: true, each: false };
+    future.addDoneCallback(() => {
+      this.#chunk = null;
+      host.finished(this);
+    });
+  }
+
+  get exhausted(): boolean {
+    return this.#chunk === null;
+  }
+
+  poll(): Chunk | undefined {
+    const chunk = this.#chunk;
+    this.#chunk = null;
+    if (!chunk || !this.#future.setRunningOrNotifyCancel()) return undefined;
+    return chunk;
+  }
+
+  settle(_index: number, outcome: ChunkOutcome): void {
+    if (this.#future.done()) return;
+    if (outcome.ok === true) this.#future.setResult(outcome.values[0] as R);
+    else if (outcome.ok === false) this.#future.setException(outcome.error);
+  }
+
+  abort(error: unknown): void {
+    if (!this.#future.done()) this.#future.setException(error);
+  }
+
+  /** Cancels the future if it has not started (shutdown with `cancelFutures`). */
+  cancel(): void {
+    this.#future.cancel();
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Python's `concurrent.futures.Future`: pending → running → finished, or
+ * cancelled while still pending. It is also `PromiseLike`, so `await future`
+ * gives the result.
+ */
+import { CancelledError, InvalidStateError } from '../errors.js';
+import { withTimeout } from '../pool/async-result.js';
+
+type State = 'pending' | 'running' | 'cancelled' | 'cancelledAndNotified' | 'finished';
+
+type Outcome<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: unknown };
+
+/** Futures that finished with an error, for `wait(FIRST_EXCEPTION)` (Python reads `_exception` directly). */
+const failed = new WeakSet<object>();
+
+/** @internal True when `future` finished with an error (not cancelled). */
+export function finishedWithError(future: object): boolean {
+  return failed.has(future);
+}
+
+const DONE_STATES: ReadonlySet<State> = new Set(['cancelled', 'cancelledAndNotified', 'finished']);
+
+function describeOutcome(outcome: Outcome<unknown>): string {
+  if (outcome.ok) {
+    const value = outcome.value;
+    const ctor = (value as { constructor?: { name?: string } } | null)?.constructor;
+    const kind = value === null ? 'null' : typeof value === 'object' ? (ctor?.name ?? 'object') : typeof value;
+    return `returned ${kind}`;
+  }
+  const error = outcome.error;
+  return `raised ${error instanceof Error ? error.name : typeof error}`;
+}
+
+/**
+ * The eventual result of a task submitted to an executor.
+ *
+ * @example
+ * ```ts
+ * import { ThreadPoolExecutor } from 'multipool';
+ * await using executor = new ThreadPoolExecutor(2);
+ * const future = executor.submit((a: number, b: number) => a + b, 1, 2);
+ * console.log(await future.result(5), future.done()); // 3 true
+ * ```
+ */
+export class Future<R = unknown> implements PromiseLike<R> {
+  #state: State = 'pending';
+  #outcome: Outcome<R> | null = null;
+  #callbacks: ((future: Future<R>) => void)[] = [];
+  readonly #promise: Promise<R>;
+  #resolve!: (value: R) => void;
+  #reject!: (error: unknown) => void;
+
+  constructor() {
+    this.#promise = new Promise<R>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    // A failed future nobody awaits is not an unhandled rejection.
+    this.#promise.catch(() => {});
+  }
+
+  /** Lets `await future` give the result (or throw the task's error). */
+  then<A = R, B = never>(onfulfilled?: ((value: R) => A | PromiseLike<A>) | null, onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+    return this.#promise.then(onfulfilled, onrejected);
+  }
+
+  /**
+   * The result; rejects with the task's error, or `CancelledError` if cancelled.
+   *
+   * @param timeout - seconds to wait; rejects with `TimeoutError` after that (the task goes on).
+   */
+  result(timeout?: number | null): Promise<R> {
+    return withTimeout(this.#promise, timeout, 'The future');
+  }
+
+  /**
+   * The task's error, or `null` when it succeeded; rejects with `CancelledError` if cancelled.
+   *
+   * @param timeout - seconds to wait; rejects with `TimeoutError` after that.
+   */
+  async exception(timeout?: number | null): Promise<unknown> {
+    try {
+      await this.result(timeout);
+      return null;
+    } catch (error) {
+      if (this.#outcome && !this.#outcome.ok && this.#state === 'finished') return this.#outcome.error;
+      throw error;
+    }
+  }
+
+  /**
+   * Cancels the future if it has not started: true while pending or already
+   * cancelled, false once running or finished (Python's rule).
+   */
+  cancel(): boolean {
+    if (this.#state === 'running' || this.#state === 'finished') return false;
+    if (this.#state === 'cancelled' || this.#state === 'cancelledAndNotified') return true;
+    this.#state = 'cancelled';
+    this.#reject(new CancelledError('The future was cancelled'));
+    this.#runCallbacks();
+    return true;
+  }
+
+  /** True once cancelled. */
+  cancelled(): boolean {
+    return this.#state === 'cancelled' || this.#state === 'cancelledAndNotified';
+  }
+
+  /** True while a worker runs it. */
+  running(): boolean {
+    return this.#state === 'running';
+  }
+
+  /** True once finished or cancelled. */
+  done(): boolean {
+    return DONE_STATES.has(this.#state);
+  }
+
+  /**
+   * Calls `fn(future)` when the future finishes or is cancelled, or at once if
+   * it already has. A callback that throws is reported with
+   * `process.emitWarning`; the others still run.
+   */
+  addDoneCallback(fn: (future: Future<R>) => void): void {
+    if (typeof fn !== 'function') throw new TypeError('Expected `fn` to be a function');
+    if (this.done()) this.#call(fn);
+    else this.#callbacks.push(fn);
+  }
+
+  /**
+   * For executor authors: marks the future running, or returns false if it
+   * was cancelled (and records that the cancellation was seen).
+   *
+   * @throws InvalidStateError when the future is already running or finished.
+   */
+  setRunningOrNotifyCancel(): boolean {
+    if (this.#state === 'cancelled') {
+      this.#state = 'cancelledAndNotified';
+      return false;
+    }
+    if (this.#state !== 'pending') throw new InvalidStateError(`Future in unexpected state: ${this.#state}`);
+    this.#state = 'running';
+    return true;
+  }
+
+  /**
+   * For executor authors: finishes the future with a result.
+   *
+   * @throws InvalidStateError when it is already finished or cancelled.
+   */
+  setResult(value: R): void {
+    this.#finish({ ok: true, value });
+  }
+
+  /**
+   * For executor authors: finishes the future with an error.
+   *
+   * @throws InvalidStateError when it is already finished or cancelled.
+   */
+  setException(error: unknown): void {
+    this.#finish({ ok: false, error });
+  }
+
+  /** Python's repr: `<Future state=finished returned number>`. */
+  toString(): string {
+    const state = this.#state === 'cancelledAndNotified' ? 'cancelled' : this.#state;
+    return this.#outcome ? `<Future state=${state} ${describeOutcome(this.#outcome)}>` : `<Future state=${state}>`;
+  }
+
+  #finish(outcome: Outcome<R>): void {
+    if (this.done()) throw new InvalidStateError(`${this.toString()} is already done; it cannot be set again`);
+    this.#state = 'finished';
+    this.#outcome = outcome;
+    if (!outcome.ok) failed.add(this);
+    if (outcome.ok) this.#resolve(outcome.value);
+    else this.#reject(outcome.error);
+    this.#runCallbacks();
+  }
+
+  #runCallbacks(): void {
+    const callbacks = this.#callbacks;
+    this.#callbacks = [];
+    for (const fn of callbacks) this.#call(fn);
+  }
+
+  #call(fn: (future: Future<R>) => void): void {
+    try {
+      fn(this);
+    } catch (error) {
+      process.emitWarning(`multipool: a Future done-callback threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/** Python's `concurrent.futures.ThreadPoolExecutor`, on worker threads. */
+import { availableParallelism } from 'node:os';
+import { TinypoolBackend } from '../runtime/tinypool-backend.js';
+import { Executor, resolveExecutorOptions } from './executor.js';
+import type { ExecutorOptions } from './executor.js';
+
+/** Options of `new ThreadPoolExecutor(...)`. */
+export interface ThreadPoolExecutorOptions extends ExecutorOptions {
+  /** Accepted for Python parity; names the workers in events' ids only. */
+  threadNamePrefix?: string | undefined;
+}
+
+/**
+ * Runs submitted calls on worker threads. `maxWorkers` defaults to Python's
+ * `min(32, cpus + 4)`.
+ *
+ * @example
+ * ```ts
+ * import { ThreadPoolExecutor } from 'multipool';
+ * await using executor = new ThreadPoolExecutor({ maxWorkers: 2 });
+ * for await (const n of executor.map((x: number) => x * x, [1, 2, 3])) console.log(n);
+ * ```
+ */
+export class ThreadPoolExecutor extends Executor {
+  /** The prefix given at construction (Python's `thread_name_prefix`). */
+  readonly threadNamePrefix: string;
+
+  /**
+   * @param options - `maxWorkers`, or `{ maxWorkers, initializer, initargs, threadNamePrefix }`.
+   * @throws RangeError when `maxWorkers` is not a positive integer.
+   */
+  constructor(options?: number | ThreadPoolExecutorOptions) {
+    const resolved = resolveExecutorOptions(options, Math.min(32, availableParallelism() + 4));
+    super(new TinypoolBackend('thread'), resolved, 'ThreadPoolExecutor');
+    const prefix = typeof options === 'object' ? options.threadNamePrefix : undefined;
+    if (prefix !== undefined && typeof prefix !== 'string') throw new TypeError('Expected `threadNamePrefix` to be a string');
+    this.threadNamePrefix = prefix ?? 'ThreadPoolExecutor';
+  }
+}

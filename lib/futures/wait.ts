@@ -1,0 +1,149 @@
+/**
+ * Python's `concurrent.futures.wait` and `as_completed`, over any futures,
+ * from any executors (or made by hand).
+ */
+import { TimeoutError } from '../errors.js';
+import { validateTimeout } from '../internal/validate.js';
+import { Future, finishedWithError } from './future.js';
+
+/** `wait()` returns as soon as any future finishes or is cancelled. */
+export const FIRST_COMPLETED = 'FIRST_COMPLETED';
+/** `wait()` returns as soon as any future fails, or when all are done. */
+export const FIRST_EXCEPTION = 'FIRST_EXCEPTION';
+/** `wait()` returns when every future is done (the default). */
+export const ALL_COMPLETED = 'ALL_COMPLETED';
+
+export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
+
+/** `fs` is checked as `unknown`: JavaScript callers may pass anything. */
+function uniqueFutures<R>(fs: unknown, name: string): Future<R>[] {
+  if (fs === null || typeof fs !== 'object' || typeof (fs as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
+    throw new TypeError(`Expected \`${name}\` to be an iterable of futures`);
+  }
+  const unique = [...new Set(fs as Iterable<Future<R>>)];
+  for (const f of unique) {
+    if (!(f instanceof Future)) throw new TypeError(`Expected \`${name}\` to hold only Future objects, got ${typeof f}`);
+  }
+  return unique;
+}
+
+
+/**
+ * Waits for the futures, as Python's `concurrent.futures.wait`. Never
+ * rejects on timeout: it returns what is done by then.
+ *
+ * @param options.timeout - seconds to wait at most.
+ * @param options.returnWhen - `FIRST_COMPLETED`, `FIRST_EXCEPTION` or `ALL_COMPLETED` (default).
+ * @example
+ * ```ts
+ * import { ThreadPoolExecutor, wait, FIRST_COMPLETED } from 'multipool';
+ * await using executor = new ThreadPoolExecutor(2);
+ * const fs = [1, 2].map((n) => executor.submit((x: number) => x * 2, n));
+ * const { done, notDone } = await wait(fs, { returnWhen: FIRST_COMPLETED });
+ * console.log(done.size >= 1, done.size + notDone.size); // true 2
+ * ```
+ */
+export async function wait<R>(
+  fs: Iterable<Future<R>>,
+  options: { timeout?: number | null | undefined; returnWhen?: ReturnWhen | undefined } = {},
+): Promise<{ done: Set<Future<R>>; notDone: Set<Future<R>> }> {
+  const futures = uniqueFutures<R>(fs, 'fs');
+  const { timeout, returnWhen = ALL_COMPLETED } = options;
+  validateTimeout(timeout);
+  if (![FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED].includes(returnWhen)) {
+    throw new TypeError(`Expected \`returnWhen\` to be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, got ${returnWhen}`);
+  }
+  const satisfied = (): boolean => {
+    const done = futures.filter((f) => f.done());
+    if (returnWhen === FIRST_COMPLETED) return done.length > 0;
+    if (returnWhen === FIRST_EXCEPTION && done.some((f) => finishedWithError(f))) return true;
+    return done.length === futures.length;
+  };
+  if (!satisfied() && timeout !== 0) {
+    await new Promise<void>((resolve) => {
+      const timer = timeout === null || timeout === undefined ? null : setTimeout(resolve, timeout * 1000);
+      const check = (): void => {
+        if (!satisfied()) return;
+        if (timer) clearTimeout(timer);
+        resolve();
+      };
+      for (const f of futures) f.addDoneCallback(check);
+    });
+  }
+  const done = new Set(futures.filter((f) => f.done()));
+  return { done, notDone: new Set(futures.filter((f) => !done.has(f))) };
+}
+
+/**
+ * The futures as they finish (already finished ones first), as Python's
+ * `as_completed`. Yields the `Future` objects themselves.
+ *
+ * @param timeout - seconds, counted from this call; after that `next()` rejects with
+ *   `TimeoutError("N (of M) futures unfinished")`.
+ * @example
+ * ```ts
+ * import { ThreadPoolExecutor, asCompleted } from 'multipool';
+ * await using executor = new ThreadPoolExecutor(2);
+ * const fs = [3, 1, 2].map((n) => executor.submit((x: number) => x * 10, n));
+ * for await (const future of asCompleted(fs, 10)) console.log(await future.result());
+ * ```
+ */
+export function asCompleted<R>(fs: Iterable<Future<R>>, timeout?: number | null): AsyncIterableIterator<Future<R>> {
+  validateTimeout(timeout);
+  return new AsCompletedIterator(uniqueFutures<R>(fs, 'fs'), timeout);
+}
+
+/** A class, not an async generator: a generator would `await` each yielded future and yield its result. */
+class AsCompletedIterator<R> implements AsyncIterableIterator<Future<R>> {
+  readonly #total: number;
+  readonly #deadline: number | null;
+  readonly #finished: Future<R>[] = [];
+  #pending: Set<Future<R>>;
+  #wake: (() => void) | null = null;
+
+  constructor(futures: Future<R>[], timeout: number | null | undefined) {
+    this.#total = futures.length;
+    this.#deadline = timeout === null || timeout === undefined ? null : Date.now() + timeout * 1000;
+    this.#pending = new Set(futures.filter((f) => !f.done()));
+    this.#finished = futures.filter((f) => f.done());
+    for (const f of this.#pending) {
+      f.addDoneCallback(() => {
+        if (!this.#pending.delete(f)) return;
+        this.#finished.push(f);
+        this.#wake?.();
+      });
+    }
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Future<R>>> {
+    for (;;) {
+      const next = this.#finished.shift();
+      if (next) return { done: false, value: next };
+      if (this.#pending.size === 0) return { done: true, value: undefined };
+      const left = this.#deadline === null ? null : this.#deadline - Date.now();
+      if (left !== null && left <= 0) throw this.#timeoutError();
+      await new Promise<void>((resolve) => {
+        const timer = left === null ? null : setTimeout(resolve, left);
+        this.#wake = () => {
+          if (timer) clearTimeout(timer);
+          this.#wake = null;
+          resolve();
+        };
+      });
+    }
+  }
+
+  return(): Promise<IteratorResult<Future<R>>> {
+    this.#pending = new Set();
+    this.#finished.length = 0;
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  #timeoutError(): TimeoutError {
+    return new TimeoutError(`${this.#pending.size} (of ${this.#total}) futures unfinished`);
+  }
+}

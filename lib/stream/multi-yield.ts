@@ -1,0 +1,114 @@
+/**
+ * The seed's `multi_yield`: a parallel generator that reads like a serial
+ * loop. Seeds come from a (possibly infinite) source through a bounded task
+ * queue; each worker runs `fn(seed)` — a value, a promise, or a (async)
+ * generator whose items stream back while it runs — and the consumer just
+ * iterates. Leaving the loop stops the workers and releases everything.
+ */
+import { availableParallelism } from 'node:os';
+import { validateFunction, validateInteger, validateIterable, validatePlainObject } from '../internal/validate.js';
+import { Engine } from '../pool/engine.js';
+import { AsyncBackend } from '../runtime/async-backend.js';
+import type { Backend } from '../runtime/backend.js';
+import { TinypoolBackend } from '../runtime/tinypool-backend.js';
+import type { AnyIterable } from '../pool/pool.js';
+import { IMapIterator } from '../pool/imap-iterator.js';
+
+/** Where `multiYield` runs `fn`. */
+export type MultiYieldMode = 'process' | 'thread' | 'async';
+
+/** Options of `multiYield`. */
+export interface MultiYieldOptions {
+  /** `'process'` (default), `'thread'`, or `'async'` (the calling event loop; closures allowed). */
+  mode?: MultiYieldMode | undefined;
+  /** Concurrent workers; defaults to `os.availableParallelism()`. */
+  workers?: number | undefined;
+  /** Size of the bounded task and result queues (default 10). */
+  queueSize?: number | undefined;
+}
+
+/** What `fn` may give back for one seed: a value, a promise, or a (async) generator of values. */
+export type Yielded<R> = R | PromiseLike<R> | Iterable<R> | AsyncIterable<R>;
+
+type ItemOf<T> = T extends PromiseLike<infer V> ? V : T extends string ? T : T extends AsyncIterable<infer V> ? V : T extends Iterable<infer V> ? V : T;
+
+const MODES: readonly MultiYieldMode[] = ['process', 'thread', 'async'];
+
+function backendFor(mode: MultiYieldMode): Backend {
+  return mode === 'async' ? new AsyncBackend() : new TinypoolBackend(mode);
+}
+
+/**
+ * Runs `fn` over every seed in parallel and yields every item it produces,
+ * in completion order. Back-pressure is end to end: the source is never more
+ * than `2 * queueSize + workers` items ahead of what the loop has taken.
+ *
+ * @param fn - called with each seed; a generator function may yield many items per seed.
+ * @param source - seeds, sync or async, possibly infinite.
+ * @throws TypeError / RangeError for bad arguments (when iteration starts); an error thrown by `fn`
+ *   is thrown into the loop as its own class with a `RemoteTraceback` cause.
+ * @example
+ * ```ts
+ * import { multiYield } from 'multipool';
+ * function* naturals() { for (let i = 0; ; i++) yield i; }
+ * for await (const square of multiYield((x: number) => x * x, naturals(), { mode: 'thread', workers: 2 })) {
+ *   if (square > 100) break; // stops the workers and the source
+ * }
+ * ```
+ */
+export async function* multiYield<S, T>(
+  fn: (seed: S) => T,
+  source: AnyIterable<S>,
+  options: MultiYieldOptions = {},
+): AsyncGenerator<ItemOf<Awaited<T>>, void, undefined> {
+  validateFunction(fn, 'fn');
+  validateIterable(source, 'source');
+  validatePlainObject(options, 'options');
+  const { mode = 'process', workers = availableParallelism(), queueSize = 10 } = options;
+  if (!MODES.includes(mode)) throw new TypeError(`Expected \`mode\` to be 'process', 'thread' or 'async', got ${mode}`);
+  validateInteger(workers, 'workers', 1);
+  validateInteger(queueSize, 'queueSize', 1);
+  const backend = backendFor(mode);
+  backend.prepare(fn, 'fn');
+  const engine = new Engine(
+    backend,
+    {
+      processes: workers,
+      initializer: null,
+      initargs: [],
+      maxTasksPerChild: undefined,
+      // One seed per worker at a time; the task queue is the job's own bounded look-ahead.
+      maxWindow: 1,
+      name: 'multiYield',
+      onWorkerLost: 'fail-tasks',
+      notRunningMessage: 'multiYield has stopped',
+    },
+    () => {},
+  );
+  // One seed per chunk, results in completion order; a seed's generator streams its items back
+  // with at most `queueSize` of them unacknowledged, so a slow consumer makes the workers wait.
+  const job = new IMapIterator<ItemOf<Awaited<T>>>(engine, {
+    fn,
+    input: source,
+    chunksize: 1,
+    star: false,
+    ordered: false,
+    each: false,
+    workers,
+    lookahead: queueSize + workers,
+    stream: queueSize,
+  });
+  engine.submit(job, job);
+  job.start();
+  try {
+    for (;;) {
+      const step = await job.next();
+      if (step.done) return;
+      yield step.value;
+    }
+  } finally {
+    // Runs on normal end, `break`/`return`, and an error in the loop body or in `fn` alike.
+    await job.return();
+    await engine.terminate();
+  }
+}
