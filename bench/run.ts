@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import { configFor } from './harness/config.js';
 import type { BenchConfig } from './harness/config.js';
@@ -35,13 +35,19 @@ async function pythonVersion(): Promise<string> {
   }
 }
 
-async function environment(config: BenchConfig): Promise<string> {
+/** The 1-minute load average: other work on this small machine skews every number, so the report shows it. */
+function load(): string {
+  return (loadavg()[0] ?? 0).toFixed(2);
+}
+
+async function environment(config: BenchConfig, loadBefore: string): Promise<string> {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const reps = `median of ${config.reps.reps} timed runs after one warm-up (a contender whose run takes over ${config.reps.slowMs / 1000} s runs once)`;
   return [
     `- Date: ${new Date().toISOString()}`,
     `- Mode: ${config.quick ? '**--quick (reduced sizes: a smoke run, targets not meaningful)**' : 'full'}`,
     `- Machine: ${cpus().length} × ${cpu}; Node ${process.version}; ${await pythonVersion()}`,
+    `- Load average (1 min, ${cpus().length} cores): ${loadBefore} at start, ${load()} at end: a noisy machine moves every number.`,
     `- Every pool has ${WORKERS} workers; pool start-up is never timed; ${reps}.`,
     '- Lower is better in every cell. FAIL = error, hang or wrong result; n/a = not run (see the numbered notes).',
   ].join('\n');
@@ -88,9 +94,10 @@ function exitCheck(): void {
 
 async function main(): Promise<void> {
   const config = configFor(process.argv.slice(2));
+  const loadBefore = load();
   const rows = await runAll(config);
   const { markdown, verdicts } = render(rows);
-  const report = ['# multipool benchmarks', '', await environment(config), '', markdown, '', verdictLines(verdicts), ''].join('\n');
+  const report = ['# multipool benchmarks', '', await environment(config, loadBefore), '', markdown, '', verdictLines(verdicts), ''].join('\n');
   process.stdout.write(report);
   await writeFile(RESULTS, report);
   process.stderr.write(`wrote ${RESULTS.pathname}\n`);

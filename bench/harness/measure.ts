@@ -94,7 +94,7 @@ export async function attempt<T>(
   label: string,
   setup: () => Promise<T> | T,
   measure: (subject: T) => Promise<Cell>,
-  teardown: (subject: T) => Promise<unknown> | unknown,
+  teardown: (subject: T) => unknown,
   timeoutMs: number,
 ): Promise<Cell> {
   let subject: T | undefined;
@@ -112,7 +112,7 @@ export async function attempt<T>(
 }
 
 /** Tears a contender down; a teardown that hangs or throws is reported, not fatal. */
-async function cleanUp(label: string, teardown: () => Promise<unknown> | unknown): Promise<void> {
+async function cleanUp(label: string, teardown: () => unknown): Promise<void> {
   try {
     await withTimeout(Promise.resolve().then(teardown), 15_000, `${label} teardown`);
   } catch (error) {
