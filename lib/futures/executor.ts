@@ -6,7 +6,8 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { assertNotImportingTaskModule } from '../internal/state.js';
-import { describe, validateFunction, validateInteger, validateOptionalFunction, validatePlainObject, validateTimeout } from '../internal/validate.js';
+import { describe, validateFunction, validateInteger, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
+import { validateLimits } from '../pool/task-limits.js';
 import { Engine } from '../pool/engine.js';
 import type { PoolEvents } from '../pool/engine.js';
 import type { AnyIterable } from '../pool/pool.js';
@@ -117,12 +118,12 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
   submitWith<A extends unknown[], R>(options: SubmitOptions, fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
     this.#engine.assertRunning();
     validatePlainObject(options, 'options');
-    validateTimeout(options.timeout);
+    validateLimits(options);
     validateFunction(fn, 'fn');
     this.#engine.backend.prepare(fn, 'fn');
     const future = new Future<Awaited<R>>();
-    const job = new FutureJob(this.#engine, future, fn, args);
-    this.#engine.submit(job, job);
+    const job = new FutureJob(this.#engine, future, fn, args, options);
+    if (!future.done()) this.#engine.submit(job, job);
     return future;
   }
 

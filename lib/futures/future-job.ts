@@ -5,21 +5,39 @@
  */
 import type { Chunk } from '../runtime/backend.js';
 import type { ChunkOutcome, Job, JobHost, TaskSource } from '../pool/job.js';
+import { abortError, isLimited, TaskGuard } from '../pool/task-limits.js';
+import type { TaskLimits } from '../pool/task-limits.js';
 import type { Future } from './future.js';
 
 export class FutureJob<R> implements Job, TaskSource {
   readonly id: number;
   readonly #future: Future<R>;
   #chunk: Chunk | null;
+  readonly #guard: TaskGuard | null;
 
-  constructor(host: JobHost, future: Future<R>, fn: (...args: never[]) => unknown, args: unknown[]) {
+  constructor(host: JobHost, future: Future<R>, fn: (...args: never[]) => unknown, args: unknown[], limits: TaskLimits = {}) {
     this.id = host.nextJobId();
     this.#future = future;
-    this.#chunk = { job: this.id, index: 0, fn, items: [args], star: true, each: false };
+    const exclusive = isLimited(limits);
+    this.#chunk = { job: this.id, index: 0, fn, items: [args], star: true, each: false, ...(exclusive ? { exclusive } : {}) };
+    this.#guard = exclusive
+      ? new TaskGuard(
+          limits,
+          (error) => host.kill(this.id, 0, error),
+          (error) => {
+            if (!this.#chunk) return false;
+            this.#chunk = null;
+            future.setException(error);
+            return true;
+          },
+        )
+      : null;
     future.addDoneCallback(() => {
       this.#chunk = null;
+      this.#guard?.dispose();
       host.finished(this);
     });
+    if (limits.signal?.aborted) future.setException(abortError(limits.signal));
   }
 
   get exhausted(): boolean {
@@ -31,6 +49,10 @@ export class FutureJob<R> implements Job, TaskSource {
     this.#chunk = null;
     if (!chunk || !this.#future.setRunningOrNotifyCancel()) return undefined;
     return chunk;
+  }
+
+  started(): void {
+    this.#guard?.started();
   }
 
   settle(_index: number, outcome: ChunkOutcome): void {

@@ -1,8 +1,12 @@
-/** Python's `ApplyResult`: one call, one chunk of one item. */
+/** Python's `ApplyResult`: one call, one chunk of one item, with optional per-task limits. */
 import type { Chunk } from '../runtime/backend.js';
 import { AsyncResult } from './async-result.js';
 import type { ResultCallbacks } from './async-result.js';
 import type { ChunkOutcome, JobHost, TaskSource } from './job.js';
+import { isLimited, TaskGuard } from './task-limits.js';
+import type { TaskLimits } from './task-limits.js';
+
+type Settled<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: unknown };
 
 /**
  * The pending result of `applyAsync`. Await `get()` for the value.
@@ -17,11 +21,25 @@ import type { ChunkOutcome, JobHost, TaskSource } from './job.js';
  */
 export class ApplyResult<R> extends AsyncResult<R> implements TaskSource {
   #chunk: Chunk | null;
+  readonly #guard: TaskGuard | null;
 
   /** @internal */
-  constructor(host: JobHost, fn: (...args: never[]) => unknown, args: readonly unknown[], callbacks?: ResultCallbacks<R>) {
+  constructor(host: JobHost, fn: (...args: never[]) => unknown, args: readonly unknown[], callbacks?: ResultCallbacks<R>, limits: TaskLimits = {}) {
     super(host, callbacks);
-    this.#chunk = { job: this.id, index: 0, fn, items: [args], star: true, each: false };
+    const exclusive = isLimited(limits);
+    this.#chunk = { job: this.id, index: 0, fn, items: [args], star: true, each: false, ...(exclusive ? { exclusive } : {}) };
+    this.#guard = exclusive
+      ? new TaskGuard(
+          limits,
+          (error) => host.kill(this.id, 0, error),
+          (error) => {
+            if (!this.#chunk) return false;
+            this.#chunk = null;
+            this.complete({ ok: false, error });
+            return true;
+          },
+        )
+      : null;
   }
 
   /** @internal */
@@ -34,6 +52,11 @@ export class ApplyResult<R> extends AsyncResult<R> implements TaskSource {
     const chunk = this.#chunk ?? undefined;
     this.#chunk = null;
     return chunk;
+  }
+
+  /** @internal */
+  started(): void {
+    this.#guard?.started();
   }
 
   /** @internal */
@@ -50,5 +73,10 @@ export class ApplyResult<R> extends AsyncResult<R> implements TaskSource {
   override abort(error: unknown): void {
     this.#chunk = null;
     super.abort(error);
+  }
+
+  protected override complete(settled: Settled<R>, notifyHost = true): void {
+    this.#guard?.dispose();
+    super.complete(settled, notifyHost);
   }
 }

@@ -70,6 +70,11 @@ export class Engine implements LazyJobHost {
       items: (job, index, values) => this.#results.stream(job, index, values),
       lost: (slot, exit, chunks) => this.#lost(slot, exit, chunks),
       exited: (slot, exit) => this.#emit('workerExit', { id: slot.id, exitCode: exit.exitCode, signal: exit.signal }),
+      bootFailed: (exit) => {
+        const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode}`;
+        const reason = exit.bootError instanceof Error ? exit.bootError.message : `${how}`;
+        this.#break(() => this.backend.broken(`Workers fail to start (${reason}), the pool is not usable anymore`, { cause: exit.bootError }));
+      },
       initFailed: (error) => {
         const cause = rebuildThrown(error);
         // An initializer may throw anything (null included): show its message when it has one, else the value itself.
@@ -78,7 +83,10 @@ export class Engine implements LazyJobHost {
       },
     });
     const tasks = new TaskHandler(this.#queue, this.#workers, {
-      sent: (_slot, chunk) => this.#emit('taskStart', { job: chunk.job, index: chunk.index }),
+      sent: (_slot, chunk) => {
+        this.#cache.get(chunk.job)?.started?.(chunk.index);
+        this.#emit('taskStart', { job: chunk.job, index: chunk.index });
+      },
       unsendable: (chunk, error) => this.#results.fail(chunk.job, chunk.index, error),
     });
     void this.#workers.run();
@@ -190,7 +198,24 @@ export class Engine implements LazyJobHost {
     void this.#stop();
   }
 
+  /**
+   * Ends a running chunk with `error` by stopping its worker (per-task timeout or abort); a chunk that no
+   * worker holds is failed directly. The worker is replaced; the pool is not broken.
+   */
+  kill(job: number, index: number, error: unknown): void {
+    if (!this.#workers.kill(job, index, error)) this.#results.fail(job, index, error);
+  }
+
   #lost(slot: WorkerSlot, exit: WorkerExit, chunks: Chunk[]): void {
+    const killed = slot.killed;
+    if (killed) {
+      // Stopped on purpose: its own chunk gets the reason; nothing else ran there (the chunk was exclusive).
+      for (const chunk of chunks) {
+        const reason = chunk.job === killed.job && chunk.index === killed.index ? killed.error : new CancelledError('The worker was stopped for another task');
+        this.#results.fail(chunk.job, chunk.index, reason);
+      }
+      return;
+    }
     const how = exit.signal ? `was killed by signal ${exit.signal}` : `exited with code ${exit.exitCode}`;
     const who = `${slot.handle.threadId === undefined ? 'process' : 'thread'} ${slot.handle.threadId ?? slot.handle.pid}`;
     if (this.#options.onWorkerLost === 'break') {

@@ -22,6 +22,8 @@ export interface Job {
   stream?(index: number, values: unknown[]): void;
   /** Cancels the job if it has not started (executors' `shutdown({ cancelFutures })`). */
   cancel?(): void;
+  /** The chunk at `index` was sent to a worker. */
+  started?(index: number): void;
   /** Ends the job early (pool terminated or broken): every unfinished part rejects with `error`. */
   abort(error: unknown): void;
 }
@@ -45,4 +47,6 @@ export interface JobHost {
   wake(): void;
   /** Reports an exception thrown by a user callback (the pool's 'error' event). */
   reportCallbackError(error: unknown): void;
+  /** Ends a running chunk with `error` by stopping its worker (per-task timeout or abort). */
+  kill(job: number, index: number, error: unknown): void;
 }

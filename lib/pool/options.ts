@@ -5,6 +5,8 @@ import { canClone } from '../runtime/transport.js';
 import type { BackendKind } from '../runtime/backend.js';
 import { describe, validateFunction, validateInteger, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
 import type { ResultCallbacks } from './async-result.js';
+import { validateLimits } from './task-limits.js';
+import type { TaskLimits } from './task-limits.js';
 
 /** Options of `new Pool(...)` and `new ThreadPool(...)`. */
 export interface PoolOptions {
@@ -73,8 +75,8 @@ export interface MapOptions<R> extends ResultCallbacks<R> {
   chunksize?: number | undefined;
 }
 
-/** Options of `apply`/`applyAsync`. */
-export type ApplyOptions<R> = ResultCallbacks<R>;
+/** Options of `apply`/`applyAsync`: callbacks, and per-task `timeout` (seconds from when it starts) and `signal`. */
+export interface ApplyOptions<R> extends ResultCallbacks<R>, TaskLimits {}
 
 /**
  * `map(fn, xs, 10)`, `map(fn, xs, { chunksize: 10 })` and `map(fn, xs, 10, { callback })` all mean the same.
@@ -101,6 +103,7 @@ export function resolveApplyArgs(args: unknown, options: unknown): { args: unkno
   const resolved = (options ?? {}) as ApplyOptions<unknown>;
   validateOptionalFunction(resolved.callback, 'callback');
   validateOptionalFunction(resolved.errorCallback, 'errorCallback');
+  validateLimits(resolved);
   return { args: list, options: resolved };
 }
 

@@ -16,6 +16,7 @@ import type { PoolEvents } from './engine.js';
 import { IMapIterator } from './imap-iterator.js';
 import { MapResult } from './map-result.js';
 import { resolveApplyArgs, resolveMapOptions, resolvePoolOptions } from './options.js';
+import { abortError } from './task-limits.js';
 import type { ApplyOptions, MapOptions, PoolOptions } from './options.js';
 
 export type { PoolEvents } from './engine.js';
@@ -117,7 +118,13 @@ export class Pool extends EventEmitter<PoolEvents> {
     validateFunction(fn, 'fn');
     const resolved = resolveApplyArgs(args, options);
     this.#engine.backend.prepare(fn, 'fn');
-    const result = new ApplyResult<unknown>(this.#engine, fn, resolved.args, resolved.options);
+    const { signal } = resolved.options;
+    const result = new ApplyResult<unknown>(this.#engine, fn, resolved.args, resolved.options, resolved.options);
+    if (signal?.aborted) {
+      // Already aborted: the task never runs (STYLE: throwIfAborted first), and the result rejects.
+      result.abort(abortError(signal));
+      return result;
+    }
     this.#engine.submit(result, result);
     return result;
   }

@@ -28,18 +28,25 @@ export class TaskHandler {
   /** The loop: a worker with room, then the chunks ready for it. Ends when the queue or the workers stop. */
   async run(): Promise<void> {
     for (;;) {
-      const slot = await this.#workers.acquire();
+      let slot = await this.#workers.acquire(false);
       if (!slot) return;
       const first = await this.#queue.take();
       if (!first) return;
-      if (!slot.alive) {
+      // An exclusive chunk waits for a worker with nothing else queued.
+      if (first.exclusive && slot.inFlight.length > 0) slot = await this.#workers.acquire(true);
+      if (!slot?.alive) {
         this.#queue.putBack(first);
+        if (!slot) return;
         continue;
       }
       const batch = [first];
-      for (let room = this.#workers.capacity(slot) - 1; room > 0; room--) {
+      for (let room = first.exclusive ? 0 : this.#workers.capacity(slot) - 1; room > 0; room--) {
         const next = this.#queue.poll();
         if (!next) break;
+        if (next.exclusive) {
+          this.#queue.putBack(next);
+          break;
+        }
         batch.push(next);
       }
       this.#send(slot, batch);

@@ -17,6 +17,8 @@ export interface WorkerSlot {
   /** Listening on its channel (booted). */
   ready: boolean;
   alive: boolean;
+  /** Set when the engine stopped this worker on purpose, to end the chunk it names with `error`. */
+  killed?: { readonly job: number; readonly index: number; readonly error: unknown };
 }
 
 export interface WorkerHandlerOptions {
@@ -35,7 +37,12 @@ export interface WorkerHandlerHooks {
   lost(slot: WorkerSlot, exit: WorkerExit, chunks: Chunk[]): void;
   exited(slot: WorkerSlot, exit: WorkerExit): void;
   initFailed(error: WireThrown): void;
+  /** Workers keep dying before they are ready: the pool cannot work. */
+  bootFailed(exit: WorkerExit): void;
 }
+
+/** Workers in a row that may die before they are ready before the pool gives up. */
+const MAX_BOOT_FAILURES = 3;
 
 /** Aim for this much queued work per worker, so tiny tasks travel in batches and slow ones stay balanced. */
 const TARGET_QUEUED_MS = 4;
@@ -52,6 +59,7 @@ export class WorkerHandler {
   #capacityWaiter: (() => void) | null = null;
   /** Moving average of a chunk's run time in the worker, in ms; null before the first result. */
   #chunkMs: number | null = null;
+  #bootFailures = 0;
 
   constructor(backend: Backend, options: WorkerHandlerOptions, hooks: WorkerHandlerHooks) {
     this.#backend = backend;
@@ -135,11 +143,15 @@ export class WorkerHandler {
   #exited(slot: WorkerSlot, exit: WorkerExit): void {
     slot.alive = false;
     this.#slots.delete(slot);
+    if (slot.ready) this.#bootFailures = 0;
+    else if (this.#running && !slot.killed) this.#bootFailures += 1;
     const lost = slot.inFlight.splice(0);
     if (lost.length > 0) this.#hooks.lost(slot, exit, lost);
     this.#hooks.exited(slot, exit);
     // Releases what the backend still holds for it (tinypool may already have started a replacement process).
     void slot.handle.terminate();
+    // Respawning a worker that cannot start would loop forever and hang every task.
+    if (this.#bootFailures >= MAX_BOOT_FAILURES) this.#hooks.bootFailed(exit);
     this.#notify();
   }
 
@@ -155,7 +167,7 @@ export class WorkerHandler {
 
   /** How many more chunks `slot` should hold now. */
   capacity(slot: WorkerSlot): number {
-    if (!slot.alive || !slot.ready) return 0;
+    if (!slot.alive || !slot.ready || slot.inFlight[0]?.exclusive) return 0;
     const window = this.#chunkMs === null ? 2 : Math.max(2, Math.min(this.#options.maxWindow, Math.ceil(TARGET_QUEUED_MS / Math.max(this.#chunkMs, 0.001))));
     let room = Math.min(window, this.#options.maxWindow) - slot.inFlight.length;
     const max = this.#options.maxTasksPerChild;
@@ -163,12 +175,13 @@ export class WorkerHandler {
     return Math.max(0, room);
   }
 
-  /** A live worker with room for another chunk, the least loaded first; waits for one. Null once stopped. */
-  async acquire(): Promise<WorkerSlot | null> {
+  /** A live worker with room for another chunk (with `idle`, one holding nothing), the least loaded first; waits for one. Null once stopped. */
+  async acquire(idle: boolean): Promise<WorkerSlot | null> {
     for (;;) {
       if (!this.#running) return null;
       let best: WorkerSlot | null = null;
       for (const slot of this.#slots) {
+        if (idle && slot.inFlight.length > 0) continue;
         if (this.capacity(slot) > 0 && (best === null || slot.inFlight.length < best.inFlight.length)) best = slot;
       }
       if (best) return best;
@@ -183,6 +196,20 @@ export class WorkerHandler {
     slot.handle.post(chunks);
     for (const chunk of chunks) slot.inFlight.push(chunk);
     slot.sent += chunks.length;
+  }
+
+  /**
+   * Stops the worker that holds chunk (`job`, `index`), so that chunk fails with `error` (a timeout or an
+   * abort) and the worker is replaced. Returns false when no worker holds it.
+   */
+  kill(job: number, index: number, error: unknown): boolean {
+    for (const slot of this.#slots) {
+      if (!slot.inFlight.some((chunk) => chunk.job === job && chunk.index === index)) continue;
+      slot.killed = { job, index, error };
+      void slot.handle.terminate();
+      return true;
+    }
+    return false;
   }
 
   /** Lets the worker holding chunk (`job`, `index`) stream `n` more items. */

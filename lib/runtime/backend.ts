@@ -15,11 +15,18 @@ export interface Chunk {
   readonly each: boolean;
   /** Stream a generator's items back, at most this many unacknowledged. */
   readonly stream?: number;
+  /**
+   * Runs alone on an idle worker (a task with a timeout or a signal): it starts when it is sent,
+   * and stopping its worker stops nothing else.
+   */
+  readonly exclusive?: boolean;
 }
 
 export interface WorkerExit {
   readonly exitCode: number | null;
   readonly signal: string | null;
+  /** Why the worker could not start, when it died before it was ready. */
+  readonly bootError?: unknown;
 }
 
 export interface WorkerEvents {

@@ -62,6 +62,8 @@ class TinypoolWorkerHandle implements WorkerHandle {
     throw new Error('multipool: worker channel is not open');
   };
   #alive = true;
+  #booted = false;
+  #bootError: unknown = undefined;
 
   constructor(kind: 'process' | 'thread', options: TinypoolBackendOptions, spec: WorkerSpec, events: WorkerEvents) {
     this.#pool = new Tinypool({
@@ -86,7 +88,10 @@ class TinypoolWorkerHandle implements WorkerHandle {
     worker.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null = null) => {
       this.#alive = false;
       this.#port?.close();
-      events.exit({ exitCode: exitCode ?? null, signal: signal ?? null });
+      const report = (): void => events.exit({ exitCode: exitCode ?? null, signal: signal ?? null, ...(this.#bootError === undefined ? {} : { bootError: this.#bootError }) });
+      // A worker that dies while booting: let the bootstrap's rejection (the reason) arrive first.
+      if (this.#booted) report();
+      else setImmediate(report);
     });
 
     const init = {
@@ -114,7 +119,17 @@ class TinypoolWorkerHandle implements WorkerHandle {
     }
     // A child process drops IPC messages that arrive before the bootstrap has attached its listener.
     // A worker that fails to boot exits, and the exit listener reports it.
-    boot.then(() => this.#alive && events.ready()).catch(() => {});
+    // A bootstrap that fails (the entry or a loader cannot load) stops the worker, with the reason.
+    boot.then(
+      () => {
+        this.#booted = true;
+        if (this.#alive) events.ready();
+      },
+      (error: unknown) => {
+        this.#bootError = error;
+        void this.terminate();
+      },
+    );
     if (init.initializer) this.#known.add(init.initializer.id);
   }
 
