@@ -72,7 +72,7 @@ export class Engine implements LazyJobHost {
       exited: (slot, exit) => this.#emit('workerExit', { id: slot.id, exitCode: exit.exitCode, signal: exit.signal }),
       bootFailed: (exit) => {
         const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode}`;
-        const reason = exit.bootError instanceof Error ? exit.bootError.message : `${how}`;
+        const reason = exit.bootError instanceof Error ? exit.bootError.message : how;
         this.#break(() => this.backend.broken(`Workers fail to start (${reason}), the pool is not usable anymore`, { cause: exit.bootError }));
       },
       initFailed: (error) => {
