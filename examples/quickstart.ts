@@ -38,7 +38,8 @@ for (const [label, PoolClass] of [
       return fibInWorker(n);
     },
     inputs,
-    1,
+    // A bar on stderr when it is a terminal (done/total, rate, ETA); nothing otherwise.
+    { chunksize: 1, progress: true },
   );
   const time = seconds(start);
   if (results.join() !== serial.join()) throw new Error(`${label} returned different results`);

@@ -5,6 +5,8 @@
  * `map()` call.
  */
 import { TimeoutError } from '../errors.js';
+import { progressSink, validateProgress } from '../internal/progress.js';
+import type { ProgressOption } from '../internal/progress.js';
 import { validateInteger, validateTimeout } from '../internal/validate.js';
 import { IMapIterator } from '../pool/imap-iterator.js';
 import type { LazyJobHost } from '../pool/imap-iterator.js';
@@ -19,6 +21,8 @@ export interface ExecutorMapOptions {
   chunksize?: number | undefined;
   /** At most this many items are read ahead of what has been yielded. */
   buffersize?: number | undefined;
+  /** `true` for a progress bar on stderr (when it is a terminal), or a callback `(done, total)`. */
+  progress?: ProgressOption | undefined;
 }
 
 /** Zips sync or async iterables into argument tuples; the shortest ends it. */
@@ -85,6 +89,8 @@ export class ExecutorMapIterator<R> implements AsyncIterableIterator<R> {
     validateTimeout(options.timeout);
     if (options.chunksize !== undefined) validateInteger(options.chunksize, 'chunksize', 1);
     if (options.buffersize !== undefined) validateInteger(options.buffersize, 'buffersize', 1);
+    validateProgress(options.progress);
+    const progress = progressSink(options.progress, (error) => host.reportCallbackError(error));
     this.#timeout = options.timeout ?? null;
     this.#deadline = this.#timeout === null ? null : Date.now() + this.#timeout * 1000;
     // Arrays have a known length: cut them as Pool.map does (Python's own default is one item per
@@ -101,7 +107,9 @@ export class ExecutorMapIterator<R> implements AsyncIterableIterator<R> {
       stopOnError: true,
       workers,
       lookahead: options.buffersize ?? (known === null ? undefined : Math.max(known, 1)),
+      progress,
     });
+    if (known !== null) progress?.total(known);
     host.submit(this.#inner, this.#inner);
     this.#inner.start();
   }

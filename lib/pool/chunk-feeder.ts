@@ -26,8 +26,8 @@ export interface FeederHooks {
   ready(): void;
   /** The input threw after `index` items; nothing more will be pulled. */
   failed(error: unknown, index: number): void;
-  /** The input ended (or failed): the job may be done. */
-  ended(): void;
+  /** The input ended (or failed) after `pulled` items: the job may be done. */
+  ended(pulled: number): void;
 }
 
 export interface PulledChunk {
@@ -157,7 +157,7 @@ export class ChunkFeeder {
       added = this.#push(items) || added;
     }
     if (added) this.#hooks.ready();
-    if (this.#done) this.#hooks.ended();
+    if (this.#done) this.#hooks.ended(this.#pulled);
   }
 
   async #fillAsync(): Promise<void> {
@@ -190,7 +190,7 @@ export class ChunkFeeder {
       this.#pulling = false;
     }
     this.#hooks.ready();
-    if (this.#done) this.#hooks.ended();
+    if (this.#done) this.#hooks.ended(this.#pulled);
   }
 
   #push(items: unknown[]): boolean {
@@ -204,6 +204,6 @@ export class ChunkFeeder {
     this.#done = true;
     this.#hooks.failed(error, this.#pulled);
     this.#hooks.ready();
-    this.#hooks.ended();
+    this.#hooks.ended(this.#pulled);
   }
 }

@@ -8,6 +8,7 @@
 import { TimeoutError } from '../errors.js';
 import { validateTimeout } from '../internal/validate.js';
 import type { Chunk } from '../runtime/backend.js';
+import type { ProgressSink } from '../internal/progress.js';
 import { ChunkFeeder } from './chunk-feeder.js';
 import type { ChunkOutcome, Job, JobHost, TaskSource } from './job.js';
 
@@ -26,6 +27,7 @@ export interface IMapSpec {
   readonly lookahead?: number | undefined;
   /** Stream a generator's items back, at most this many unacknowledged per seed (`multiYield`). */
   readonly stream?: number | undefined;
+  readonly progress?: ProgressSink | null | undefined;
 }
 
 /** The engine as a lazy job needs it: jobs, plus credits for streamed items. */
@@ -82,7 +84,8 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
       failed: (error, index) => {
         this.#inputError = { error, index };
       },
-      ended: () => {
+      ended: (pulled) => {
+        spec.progress?.total(pulled);
         this.#checkDone();
         this.#deliver();
       },
@@ -168,6 +171,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     if (this.#closed) return;
     const size = this.#sizes.get(index) ?? 0;
     this.#sizes.delete(index);
+    this.#spec.progress?.advance(size);
     if (outcome.ok !== false) this.#feeder.observe(size, ms);
     if (this.#spec.ordered) {
       this.#pending.set(index, { outcome, size });
@@ -188,6 +192,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     if (this.#closed) return;
     this.#output.push({ ok: false, error });
     this.#feeder.stop();
+    this.#spec.progress?.stop();
     this.#closed = true;
     this.#finished = true;
     this.#deliver();
@@ -215,6 +220,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     this.#feeder.stop();
     this.#closed = true;
     this.#finished = true;
+    this.#spec.progress?.stop();
     this.#host.finished(this);
   }
 
@@ -262,6 +268,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     if (this.#finished || !this.#feeder.inputDone || this.#feeder.readyCount > 0 || this.#sizes.size > 0 || this.#pending.size > 0) return;
     if (this.#inputError) this.#output.push({ ok: false, error: this.#inputError.error });
     this.#finished = true;
+    this.#spec.progress?.stop();
     this.#host.finished(this);
   }
 
@@ -272,6 +279,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     this.#finished = true;
     this.#output = [];
     this.#outputHead = 0;
+    this.#spec.progress?.stop();
     this.#host.finished(this);
     for (const waiter of this.#waiters.splice(0)) waiter.resolve({ done: true, value: undefined });
   }

@@ -6,6 +6,7 @@
 import type { Chunk } from '../runtime/backend.js';
 import { AsyncResult } from './async-result.js';
 import type { ResultCallbacks } from './async-result.js';
+import type { ProgressSink } from '../internal/progress.js';
 import type { ChunkOutcome, JobHost, TaskSource } from './job.js';
 
 export interface MapJobSpec {
@@ -15,6 +16,7 @@ export interface MapJobSpec {
   readonly star: boolean;
   /** Worker count, for Python's default chunksize. */
   readonly processes: number;
+  readonly progress?: ProgressSink | null | undefined;
 }
 
 /** Python's default: `ceil(n / (4 * processes))`. */
@@ -83,6 +85,7 @@ export class MapResult<R> extends AsyncResult<R[]> implements TaskSource {
     this.#values = new Array<R>(items.length);
     this.#chunksize = this.#spec.chunksize ?? defaultChunksize(items.length, this.#spec.processes);
     this.#left = Math.ceil(items.length / this.#chunksize);
+    this.#spec.progress?.total(items.length);
     if (items.length === 0) this.#finish({ ok: true, value: [] });
   }
 
@@ -112,6 +115,7 @@ export class MapResult<R> extends AsyncResult<R[]> implements TaskSource {
       this.#error ??= { error: outcome.error };
     }
     this.#left -= 1;
+    this.#spec.progress?.advance(Math.min(this.#chunksize, this.#values.length - index));
     if (this.#left > 0) return;
     this.#finish(this.#error ? { ok: false, error: this.#error.error } : { ok: true, value: this.#values });
   }
@@ -119,12 +123,14 @@ export class MapResult<R> extends AsyncResult<R[]> implements TaskSource {
   /** @internal */
   override abort(error: unknown): void {
     this.#done = true;
+    this.#spec.progress?.stop();
     super.abort(error);
   }
 
   #finish(settled: { ok: true; value: R[] } | { ok: false; error: unknown }): void {
     this.#done = true;
     this.#items = null;
+    this.#spec.progress?.stop();
     this.complete(settled);
   }
 }

@@ -5,6 +5,8 @@ import { canClone } from '../runtime/transport.js';
 import type { BackendKind } from '../runtime/backend.js';
 import { describe, validateFunction, validateInteger, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
 import type { ResultCallbacks } from './async-result.js';
+import { validateProgress } from '../internal/progress.js';
+import type { ProgressOption } from '../internal/progress.js';
 import { validateLimits } from './task-limits.js';
 import type { TaskLimits } from './task-limits.js';
 
@@ -73,6 +75,8 @@ export function resolvePoolOptions(input: number | PoolOptions | undefined, defa
 export interface MapOptions<R> extends ResultCallbacks<R> {
   /** Items per task; defaults to Python's `ceil(n / (4 * processes))`. */
   chunksize?: number | undefined;
+  /** `true` for a progress bar on stderr (when it is a terminal), or a callback `(done, total)`. */
+  progress?: ProgressOption | undefined;
 }
 
 /** Options of `apply`/`applyAsync`: callbacks, and per-task `timeout` (seconds from when it starts) and `signal`. */
@@ -91,6 +95,7 @@ export function resolveMapOptions<R>(chunksizeOrOptions: number | MapOptions<R> 
     merged = { ...options, chunksize: chunksizeOrOptions ?? options?.chunksize };
   }
   if (merged.chunksize !== undefined) validateInteger(merged.chunksize, 'chunksize', 1);
+  validateProgress(merged.progress);
   validateOptionalFunction(merged.callback, 'callback');
   validateOptionalFunction(merged.errorCallback, 'errorCallback');
   return merged;

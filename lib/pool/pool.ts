@@ -17,6 +17,8 @@ import { IMapIterator } from './imap-iterator.js';
 import { MapResult } from './map-result.js';
 import { resolveApplyArgs, resolveMapOptions, resolvePoolOptions } from './options.js';
 import { abortError } from './task-limits.js';
+import { progressSink } from '../internal/progress.js';
+import type { ProgressOption, ProgressSink } from '../internal/progress.js';
 import type { ApplyOptions, MapOptions, PoolOptions } from './options.js';
 
 export type { PoolEvents } from './engine.js';
@@ -25,6 +27,8 @@ export type { PoolEvents } from './engine.js';
 export interface IMapOptions {
   /** Items per task (default 1). */
   chunksize?: number | undefined;
+  /** `true` for a progress bar on stderr (when it is a terminal), or a callback `(done, total)`. */
+  progress?: ProgressOption | undefined;
 }
 
 /** Items of a sync or async iterable. */
@@ -163,7 +167,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     this.#engine.backend.prepare(fn, 'fn');
     const result = new MapResult<unknown>(
       this.#engine,
-      { fn, input: iterable, chunksize: resolved.chunksize, star, processes: this.#processes },
+      { fn, input: iterable, chunksize: resolved.chunksize, star, processes: this.#processes, progress: this.#progress(resolved.progress) },
       resolved,
     );
     this.#engine.submit(result, result);
@@ -192,12 +196,28 @@ export class Pool extends EventEmitter<PoolEvents> {
     this.#engine.assertRunning();
     validateFunction(fn, 'fn');
     validateIterable(iterable, 'iterable');
-    const size = resolveMapOptions(chunksize, undefined).chunksize ?? 1;
+    const options = resolveMapOptions(chunksize, undefined);
     this.#engine.backend.prepare(fn, 'fn');
-    const iterator = new IMapIterator<unknown>(this.#engine, { fn, input: iterable, chunksize: size, star: false, ordered, each: false, workers: this.#processes });
+    const iterator = new IMapIterator<unknown>(this.#engine, {
+      fn,
+      input: iterable,
+      chunksize: options.chunksize ?? 1,
+      star: false,
+      ordered,
+      each: false,
+      workers: this.#processes,
+      progress: this.#progress(options.progress, iterable),
+    });
     this.#engine.submit(iterator, iterator);
     iterator.start();
     return iterator;
+  }
+
+  /** The progress sink for a job; an array input gives the total up front. */
+  #progress(option: ProgressOption | undefined, input?: unknown): ProgressSink | null {
+    const sink = progressSink(option, (error) => this.#engine.reportCallbackError(error));
+    if (sink && Array.isArray(input)) sink.total(input.length);
+    return sink;
   }
 
   /** No more submissions; workers exit once the queued work is done. */
