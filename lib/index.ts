@@ -22,7 +22,7 @@ export type { ThreadPoolExecutorOptions } from './futures/thread-pool-executor.j
 export { ProcessPoolExecutor } from './futures/process-pool-executor.js';
 export type { ProcessPoolExecutorOptions } from './futures/process-pool-executor.js';
 export { wait, asCompleted, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from './futures/wait.js';
-export type { ReturnWhen } from './futures/wait.js';
+export type { CompletedFuture, ReturnWhen } from './futures/wait.js';
 export { multiYield } from './stream/multi-yield.js';
 export type { MultiYieldMode, MultiYieldOptions, Yielded } from './stream/multi-yield.js';
 export { task } from './runtime/function-ref.js';

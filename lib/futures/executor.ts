@@ -65,7 +65,24 @@ export function resolveExecutorOptions(input: unknown, defaultWorkers: number): 
   return { maxWorkers, initializer: options.initializer ?? null, initargs: Array.from<unknown>(initargs), maxTasksPerChild: options.maxTasksPerChild };
 }
 
-/** What `submit`/`map` share between the executors. */
+/**
+ * What the executors share, as Python's `concurrent.futures.Executor`:
+ * `submit`, `submitWith`, `map`, `shutdown`. Type a parameter as `Executor`
+ * to accept either kind.
+ *
+ * @example
+ * ```ts
+ * import { Executor, ProcessPoolExecutor, ThreadPoolExecutor } from 'multipool';
+ * async function total(executor: Executor, xs: number[]): Promise<number> {
+ *   let sum = 0;
+ *   for await (const square of executor.map((x: number) => x * x, xs)) sum += square;
+ *   return sum;
+ * }
+ * await using threads = new ThreadPoolExecutor(2);
+ * await using processes = new ProcessPoolExecutor(2);
+ * console.log(await total(threads, [1, 2]), await total(processes, [3])); // 5 9
+ * ```
+ */
 export abstract class Executor extends EventEmitter<PoolEvents> {
   readonly #engine: Engine;
   readonly #maxWorkers: number;

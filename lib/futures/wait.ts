@@ -6,14 +6,53 @@ import { TimeoutError } from '../errors.js';
 import { validateTimeout } from '../internal/validate.js';
 import { Future, finishedWithError } from './future.js';
 
-/** `wait()` returns as soon as any future finishes or is cancelled. */
+/**
+ * `wait()` returns as soon as any future finishes or is cancelled.
+ *
+ * @example
+ * ```ts
+ * import { ThreadPoolExecutor, wait, FIRST_COMPLETED } from 'multipool';
+ * await using executor = new ThreadPoolExecutor(2);
+ * const { done } = await wait([executor.submit(() => 1)], { returnWhen: FIRST_COMPLETED });
+ * console.log(done.size); // 1
+ * ```
+ */
 export const FIRST_COMPLETED = 'FIRST_COMPLETED';
-/** `wait()` returns as soon as any future fails, or when all are done. */
+/**
+ * `wait()` returns as soon as any future fails, or when all are done.
+ *
+ * @example
+ * ```ts
+ * import { ProcessPoolExecutor, wait, FIRST_EXCEPTION } from 'multipool';
+ * await using executor = new ProcessPoolExecutor(2);
+ * const fs = [executor.submit(() => { throw new Error('no'); }), executor.submit(() => 2)];
+ * const { done, notDone } = await wait(fs, { returnWhen: FIRST_EXCEPTION, timeout: 10 });
+ * console.log(done.size >= 1, notDone.size <= 1); // true true
+ * ```
+ */
 export const FIRST_EXCEPTION = 'FIRST_EXCEPTION';
-/** `wait()` returns when every future is done (the default). */
+/**
+ * `wait()` returns when every future is done (the default).
+ *
+ * @example
+ * ```ts
+ * import { ThreadPoolExecutor, wait, ALL_COMPLETED } from 'multipool';
+ * await using executor = new ThreadPoolExecutor(2);
+ * const { notDone } = await wait([executor.submit(() => 1), executor.submit(() => 2)], { returnWhen: ALL_COMPLETED });
+ * console.log(notDone.size); // 0
+ * ```
+ */
 export const ALL_COMPLETED = 'ALL_COMPLETED';
 
+/** What `wait()` waits for: `FIRST_COMPLETED`, `FIRST_EXCEPTION` or `ALL_COMPLETED`. */
 export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
+
+/**
+ * A future as `asCompleted` yields it: the `Future` object itself, typed
+ * without `then`, because TypeScript types a `for await` variable as the
+ * awaited value and would otherwise claim it is the result.
+ */
+export type CompletedFuture<R> = Omit<Future<R>, 'then'>;
 
 /** `fs` is checked as `unknown`: JavaScript callers may pass anything. */
 function uniqueFutures<R>(fs: unknown, name: string): Future<R>[] {
@@ -76,7 +115,8 @@ export async function wait<R>(
 
 /**
  * The futures as they finish (already finished ones first), as Python's
- * `as_completed`. Yields the `Future` objects themselves.
+ * `as_completed`. Yields the `Future` objects themselves (typed as
+ * `CompletedFuture`, see there).
  *
  * @param timeout - seconds, counted from this call; after that `next()` rejects with
  *   `TimeoutError("N (of M) futures unfinished")`.
@@ -88,7 +128,7 @@ export async function wait<R>(
  * for await (const future of asCompleted(fs, 10)) console.log(await future.result());
  * ```
  */
-export function asCompleted<R>(fs: Iterable<Future<R>>, timeout?: number | null): AsyncIterableIterator<Future<R>> {
+export function asCompleted<R>(fs: Iterable<Future<R>>, timeout?: number | null): AsyncIterableIterator<CompletedFuture<R>> {
   validateTimeout(timeout);
   return new AsCompletedIterator(uniqueFutures<R>(fs, 'fs'), timeout);
 }

@@ -30,7 +30,18 @@ export function withTimeout<T>(promise: Promise<T>, timeout: number | null | und
 
 /**
  * A result that is not ready yet. `get()` gives the value (or rejects with
- * the task's error); `wait()` only waits.
+ * the task's error); `wait()` only waits. The base of `ApplyResult` and
+ * `MapResult`, as Python's `AsyncResult`.
+ *
+ * @example
+ * ```ts
+ * import { Pool } from 'multipool';
+ * import type { AsyncResult } from 'multipool';
+ * await using pool = new Pool(2);
+ * const pending: AsyncResult<number>[] = [pool.applyAsync(() => 1), pool.applyAsync(() => 2)];
+ * for (const result of pending) await result.wait(10);
+ * console.log(pending.every((r) => r.ready() && r.successful())); // true
+ * ```
  */
 export abstract class AsyncResult<R> implements Job {
   /** The job id, as used by the pool's `taskStart`/`taskDone` events. */

@@ -6,6 +6,7 @@
 import { TimeoutError } from '../errors.js';
 import { validateTimeout } from '../internal/validate.js';
 
+/** Per-task limits: `timeout` (seconds from when the task starts) and `signal`. */
 export interface TaskLimits {
   /** Seconds the task may run, counted from when it starts running. */
   readonly timeout?: number | null | undefined;
