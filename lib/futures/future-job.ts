@@ -5,8 +5,8 @@
  */
 import type { Chunk } from '../runtime/backend.js';
 import type { ChunkOutcome, Job, JobHost, TaskSource } from '../pool/job.js';
-import { abortError, isLimited, TaskGuard } from '../pool/task-limits.js';
-import type { TaskLimits } from '../pool/task-limits.js';
+import { abortError, singleCall } from '../pool/task-limits.js';
+import type { TaskGuard, TaskLimits } from '../pool/task-limits.js';
 import type { Future } from './future.js';
 
 export class FutureJob<R> implements Job, TaskSource {
@@ -18,20 +18,14 @@ export class FutureJob<R> implements Job, TaskSource {
   constructor(host: JobHost, future: Future<R>, fn: (...args: never[]) => unknown, args: unknown[], limits: TaskLimits = {}) {
     this.id = host.nextJobId();
     this.#future = future;
-    const exclusive = isLimited(limits);
-    this.#chunk = { job: this.id, index: 0, fn, items: [args], star: true, each: false, ...(exclusive ? { exclusive } : {}) };
-    this.#guard = exclusive
-      ? new TaskGuard(
-          limits,
-          (error) => host.kill(this.id, 0, error),
-          (error) => {
-            if (!this.#chunk) return false;
-            this.#chunk = null;
-            future.setException(error);
-            return true;
-          },
-        )
-      : null;
+    const { chunk, guard } = singleCall(host, this.id, fn, args, limits, (error) => {
+      if (!this.#chunk) return false;
+      this.#chunk = null;
+      future.setException(error);
+      return true;
+    });
+    this.#chunk = chunk;
+    this.#guard = guard;
     future.addDoneCallback(() => {
       this.#chunk = null;
       this.#guard?.dispose();

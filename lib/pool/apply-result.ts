@@ -3,8 +3,8 @@ import type { Chunk } from '../runtime/backend.js';
 import { AsyncResult } from './async-result.js';
 import type { ResultCallbacks } from './async-result.js';
 import type { ChunkOutcome, JobHost, TaskSource } from './job.js';
-import { isLimited, TaskGuard } from './task-limits.js';
-import type { TaskLimits } from './task-limits.js';
+import { singleCall } from './task-limits.js';
+import type { TaskGuard, TaskLimits } from './task-limits.js';
 
 type Settled<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: unknown };
 
@@ -26,20 +26,14 @@ export class ApplyResult<R> extends AsyncResult<R> implements TaskSource {
   /** @internal */
   constructor(host: JobHost, fn: (...args: never[]) => unknown, args: readonly unknown[], callbacks?: ResultCallbacks<R>, limits: TaskLimits = {}) {
     super(host, callbacks);
-    const exclusive = isLimited(limits);
-    this.#chunk = { job: this.id, index: 0, fn, items: [args], star: true, each: false, ...(exclusive ? { exclusive } : {}) };
-    this.#guard = exclusive
-      ? new TaskGuard(
-          limits,
-          (error) => host.kill(this.id, 0, error),
-          (error) => {
-            if (!this.#chunk) return false;
-            this.#chunk = null;
-            this.complete({ ok: false, error });
-            return true;
-          },
-        )
-      : null;
+    const { chunk, guard } = singleCall(host, this.id, fn, args, limits, (error) => {
+      if (!this.#chunk) return false;
+      this.#chunk = null;
+      this.complete({ ok: false, error });
+      return true;
+    });
+    this.#chunk = chunk;
+    this.#guard = guard;
   }
 
   /** @internal */

@@ -4,6 +4,7 @@
  * limit, or aborted, is ended by stopping its worker, which is replaced.
  */
 import { TimeoutError } from '../errors.js';
+import type { Chunk } from '../runtime/backend.js';
 import { validateTimeout } from '../internal/validate.js';
 
 /** Per-task limits: `timeout` (seconds from when the task starts) and `signal`. */
@@ -31,6 +32,25 @@ export function validateLimits(limits: TaskLimits): void {
 /** True when the task needs a worker to itself (so its start is known and stopping the worker stops only it). */
 export function isLimited(limits: TaskLimits): boolean {
   return (limits.timeout !== undefined && limits.timeout !== null) || limits.signal !== undefined;
+}
+
+/**
+ * The chunk of one call (`apply`, `submit`), exclusive when it has limits,
+ * and the guard that watches them: `fail` ends the call before it was sent
+ * and returns false if it already was.
+ */
+export function singleCall(
+  host: { kill(job: number, index: number, error: unknown): void },
+  job: number,
+  fn: Chunk['fn'],
+  args: readonly unknown[],
+  limits: TaskLimits,
+  fail: (error: unknown) => boolean,
+): { chunk: Chunk; guard: TaskGuard | null } {
+  const exclusive = isLimited(limits);
+  const chunk: Chunk = { job, index: 0, fn, items: [args], star: true, each: false, ...(exclusive ? { exclusive } : {}) };
+  const guard = exclusive ? new TaskGuard(limits, (error) => host.kill(job, 0, error), fail) : null;
+  return { chunk, guard };
 }
 
 /** Watches one task's limits. */
