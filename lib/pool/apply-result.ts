@@ -57,10 +57,8 @@ export class ApplyResult<R> extends AsyncResult<R> implements TaskSource {
   settle(_index: number, outcome: ChunkOutcome): void {
     if (outcome.ok === true) this.complete({ ok: true, value: outcome.values[0] as R });
     else if (outcome.ok === false) this.complete({ ok: false, error: outcome.error });
-    else {
-      const [item] = outcome.items;
-      this.complete(item?.ok ? { ok: true, value: item.value as R } : { ok: false, error: item?.error });
-    }
+    else if (outcome.errors.has(0)) this.complete({ ok: false, error: outcome.errors.get(0) });
+    else this.complete({ ok: true, value: outcome.values[0] as R });
   }
 
   /** @internal */

@@ -47,6 +47,8 @@ export class ChunkFeeder {
   #consumed = 0;
   #ready: PulledChunk[] = [];
   #itemMs: number | null = null;
+  /** Half the look-ahead as of the last fill: refills start below it. */
+  #halfWindow = 0;
 
   constructor(spec: FeederSpec, hooks: FeederHooks) {
     this.#spec = spec;
@@ -83,9 +85,10 @@ export class ChunkFeeder {
     return this.#ready.shift();
   }
 
-  /** The consumer took `n` items: maybe pull more. */
+  /** The consumer took `n` items: maybe pull more (a cheap test first: this runs once per item). */
   consumed(n: number): void {
     this.#consumed += n;
+    if (this.#done || this.#pulling || this.#pulled - this.#consumed > this.#halfWindow) return;
     this.fill();
   }
 
@@ -130,7 +133,8 @@ export class ChunkFeeder {
    * is consumed, so chunks become ready in bursts and travel many to a message.
    */
   fill(): void {
-    if (this.#pulling || this.#done || this.#pulled - this.#consumed > this.#lookahead() / 2) return;
+    this.#halfWindow = this.#lookahead() / 2;
+    if (this.#pulling || this.#done || this.#pulled - this.#consumed > this.#halfWindow) return;
     if (this.#async) {
       void this.#fillAsync();
       return;

@@ -10,6 +10,8 @@ import { validateTimeout } from '../internal/validate.js';
 import type { Chunk } from '../runtime/backend.js';
 import type { ProgressSink } from '../internal/progress.js';
 import { ChunkFeeder } from './chunk-feeder.js';
+import { EMPTY, ERROR, OutputQueue, VALUE } from './output-queue.js';
+import type { Taken } from './output-queue.js';
 import type { ChunkOutcome, Job, JobHost, TaskSource } from './job.js';
 
 export interface IMapSpec {
@@ -35,8 +37,6 @@ export interface LazyJobHost extends JobHost {
   /** The consumer took `n` streamed items of the chunk at `index`: the worker may produce `n` more. */
   credit(job: number, index: number, n: number): void;
 }
-
-type Entry = { readonly ok: true; readonly value: unknown; readonly chunk?: number } | { readonly ok: false; readonly error: unknown };
 
 /** Function-valued fields, not methods: `next()` wraps them to clear its timer. */
 interface Waiter {
@@ -67,8 +67,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
   /** Ordered mode: outcomes waiting for the ones before them, by input index. */
   readonly #pending = new Map<number, { outcome: ChunkOutcome; size: number }>();
   #nextIndex = 0;
-  #output: Entry[] = [];
-  #outputHead = 0;
+  readonly #output = new OutputQueue();
   #waiters: Waiter[] = [];
   #finished = false;
   #closed = false;
@@ -109,12 +108,10 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
    */
   next(timeout?: number | null): Promise<IteratorResult<R>> {
     validateTimeout(timeout);
-    const entry = this.#take();
-    if (entry) {
-      if (entry.ok) return Promise.resolve({ done: false, value: entry.value as R });
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a task may throw any value; like Python, imap re-raises it unchanged
-      return Promise.reject(entry.error);
-    }
+    const taken = this.#take();
+    if (taken === VALUE) return Promise.resolve({ done: false, value: this.#output.taken as R });
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a task may throw any value; like Python, imap re-raises it unchanged
+    if (taken === ERROR) return Promise.reject(this.#output.taken);
     if (this.#isDrained()) return Promise.resolve({ done: true, value: undefined });
     return new Promise<IteratorResult<R>>((resolve, reject) => {
       const waiter: Waiter = { resolve: resolve as Waiter['resolve'], reject };
@@ -162,7 +159,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
   /** @internal Items a seed's generator produced while still running. */
   stream(index: number, values: unknown[]): void {
     if (this.#closed) return;
-    for (const value of values) this.#output.push({ ok: true, value, chunk: index });
+    for (const value of values) this.#output.pushStreamed(value, index);
     this.#deliver();
   }
 
@@ -190,7 +187,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
   /** @internal */
   abort(error: unknown): void {
     if (this.#closed) return;
-    this.#output.push({ ok: false, error });
+    this.#output.pushError(error);
     this.#feeder.stop();
     this.#spec.progress?.stop();
     this.#closed = true;
@@ -200,17 +197,22 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
 
   #emit(outcome: ChunkOutcome): void {
     if (outcome.ok === true) {
-      for (const value of outcome.values) this.#output.push({ ok: true, value });
+      for (const value of outcome.values) this.#output.push(value);
     } else if (outcome.ok === 'each') {
-      for (const item of outcome.items) {
-        this.#output.push(item);
-        if (!item.ok && this.#spec.stopOnError) {
+      const { values, errors } = outcome;
+      for (let i = 0; i < values.length; i++) {
+        if (errors.size === 0 || !errors.has(i)) {
+          this.#output.push(values[i]);
+          continue;
+        }
+        this.#output.pushError(errors.get(i));
+        if (this.#spec.stopOnError) {
           this.#endAfterOutput();
           return;
         }
       }
     } else {
-      this.#output.push({ ok: false, error: outcome.error });
+      this.#output.pushError(outcome.error);
       // Python ends a chunked imap at a failed chunk; with chunksize 1 iteration goes on.
       if (this.#spec.chunksize !== 1 || this.#spec.stopOnError) this.#endAfterOutput();
     }
@@ -224,17 +226,14 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     this.#host.finished(this);
   }
 
-  #take(): Entry | undefined {
-    if (this.#outputHead >= this.#output.length) return undefined;
-    const entry = this.#output[this.#outputHead] as Entry;
-    this.#output[this.#outputHead++] = undefined as unknown as Entry;
-    if (this.#outputHead > 1024 && this.#outputHead * 2 > this.#output.length) {
-      this.#output = this.#output.slice(this.#outputHead);
-      this.#outputHead = 0;
-    }
-    if (entry.ok && entry.chunk !== undefined && !this.#closed) this.#host.credit(this.id, entry.chunk, 1);
+  /** Takes the next entry into `#output.taken`; acknowledges a streamed item and lets the input refill. */
+  #take(): Taken {
+    const taken = this.#output.take();
+    if (taken === EMPTY) return taken;
+    const chunk = this.#output.takenChunk;
+    if (chunk !== undefined && !this.#closed) this.#host.credit(this.id, chunk, 1);
     this.#feeder.consumed(1);
-    return entry;
+    return taken;
   }
 
   #deliver(): void {
@@ -243,11 +242,11 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     this.#delivering = true;
     try {
       while (this.#waiters.length > 0) {
-        const entry = this.#take();
-        if (entry) {
+        const taken = this.#take();
+        if (taken !== EMPTY) {
           const waiter = this.#waiters.shift() as Waiter;
-          if (entry.ok) waiter.resolve({ done: false, value: entry.value });
-          else waiter.reject(entry.error);
+          if (taken === VALUE) waiter.resolve({ done: false, value: this.#output.taken });
+          else waiter.reject(this.#output.taken);
         } else if (this.#isDrained()) {
           for (const waiter of this.#waiters.splice(0)) waiter.resolve({ done: true, value: undefined });
         } else {
@@ -260,13 +259,13 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
   }
 
   #isDrained(): boolean {
-    return this.#outputHead >= this.#output.length && this.#finished;
+    return this.#output.empty && this.#finished;
   }
 
   /** Every chunk settled and the input is over: the job leaves the cache; the input error, if any, comes last. */
   #checkDone(): void {
     if (this.#finished || !this.#feeder.inputDone || this.#feeder.readyCount > 0 || this.#sizes.size > 0 || this.#pending.size > 0) return;
-    if (this.#inputError) this.#output.push({ ok: false, error: this.#inputError.error });
+    if (this.#inputError) this.#output.pushError(this.#inputError.error);
     this.#finished = true;
     this.#spec.progress?.stop();
     this.#host.finished(this);
@@ -277,8 +276,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     this.#feeder.stop();
     this.#closed = true;
     this.#finished = true;
-    this.#output = [];
-    this.#outputHead = 0;
+    this.#output.clear();
     this.#spec.progress?.stop();
     this.#host.finished(this);
     for (const waiter of this.#waiters.splice(0)) waiter.resolve({ done: true, value: undefined });

@@ -5,13 +5,12 @@
  */
 import type { Chunk } from '../runtime/backend.js';
 
-export type ItemResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
-
 /** The outcome of one chunk, already rebuilt on the main side. */
 export type ChunkOutcome =
   | { readonly ok: true; readonly values: unknown[] }
   | { readonly ok: false; readonly error: unknown }
-  | { readonly ok: 'each'; readonly items: ItemResult[] };
+  /** Items settled one by one: every value, with failed positions (within the chunk) in `errors`. */
+  | { readonly ok: 'each'; readonly values: unknown[]; readonly errors: ReadonlyMap<number, unknown> };
 
 /** An entry of the job cache, as `ApplyResult`/`MapResult` in CPython's `Pool._cache`. */
 export interface Job {

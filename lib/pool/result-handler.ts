@@ -34,13 +34,5 @@ export class ResultHandler {
 function rebuild(outcome: WireOutcome): ChunkOutcome {
   if (outcome.ok === true) return { ok: true, values: outcome.values };
   if (outcome.ok === false) return { ok: false, error: rebuildThrown(outcome) };
-  const errors = new Map(outcome.errors);
-  return {
-    ok: 'each',
-    // Array.from, not map: failed items are holes in `values`, and map skips holes.
-    items: Array.from(outcome.values, (value, i) => {
-      const thrown = errors.get(i);
-      return thrown ? { ok: false, error: rebuildThrown(thrown) } : { ok: true, value };
-    }),
-  };
+  return { ok: 'each', values: outcome.values, errors: new Map(outcome.errors.map(([i, thrown]) => [i, rebuildThrown(thrown)])) };
 }

@@ -77,8 +77,9 @@ export async function* multiYield<S, T>(
       initializer: null,
       initargs: [],
       maxTasksPerChild: undefined,
-      // One seed per worker at a time; the task queue is the job's own bounded look-ahead.
-      maxWindow: 1,
+      // Seeds queue at a worker as in a Pool (an adaptive window); how many are out at all is bounded
+      // by the job's look-ahead below, which is what the back-pressure contract is about.
+      maxWindow: 64,
       name: 'multiYield',
       onWorkerLost: 'fail-tasks',
       notRunningMessage: 'multiYield has stopped',
@@ -95,7 +96,9 @@ export async function* multiYield<S, T>(
     ordered: false,
     each: false,
     workers,
-    lookahead: queueSize + workers,
+    // The contract's bound: at most 2 * queueSize + workers seeds ahead of what the loop has taken. One
+    // less here, because the iterator counts an item as taken one step before the loop body gets it.
+    lookahead: 2 * queueSize + workers - 1,
     stream: queueSize,
   });
   engine.submit(job, job);
