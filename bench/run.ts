@@ -17,9 +17,12 @@ import { render } from './harness/table.js';
 import type { Row, Verdict } from './harness/table.js';
 import { fibRow } from './workloads/fib.js';
 import { floatSumsRow } from './workloads/float-sums.js';
+import { executorMapRows } from './workloads/executor-map.js';
 import { imapRows } from './workloads/imap.js';
 import { latencyRow } from './workloads/latency.js';
 import { mapSquaresRow } from './workloads/map-squares.js';
+import { multiYieldRow } from './workloads/multi-yield.js';
+import { submitLatencyRow } from './workloads/submit-latency.js';
 
 const RESULTS = new URL('./results.md', import.meta.url);
 
@@ -69,6 +72,12 @@ async function runAll(config: BenchConfig): Promise<Row[]> {
   rows.push(await floatSumsRow(config));
   section('imap');
   rows.push(...(await imapRows(config)));
+  section('executor.map');
+  rows.push(...(await executorMapRows(config)));
+  section('executor submit round trip');
+  rows.push(await submitLatencyRow(config));
+  section('multiYield vs imap');
+  rows.push(await multiYieldRow(config));
   return rows;
 }
 

@@ -1,9 +1,10 @@
 /**
- * Who competes: our two pools, the peer libraries (all with 2 workers), the
- * raw transports and the baselines. The column order of the table is the
- * order of `CONTENDERS`.
+ * Who competes: our two pools, our two executors and multiYield, the peer
+ * libraries (all with 2 workers), the raw transports and the baselines. The
+ * column order of the table is the order of `CONTENDERS`.
  */
-import { Pool, ThreadPool } from 'multipool';
+import { Pool, ProcessPoolExecutor, ThreadPool, ThreadPoolExecutor } from 'multipool';
+import type { Executor } from 'multipool';
 import { Piscina } from 'piscina';
 import Tinypool from 'tinypool';
 import workerpool from 'workerpool';
@@ -13,11 +14,16 @@ export const WORKERS = 2;
 export const CONTENDERS = [
   { id: 'pool', label: 'multipool Pool' },
   { id: 'threadPool', label: 'multipool ThreadPool' },
+  { id: 'processExecutor', label: 'multipool ProcessPoolExecutor' },
+  { id: 'threadExecutor', label: 'multipool ThreadPoolExecutor' },
+  { id: 'multiYieldProcess', label: "multiYield ('process')" },
+  { id: 'multiYieldThread', label: "multiYield ('thread')" },
   { id: 'piscina', label: 'piscina' },
   { id: 'tinypoolThreads', label: 'tinypool (threads)' },
   { id: 'tinypoolProcess', label: 'tinypool (child_process)' },
   { id: 'workerpool', label: 'workerpool' },
-  { id: 'cpython', label: 'CPython multiprocessing' },
+  // multiprocessing.Pool or concurrent.futures.ProcessPoolExecutor: the row title says which.
+  { id: 'cpython', label: 'CPython' },
   { id: 'rawPostMessage', label: 'raw postMessage' },
   { id: 'rawProcessSend', label: 'raw process.send' },
   { id: 'serial', label: 'serial (main thread)' },
@@ -31,6 +37,19 @@ export const OURS: readonly OurId[] = ['pool', 'threadPool'];
 /** Our pools, by id. */
 export function openOurs(id: OurId): Pool {
   return id === 'pool' ? new Pool(WORKERS) : new ThreadPool(WORKERS);
+}
+
+export type ExecutorId = 'processExecutor' | 'threadExecutor';
+export const EXECUTORS: readonly ExecutorId[] = ['processExecutor', 'threadExecutor'];
+
+/** Our executors, by id. */
+export function openExecutor(id: ExecutorId): Executor {
+  return id === 'processExecutor' ? new ProcessPoolExecutor(WORKERS) : new ThreadPoolExecutor(WORKERS);
+}
+
+/** Executors stop with Python's `shutdown(wait=True)`; nothing is left queued by then. */
+export async function closeExecutor(executor: Executor): Promise<void> {
+  await executor.shutdown({ wait: true, cancelFutures: true });
 }
 
 export type PeerId = 'piscina' | 'tinypoolThreads' | 'tinypoolProcess' | 'workerpool';

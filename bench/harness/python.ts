@@ -1,7 +1,8 @@
 /**
- * CPython's multiprocessing.Pool as a contender: bench/python/mp_bench.py
- * runs in its own process and reports JSON, so Python times only its own
- * map/imap call, as we do.
+ * CPython as a contender (multiprocessing.Pool and
+ * concurrent.futures.ProcessPoolExecutor): bench/python/mp_bench.py runs in
+ * its own process and reports JSON, so Python times only its own
+ * map/imap/submit calls, as we do.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,8 @@ const SCRIPT = fileURLToPath(new URL('../python/mp_bench.py', import.meta.url));
 const PYTHON = 'python3';
 
 export interface PythonRequest {
-  readonly workload: 'map' | 'imap';
+  /** `executor_*` use ProcessPoolExecutor; `executor_submit` makes `n` sequential submit().result() trips. */
+  readonly workload: 'map' | 'imap' | 'executor_map' | 'executor_submit';
   readonly n: number;
   readonly chunksize?: number | undefined;
   readonly workers: number;
@@ -46,8 +48,19 @@ export function expectedSquaresChecksum(n: number): string {
   return total.toString();
 }
 
-/** Runs one CPython measurement; a missing python3 is a skip, anything else wrong a failure. */
-export async function pythonCell(request: PythonRequest, reps: RepOptions, timeoutMs: number): Promise<Cell> {
+/** Σ (i + 1) · i over 0..n-1: the echo round trips' checksum (each trip must return its own i, in order). */
+export function expectedEchoChecksum(n: number): string {
+  let total = 0n;
+  for (let i = 0n; i < BigInt(n); i++) total += (i + 1n) * i;
+  return total.toString();
+}
+
+/**
+ * Runs one CPython measurement; a missing python3 is a skip, anything else
+ * wrong a failure. `scale` turns one run's ms into the row's unit, as in
+ * `cellFromRuns`.
+ */
+export async function pythonCell(request: PythonRequest, reps: RepOptions, timeoutMs: number, scale = 1): Promise<Cell> {
   if (!(await pythonAvailable())) return { kind: 'skip', reason: 'python3 not found' };
   const args = [SCRIPT, request.workload, '--n', String(request.n), '--workers', String(request.workers)];
   if (request.chunksize !== undefined) args.push('--chunksize', String(request.chunksize));
@@ -55,10 +68,11 @@ export async function pythonCell(request: PythonRequest, reps: RepOptions, timeo
   try {
     const { stdout } = await run(PYTHON, args, { timeout: timeoutMs, maxBuffer: 1 << 20 });
     const report = JSON.parse(stdout) as PythonReport;
-    if (report.checksum !== expectedSquaresChecksum(request.n)) {
-      return { kind: 'fail', reason: `CPython checksum ${report.checksum} is wrong` };
+    const expected = request.workload === 'executor_submit' ? expectedEchoChecksum(request.n) : expectedSquaresChecksum(request.n);
+    if (report.checksum !== expected) {
+      return { kind: 'fail', reason: `CPython ${request.workload} checksum ${report.checksum} is wrong (expected ${expected})` };
     }
-    return cellFromRuns(report.runs_ms);
+    return cellFromRuns(report.runs_ms, scale);
   } catch (error) {
     process.stderr.write(`  CPython ${request.workload}: FAILED ${describeFailure(error)}\n`);
     return { kind: 'fail', reason: describeFailure(error) };

@@ -18,11 +18,22 @@ export interface Target {
   readonly limit: number;
 }
 
+/**
+ * A ratio shown in the last column for orientation only (no goal, no
+ * verdict): for rows whose columns are not the peer libraries, where the
+ * default "best ours / best peer" would say nothing.
+ */
+export interface Comparison {
+  readonly subject: ContenderId;
+  readonly reference: ContenderId;
+}
+
 export interface Row {
   readonly title: string;
   readonly unit: string;
   readonly cells: Partial<Record<ContenderId, Cell>>;
   readonly targets: readonly Target[];
+  readonly comparisons?: readonly Comparison[] | undefined;
 }
 
 export interface Verdict {
@@ -33,7 +44,12 @@ export interface Verdict {
 }
 
 const LABEL = new Map<ContenderId, string>(CONTENDERS.map((c) => [c.id, c.label]));
-const SHORT: Partial<Record<ContenderId, string>> = { pool: 'Pool', threadPool: 'ThreadPool' };
+const SHORT: Partial<Record<ContenderId, string>> = {
+  pool: 'Pool',
+  threadPool: 'ThreadPool',
+  processExecutor: 'ProcessPoolExecutor',
+  threadExecutor: 'ThreadPoolExecutor',
+};
 
 function shortName(id: ContenderId): string {
   return SHORT[id] ?? LABEL.get(id) ?? id;
@@ -66,7 +82,14 @@ export function evaluate(row: Row, target: Target): Verdict {
   return { row: row.title, text: `${name} = ${ratio.toFixed(2)}× (goal ${goal}) ${met ? 'MET' : 'MISSED'}`, met };
 }
 
-/** For rows without targets: the better of ours against the best peer library, for orientation. */
+function comparisonText(row: Row, comparison: Comparison): string {
+  const subject = okValue(row.cells[comparison.subject]);
+  const reference = okValue(row.cells[comparison.reference]);
+  const ratio = subject === null || reference === null || reference <= 0 ? 'n/a' : `${(subject / reference).toFixed(2)}×`;
+  return `info: ${shortName(comparison.subject)} / ${shortName(comparison.reference)} = ${ratio}`;
+}
+
+/** For rows with neither targets nor comparisons: the better of ours against the best peer library, for orientation. */
 function information(row: Row): string {
   const best = (ids: readonly ContenderId[]): number | null => {
     const values = ids.map((id) => okValue(row.cells[id])).filter((v): v is number => v !== null);
@@ -98,7 +121,9 @@ export function render(rows: readonly Row[]): Rendered {
   for (const row of rows) {
     const rowVerdicts = row.targets.map((target) => evaluate(row, target));
     verdicts.push(...rowVerdicts);
-    const targetText = rowVerdicts.length > 0 ? rowVerdicts.map((v) => v.text).join('<br>') : information(row);
+    // Targets first, then the row's own comparisons; a row with neither gets the peer orientation.
+    const parts = [...rowVerdicts.map((v) => v.text), ...(row.comparisons ?? []).map((c) => comparisonText(row, c))];
+    const targetText = parts.length > 0 ? parts.join('<br>') : information(row);
     const cells = CONTENDERS.map((c) => cellText(row.cells[c.id]));
     lines.push(`| ${[row.title, row.unit, ...cells, targetText].join(' | ')} |`);
   }

@@ -1,11 +1,13 @@
-"""CPython's multiprocessing.Pool on the benchmark's workloads.
+"""CPython's multiprocessing.Pool and concurrent.futures.ProcessPoolExecutor
+on the benchmark's workloads.
 
 Invoked by bench/harness/python.ts; prints one JSON object on stdout:
-{"runs_ms": [...], "checksum": "..."}. Only the map/imap call is timed: the
-pool is started (and warmed up) before the clock starts, as for the Node
-contenders.
+{"runs_ms": [...], "checksum": "..."}. Only the map/imap/submit calls are
+timed: the pool or executor is started (and warmed up) before the clock
+starts, as for the Node contenders.
 """
 import argparse
+import concurrent.futures
 import json
 import multiprocessing
 import sys
@@ -14,6 +16,10 @@ import time
 
 def square(x):
     return x * x
+
+
+def echo(x):
+    return x
 
 
 def weighted_checksum(results):
@@ -29,7 +35,39 @@ def run_imap(pool, n, chunksize):
     return [r for r in pool.imap(square, range(n), chunksize)]
 
 
-WORKLOADS = {"map": run_map, "imap": run_imap}
+def run_executor_map(executor, n, chunksize):
+    # Without --chunksize the call leaves it out, so Python's own default (1) is what is measured.
+    if chunksize is None:
+        return list(executor.map(square, range(n)))
+    return list(executor.map(square, range(n), chunksize=chunksize))
+
+
+def run_executor_submit(executor, n, _chunksize):
+    # n sequential round trips, each waited for before the next is submitted.
+    return [executor.submit(echo, i).result() for i in range(n)]
+
+
+def open_pool(workers):
+    return multiprocessing.Pool(workers)
+
+
+def open_executor(workers):
+    executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers)
+    # The first submits start the worker processes (all of them at once under
+    # fork, one per submit under spawn/forkserver): keep that out of the clock.
+    futures = [executor.submit(echo, i) for i in range(2 * workers)]
+    for f in futures:
+        f.result()
+    return executor
+
+
+# workload -> (how to open the pool, the timed call)
+WORKLOADS = {
+    "map": (open_pool, run_map),
+    "imap": (open_pool, run_imap),
+    "executor_map": (open_executor, run_executor_map),
+    "executor_submit": (open_executor, run_executor_submit),
+}
 
 
 def main():
@@ -41,9 +79,10 @@ def main():
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--slow-ms", type=float, default=5000.0)
     args = parser.parse_args()
-    run = WORKLOADS[args.workload]
+    open_, run = WORKLOADS[args.workload]
 
-    with multiprocessing.Pool(args.workers) as pool:
+    # Both multiprocessing.Pool and ProcessPoolExecutor shut down on leaving the block.
+    with open_(args.workers) as pool:
         # Warm-up: workers started, the task function pickled and imported once.
         run(pool, min(args.n, 1000), args.chunksize)
         runs_ms = []

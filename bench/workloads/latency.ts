@@ -13,7 +13,7 @@ import type { Echo } from '../harness/raw-echo.js';
 import type { Row } from '../harness/table.js';
 
 // Reused for every call, so the function is shipped and compiled once per worker.
-const echo = (value: number): number => value;
+export const echo = (value: number): number => value;
 
 const WARMUP_TRIPS = 200;
 
@@ -26,14 +26,14 @@ async function roundTrips(trips: number, send: (value: number) => Promise<unknow
 }
 
 /** Times `trips` round trips after a warm-up; the cell is in µs per round trip (median of reps). */
-async function latencyCell<T>(
+export async function latencyCell<T>(
   label: string,
   config: BenchConfig,
   open: () => Promise<T> | T,
   send: (subject: T, value: number) => Promise<unknown>,
   close: (subject: T) => Promise<unknown>,
+  trips = config.latency.trips,
 ): Promise<Cell> {
-  const trips = config.latency.trips;
   return attempt(
     `latency / ${label}`,
     open,
