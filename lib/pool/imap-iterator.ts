@@ -175,7 +175,8 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
       for (let next = this.#pending.get(this.#nextIndex); next; next = this.#pending.get(this.#nextIndex)) {
         this.#pending.delete(this.#nextIndex);
         this.#nextIndex += next.size;
-        this.#emit(next.outcome);
+        // A failure that ends the iteration: later chunks that finished first must not follow it.
+        if (this.#emit(next.outcome)) break;
       }
     } else {
       this.#emit(outcome);
@@ -195,7 +196,8 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     this.#deliver();
   }
 
-  #emit(outcome: ChunkOutcome): void {
+  /** Queues an outcome's results for the consumer; true when a failure in it ends the iteration. */
+  #emit(outcome: ChunkOutcome): boolean {
     if (outcome.ok === true) {
       for (const value of outcome.values) this.#output.push(value);
     } else if (outcome.ok === 'each') {
@@ -208,14 +210,18 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
         this.#output.pushError(errors.get(i));
         if (this.#spec.stopOnError) {
           this.#endAfterOutput();
-          return;
+          return true;
         }
       }
     } else {
       this.#output.pushError(outcome.error);
       // Python ends a chunked imap at a failed chunk; with chunksize 1 iteration goes on.
-      if (this.#spec.chunksize !== 1 || this.#spec.stopOnError) this.#endAfterOutput();
+      if (this.#spec.chunksize !== 1 || this.#spec.stopOnError) {
+        this.#endAfterOutput();
+        return true;
+      }
     }
+    return false;
   }
 
   #endAfterOutput(): void {

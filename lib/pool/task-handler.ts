@@ -41,6 +41,8 @@ export class TaskHandler {
       }
       const batch = [first];
       for (let room = first.exclusive ? 0 : this.#workers.capacity(slot) - 1; room > 0; room--) {
+        // Never queue work behind a busy worker while another one sits idle.
+        if (this.#workers.idleOtherThan(slot)) break;
         const next = this.#queue.poll();
         if (!next) break;
         if (next.exclusive) {

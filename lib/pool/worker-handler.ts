@@ -191,6 +191,14 @@ export class WorkerHandler {
     }
   }
 
+  /** True when a ready worker other than `slot` holds nothing. */
+  idleOtherThan(slot: WorkerSlot): boolean {
+    for (const other of this.#slots) {
+      if (other !== slot && other.ready && other.alive && other.inFlight.length === 0) return true;
+    }
+    return false;
+  }
+
   /** Posts chunks to one worker in one message; throws (recording nothing) when a value cannot be cloned. */
   send(slot: WorkerSlot, chunks: Chunk[]): void {
     slot.handle.post(chunks);
