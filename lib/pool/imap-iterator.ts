@@ -160,8 +160,12 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
   stream(index: number, values: unknown[]): void {
     if (this.#closed) return;
     for (const value of values) this.#output.pushStreamed(value, index);
+    this.#streamed.set(index, (this.#streamed.get(index) ?? 0) + values.length);
     this.#deliver();
   }
+
+  /** Items each streaming chunk has sent so far, by input index. */
+  readonly #streamed = new Map<number, number>();
 
   /** @internal */
   settle(index: number, outcome: ChunkOutcome, ms = 0): void {
@@ -169,6 +173,13 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     const size = this.#sizes.get(index) ?? 0;
     this.#sizes.delete(index);
     this.#spec.progress?.advance(size);
+    if (this.#spec.stream) {
+      // A seed that yielded fewer items than it took (a filtering or empty generator) still frees its
+      // place in the look-ahead, or the source would never be read again.
+      const produced = (this.#streamed.get(index) ?? 0) + (outcome.ok === true ? outcome.values.length : 1);
+      this.#streamed.delete(index);
+      if (produced < size) this.#feeder.consumed(size - produced);
+    }
     if (outcome.ok !== false) this.#feeder.observe(size, ms);
     if (this.#spec.ordered) {
       this.#pending.set(index, { outcome, size });

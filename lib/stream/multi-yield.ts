@@ -28,9 +28,10 @@ export interface MultiYieldOptions {
 }
 
 /** What `fn` may give back for one seed: a value, a promise, or a (async) generator of values. */
-export type Yielded<R> = R | PromiseLike<R> | Iterable<R> | AsyncIterable<R>;
+export type Yielded<R> = R | PromiseLike<R> | Iterator<R> | AsyncIterator<R>;
 
-type ItemOf<T> = T extends PromiseLike<infer V> ? V : T extends string ? T : T extends AsyncIterable<infer V> ? V : T extends Iterable<infer V> ? V : T;
+/** An iterator (a generator object) gives its items; any other value, arrays included, is one item. */
+type ItemOf<T> = T extends PromiseLike<infer V> ? V : T extends AsyncIterator<infer V> ? V : T extends Iterator<infer V> ? V : T;
 
 const MODES: readonly MultiYieldMode[] = ['process', 'thread', 'async'];
 
