@@ -8,7 +8,7 @@ import { EventEmitter } from 'eventemitter3';
 import { assertNotImportingTaskModule } from '../internal/state.js';
 import { describe, validateFunction, validateInteger, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
 import { validateLimits } from '../pool/task-limits.js';
-import { Engine } from '../pool/engine.js';
+import { Engine, emitterFor } from '../pool/engine.js';
 import type { PoolEvents } from '../pool/engine.js';
 import type { AnyIterable } from '../pool/pool.js';
 import type { Backend } from '../runtime/backend.js';
@@ -108,9 +108,7 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
         onWorkerLost: 'break',
         notRunningMessage: 'cannot schedule new futures after shutdown',
       },
-      (event, ...args) => {
-        (this.emit as (event: string, ...rest: unknown[]) => boolean)(event, ...args);
-      },
+      emitterFor(this),
     );
   }
 

@@ -6,7 +6,7 @@ import type { ExecutorOptions } from './executor.js';
 
 /** Options of `new ThreadPoolExecutor(...)`. */
 export interface ThreadPoolExecutorOptions extends ExecutorOptions {
-  /** Accepted for Python parity; names the workers in events' ids only. */
+  /** Accepted for Python parity and kept as `threadNamePrefix`; Node's worker threads are not named by it. */
   threadNamePrefix?: string | undefined;
 }
 

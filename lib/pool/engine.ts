@@ -25,6 +25,20 @@ export interface PoolEvents {
 
 export type Emit = <K extends keyof PoolEvents>(event: K, ...args: Parameters<PoolEvents[K]>) => void;
 
+/**
+ * The engine's `emit` for a facade: events go to the facade's listeners; an error nobody listens for
+ * (a throwing callback) becomes a process warning instead of vanishing.
+ */
+export function emitterFor(target: { emit(event: string, ...args: unknown[]): boolean; listenerCount(event: string): number }): Emit {
+  return (event, ...args) => {
+    if (event === 'error' && target.listenerCount('error') === 0) {
+      process.emitWarning(`multipool: a callback threw and nothing listens for 'error': ${String(args[0])}`);
+      return;
+    }
+    target.emit(event, ...args);
+  };
+}
+
 export interface EngineOptions extends WorkerHandlerOptions {
   /** 'Pool' or an executor's name, for messages. */
   readonly name: string;
@@ -223,10 +237,12 @@ export class Engine implements LazyJobHost {
       this.#break(() => this.backend.broken(message));
       return;
     }
-    for (const chunk of chunks) {
+    chunks.forEach((chunk, i) => {
       const span = chunk.items.length === 1 ? `input item ${chunk.index}` : `input items ${chunk.index}-${chunk.index + chunk.items.length - 1}`;
-      this.#results.fail(chunk.job, chunk.index, new WorkerLostError(`Worker ${slot.id} (${who}) ${how} while running ${span} of job ${chunk.job}`, exit));
-    }
+      // A worker runs its chunks in order: only the first was running; the others were queued at it.
+      const doing = i === 0 ? 'while running' : 'while holding (queued, not started)';
+      this.#results.fail(chunk.job, chunk.index, new WorkerLostError(`Worker ${slot.id} (${who}) ${how} ${doing} ${span} of job ${chunk.job}`, exit));
+    });
   }
 
   get done(): Promise<void> {

@@ -11,7 +11,7 @@ import { AsyncBackend } from '../runtime/async-backend.js';
 import type { Backend, BackendKind } from '../runtime/backend.js';
 import { TinypoolBackend } from '../runtime/tinypool-backend.js';
 import { ApplyResult } from './apply-result.js';
-import { Engine } from './engine.js';
+import { Engine, emitterFor } from './engine.js';
 import type { PoolEvents } from './engine.js';
 import { IMapIterator } from './imap-iterator.js';
 import { MapResult } from './map-result.js';
@@ -76,13 +76,7 @@ export class Pool extends EventEmitter<PoolEvents> {
         notRunningMessage: 'Pool not running: it was closed or terminated; create a new pool for more work',
         maxWindow: 64,
       },
-      (event, ...args) => {
-        if (event === 'error' && this.listenerCount('error') === 0) {
-          process.emitWarning(`multipool: a callback threw and the pool has no 'error' listener: ${String(args[0])}`);
-          return;
-        }
-        (this.emit as (event: string, ...rest: unknown[]) => boolean)(event, ...args);
-      },
+      emitterFor(this),
     );
   }
 

@@ -191,10 +191,10 @@ export class WorkerHandler {
     }
   }
 
-  /** True when a ready worker other than `slot` holds nothing. */
+  /** True when a worker other than `slot` holds nothing (one still starting counts: it will be idle soon). */
   idleOtherThan(slot: WorkerSlot): boolean {
     for (const other of this.#slots) {
-      if (other !== slot && other.ready && other.alive && other.inFlight.length === 0) return true;
+      if (other !== slot && other.alive && other.inFlight.length === 0) return true;
     }
     return false;
   }
