@@ -31,7 +31,10 @@ test('apply-vs-map (seed 001): applyAsync results in submission order, map in in
 test('starmap (seed 004): [(2i, 2i + 1)] gives [1, 5, ..., 61], computed in worker processes', () => {
   const { stdout } = runExample('starmap.ts');
   const expected = Array.from({ length: 16 }, (_, i) => 4 * i + 1);
-  const final = stdout.trim().split('\n').at(-1) ?? '';
+  // Workers' prints reach stdout through pipes and may land after the main process's last line.
+  const finals = stdout.split('\n').filter((line) => /^\d+: \[/.test(line));
+  expect(finals).toHaveLength(1);
+  const final = finals[0] ?? '';
   expect(final).toMatch(new RegExp(`^\\d+: ${JSON.stringify(expected).replace(/[[\]]/g, '\\$&')}$`));
   const workerPids = new Set(stdout.match(/^worker \d+ is process (\d+)$/gm)?.map((line) => line.split(' ').at(-1)));
   const taskPids = new Set(stdout.match(/^(\d+): \d+$/gm)?.map((line) => line.split(':')[0]));
