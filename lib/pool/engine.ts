@@ -97,6 +97,7 @@ export class Engine implements LazyJobHost {
       },
     });
     const tasks = new TaskHandler(this.#queue, this.#workers, {
+      live: (chunk) => this.#cache.has(chunk.job),
       sent: (_slot, chunk) => {
         this.#cache.get(chunk.job)?.started?.(chunk.index);
         this.#emit('taskStart', { job: chunk.job, index: chunk.index });

@@ -9,6 +9,8 @@ import type { TaskQueue } from './task-queue.js';
 import type { WorkerHandler, WorkerSlot } from './worker-handler.js';
 
 export interface TaskHandlerHooks {
+  /** False once the chunk's job is over (aborted while the chunk waited for a worker): it is not sent. */
+  live(chunk: Chunk): boolean;
   sent(slot: WorkerSlot, chunk: Chunk): void;
   /** A chunk that holds a value structured clone refuses; it never reached a worker. */
   unsendable(chunk: Chunk, error: TypeError): void;
@@ -39,6 +41,7 @@ export class TaskHandler {
         if (!slot) return;
         continue;
       }
+      if (!this.#hooks.live(first)) continue;
       const batch = [first];
       for (let room = first.exclusive ? 0 : this.#workers.capacity(slot) - 1; room > 0; room--) {
         // Never queue work behind a busy worker while another one sits idle.

@@ -60,6 +60,11 @@ export function task<F extends AnyFunction>(moduleUrl: string | URL, fn: F, expo
 }
 
 const defs = new WeakMap<AnyFunction, FnDef>();
+/**
+ * Inline functions by source text: a loop that passes a fresh closure each call
+ * (`pool.apply((x) => x + 1, [i])`) reuses one id, so neither side's caches grow.
+ */
+const bySource = new Map<string, FnDef>();
 let nextId = 1;
 
 /**
@@ -71,7 +76,14 @@ export function fnDef(fn: AnyFunction, argName = 'fn'): FnDef {
   const cached = defs.get(fn);
   if (cached) return cached;
   const ref = (fn as unknown as Record<symbol, ModuleRef | undefined>)[MODULE_REF];
-  const def: FnDef = ref ? { id: nextId++, kind: 'module', ...ref } : { id: nextId++, kind: 'source', source: sourceOf(fn, argName) };
+  let def: FnDef;
+  if (ref) {
+    def = { id: nextId++, kind: 'module', ...ref };
+  } else {
+    const source = sourceOf(fn, argName);
+    def = bySource.get(source) ?? { id: nextId++, kind: 'source', source };
+    bySource.set(source, def);
+  }
   defs.set(fn, def);
   return def;
 }

@@ -4,6 +4,7 @@
  * channel in a child process), starts the long-lived worker loop, and returns
  * at once, so tinypool's per-task machinery is never on the hot path.
  */
+import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { markWorker } from '../internal/state.js';
 import { registerLoaders } from './loaders.js';
@@ -12,6 +13,9 @@ import { WorkerLoop } from './worker-loop.js';
 import type { WorkerChannel } from './worker-loop.js';
 
 markWorker();
+
+/** How often a child process checks that its parent is still there. */
+const PARENT_CHECK_MS = 500;
 
 export interface BootstrapTask {
   readonly port?: MessagePort;
@@ -36,6 +40,7 @@ function processChannel(): WorkerChannel {
   if (!send) throw new Error('multipool worker: started as a child process without an IPC channel');
   // The parent is gone (even by SIGKILL) once the channel closes: no orphans.
   process.once('disconnect', () => process.exit(0));
+  watchParent();
   return {
     send: (message: FromWorker) => void send(message),
     onMessage: (listener) =>
@@ -45,4 +50,19 @@ function processChannel(): WorkerChannel {
         listener(message as ToWorker);
       }),
   };
+}
+
+/**
+ * 'disconnect' cannot fire while a task keeps the event loop busy (a CPU-bound
+ * loop), so a small thread watches for the parent too: once this process is
+ * reparented, the parent is gone and the whole process ends, task or not.
+ */
+function watchParent(): void {
+  const watchdog = new Worker(
+    `const { workerData } = require('node:worker_threads');
+     setInterval(() => { if (process.ppid !== workerData.parent) process.kill(process.pid, 'SIGKILL'); }, ${PARENT_CHECK_MS});`,
+    { eval: true, workerData: { parent: process.ppid }, env: SHARE_ENV, stdout: false, stderr: false },
+  );
+  // The watchdog never keeps the worker alive by itself.
+  watchdog.unref();
 }

@@ -115,6 +115,13 @@ export class WorkerLoop {
     this.#queue = [];
     this.#head = 0;
     this.#draining = false;
+    // In-process functions are sent with every batch; holding them here would keep every closure alive.
+    for (const [id, def] of this.#defs) {
+      if (def.kind === 'local') {
+        this.#defs.delete(id);
+        this.#fns.delete(id);
+      }
+    }
   }
 
   #run(chunk: WireChunk): WireOutcome | Promise<WireOutcome> {

@@ -1,0 +1,190 @@
+/**
+ * "No child process outlives its parent", tested out of process: a parent script
+ * (spec/fixtures/orphan-parent.ts) starts a pool of 2 workers and prints their pids once they are
+ * ready; the test kills that script and checks that within 5 s none of the worker pids is alive,
+ * nor any other process carrying the script's environment tag.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { eventually } from './support/helpers.js';
+
+const SCRIPT = fileURLToPath(new URL('./fixtures/orphan-parent.ts', import.meta.url));
+const TAG_VAR = 'MULTIPOOL_ORPHAN_TAG';
+/** The API's bound for the workers to go once their parent is gone. */
+const GRACE_MS = 5000;
+const READY_MS = 20_000;
+
+type Kind = 'Pool' | 'ThreadPool' | 'ProcessPoolExecutor';
+/** idle: workers wait for work; busy: each awaits a never-settling promise; spin: each runs a synchronous loop. */
+type Mode = 'idle' | 'busy' | 'spin';
+
+/** The state letter of /proc/<pid>/stat, or null once the pid is gone. */
+function procState(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Alive as `process.kill(pid, 0)` tells, except zombies: a worker that exited after its parent died
+ * is reparented, and stays a zombie until its new parent (not necessarily a reaping init here) waits for it.
+ */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const state = procState(pid);
+  return state !== null && state !== 'Z';
+}
+
+/** Live processes whose environment holds `TAG_VAR=tag`: the parent script and everything it started. */
+function tagged(tag: string): number[] {
+  const needle = `${TAG_VAR}=${tag}`;
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(needle) && alive(Number(name))) pids.push(Number(name));
+    } catch {
+      // Gone while we looked, or not ours to read.
+    }
+  }
+  return pids;
+}
+
+interface Launched {
+  readonly child: ChildProcess;
+  readonly parent: number;
+  readonly pids: number[];
+  readonly tag: string;
+  /** Resolves with the next line of the script's stdout after the pids. */
+  readonly nextLine: () => Promise<string>;
+}
+
+/** Starts the parent script and waits for its `{ parent, pids }` line. */
+async function launch(kind: Kind, mode: Mode): Promise<Launched> {
+  const tag = randomUUID();
+  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, kind, mode], {
+    env: { ...process.env, [TAG_VAR]: tag },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: string[] = [];
+  let wake: (() => void) | null = null;
+  let ended = false;
+  let buffer = '';
+  child.stdout.setEncoding('utf8').on('data', (data: string) => {
+    buffer += data;
+    for (let end = buffer.indexOf('\n'); end !== -1; end = buffer.indexOf('\n')) {
+      lines.push(buffer.slice(0, end));
+      buffer = buffer.slice(end + 1);
+    }
+    wake?.();
+  });
+  child.once('exit', () => {
+    ended = true;
+    wake?.();
+  });
+  const nextLine = async (): Promise<string> => {
+    const deadline = Date.now() + READY_MS;
+    while (lines.length === 0) {
+      if (ended) throw new Error('the parent script exited early');
+      if (Date.now() > deadline) throw new Error(`the parent script printed nothing within ${READY_MS} ms`);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 100);
+      });
+    }
+    return lines.shift() as string;
+  };
+  const { parent, pids } = JSON.parse(await nextLine()) as { parent: number; pids: number[] };
+  return { child, parent, pids, tag, nextLine };
+}
+
+/** Kills the parent script with `signal`; returns the pids (workers and tagged processes) still alive after GRACE_MS. */
+async function killParent(launched: Launched, signal: NodeJS.Signals): Promise<{ survivors: number[]; parentAlive: boolean }> {
+  const { child, parent, pids, tag } = launched;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  await exited;
+  const gone = (): boolean => !pids.some(alive) && tagged(tag).length === 0;
+  await eventually(gone, GRACE_MS);
+  return { survivors: [...new Set([...pids.filter(alive), ...tagged(tag)])], parentAlive: alive(parent) };
+}
+
+/** Whatever happens, no process of this case survives the test. */
+function cleanUp(launched: Launched | null): void {
+  if (!launched) return;
+  for (const pid of new Set([launched.parent, ...launched.pids, ...tagged(launched.tag)])) {
+    try {
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+interface Case {
+  readonly kind: Kind;
+  readonly mode: Mode;
+  readonly signal: NodeJS.Signals;
+  /** A known library bug: the case passes while workers survive, and fails once the bug is fixed. */
+  readonly knownBug?: string;
+}
+
+const CASES: readonly Case[] = [
+  { kind: 'Pool', mode: 'idle', signal: 'SIGKILL' },
+  { kind: 'Pool', mode: 'idle', signal: 'SIGTERM' },
+  { kind: 'Pool', mode: 'busy', signal: 'SIGKILL' },
+  { kind: 'Pool', mode: 'busy', signal: 'SIGTERM' },
+  { kind: 'ProcessPoolExecutor', mode: 'idle', signal: 'SIGKILL' },
+  { kind: 'ProcessPoolExecutor', mode: 'busy', signal: 'SIGKILL' },
+  // Threads cannot outlive their process; this checks that nothing else was started either.
+  { kind: 'ThreadPool', mode: 'idle', signal: 'SIGKILL' },
+  // A worker stuck in synchronous code never sees its IPC channel close: it only exits once its task ends.
+  { kind: 'Pool', mode: 'spin', signal: 'SIGKILL' },
+];
+
+const title = (c: Case): string =>
+  `${c.signal} to a parent script with a ${c.kind} of 2 ${c.mode} workers: no worker survives it by ${GRACE_MS / 1000} s${c.knownBug ? ` [known bug: ${c.knownBug}]` : ''}`;
+
+test.each(CASES.map((c) => ({ ...c, title: title(c) })))(
+  '$title',
+  async ({ kind, mode, signal, knownBug }) => {
+    let launched: Launched | null = null;
+    try {
+      launched = await launch(kind, mode);
+      const { parent, pids } = launched;
+      expect(pids).toHaveLength(2);
+      if (kind === 'ThreadPool') expect(pids).toEqual([parent, parent]);
+      else {
+        expect(new Set(pids).size).toBe(2);
+        expect(pids).not.toContain(parent);
+      }
+      expect(pids.every(alive)).toBe(true);
+      if (mode === 'spin') {
+        // taskStart means sent; wait until both workers say they are in their loops (past loading the task module).
+        const spinning = [await launched.nextLine(), await launched.nextLine()];
+        expect(spinning.sort()).toEqual(pids.map((pid) => `spinning ${pid}`).sort());
+      }
+      const { survivors, parentAlive } = await killParent(launched, signal);
+      expect(parentAlive).toBe(false);
+      if (knownBug) {
+        if (survivors.length === 0) throw new Error(`Known bug fixed (${knownBug}): drop knownBug from this case.`);
+        expect(survivors.length).toBeGreaterThan(0);
+      } else {
+        expect(survivors).toEqual([]);
+      }
+    } finally {
+      cleanUp(launched);
+    }
+  },
+  READY_MS + GRACE_MS + 15_000,
+);
