@@ -35,16 +35,31 @@ export type OurId = 'pool' | 'threadPool';
 export const OURS: readonly OurId[] = ['pool', 'threadPool'];
 
 /** Our pools, by id. */
-export function openOurs(id: OurId): Pool {
-  return id === 'pool' ? new Pool(WORKERS) : new ThreadPool(WORKERS);
+export async function openOurs(id: OurId): Promise<Pool> {
+  return allStarted(id === 'pool' ? new Pool(WORKERS) : new ThreadPool(WORKERS));
+}
+
+/**
+ * Resolves once every worker has announced itself (`workerStart` fires when a worker listens), so a
+ * timed run never starts while the second worker is still booting (it did: one worker ran 32 of 40 fib
+ * tasks while the other was starting). Start-up stays untimed, as for the peers.
+ */
+async function allStarted<T extends { on(event: 'workerStart', listener: () => void): unknown }>(subject: T): Promise<T> {
+  await new Promise<void>((resolve) => {
+    let started = 0;
+    subject.on('workerStart', () => {
+      if (++started === WORKERS) resolve();
+    });
+  });
+  return subject;
 }
 
 export type ExecutorId = 'processExecutor' | 'threadExecutor';
 export const EXECUTORS: readonly ExecutorId[] = ['processExecutor', 'threadExecutor'];
 
 /** Our executors, by id. */
-export function openExecutor(id: ExecutorId): Executor {
-  return id === 'processExecutor' ? new ProcessPoolExecutor(WORKERS) : new ThreadPoolExecutor(WORKERS);
+export async function openExecutor(id: ExecutorId): Promise<Executor> {
+  return allStarted(id === 'processExecutor' ? new ProcessPoolExecutor(WORKERS) : new ThreadPoolExecutor(WORKERS));
 }
 
 /** Executors stop with Python's `shutdown(wait=True)`; nothing is left queued by then. */

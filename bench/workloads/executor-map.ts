@@ -37,7 +37,7 @@ function poolMap(pool: Pool, items: readonly number[], chunksize: number | undef
 function timedCell<T>(
   label: string,
   config: BenchConfig,
-  open: () => T,
+  open: () => Promise<T> | T,
   run: (subject: T, items: readonly number[]) => Promise<number[]>,
   close: (subject: T) => Promise<void>,
   items: readonly number[],

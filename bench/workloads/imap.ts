@@ -27,7 +27,7 @@ function imapOf(pool: Pool): Imap | null {
 
 /** Whether this build of multipool has `imap` (checked on a live pool, as users would). */
 async function hasImap(): Promise<boolean> {
-  const pool = openOurs('threadPool');
+  const pool = await openOurs('threadPool');
   try {
     return imapOf(pool) !== null;
   } finally {
