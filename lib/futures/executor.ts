@@ -6,13 +6,13 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { assertNotImportingTaskModule } from '../internal/state.js';
-import { describe, validateFunction, validateInteger, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
+import { validateFunction, validateInteger, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
 import { validateLimits } from '../pool/task-limits.js';
 import { Engine, emitterFor } from '../pool/engine.js';
 import type { PoolEvents } from '../pool/engine.js';
 import type { AnyIterable } from '../pool/pool.js';
 import type { Backend } from '../runtime/backend.js';
-import { canClone } from '../runtime/transport.js';
+import { resolveInitargs } from '../pool/options.js';
 import { ExecutorMapIterator } from './executor-map.js';
 import type { ExecutorMapOptions } from './executor-map.js';
 import { Future } from './future.js';
@@ -57,12 +57,8 @@ export function resolveExecutorOptions(input: unknown, defaultWorkers: number): 
   validateInteger(maxWorkers, 'maxWorkers', 1);
   if (options.maxTasksPerChild !== undefined) validateInteger(options.maxTasksPerChild, 'maxTasksPerChild', 1);
   validateOptionalFunction(options.initializer, 'initializer');
-  const initargs = options.initargs ?? [];
-  if (!Array.isArray(initargs)) throw new TypeError(`Expected \`initargs\` to be an array of arguments, got ${describe(initargs)}`);
-  initargs.forEach((arg: unknown, i: number) => {
-    if (!canClone(arg)) throw new TypeError(`\`initargs\` argument ${i} cannot be sent to a worker (${describe(arg)}): pass plain, cloneable data`);
-  });
-  return { maxWorkers, initializer: options.initializer ?? null, initargs: Array.from<unknown>(initargs), maxTasksPerChild: options.maxTasksPerChild };
+  const initargs = resolveInitargs(options.initargs, true);
+  return { maxWorkers, initializer: options.initializer ?? null, initargs, maxTasksPerChild: options.maxTasksPerChild };
 }
 
 /**

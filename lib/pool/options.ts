@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import { canClone } from '../runtime/transport.js';
 import type { BackendKind } from '../runtime/backend.js';
-import { describe, validateFunction, validateInteger, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
+import { describe, validateInteger, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
 import type { ResultCallbacks } from './async-result.js';
 import { validateProgress } from '../internal/progress.js';
 import type { ProgressOption } from '../internal/progress.js';
@@ -48,27 +48,34 @@ export function resolvePoolOptions(input: number | PoolOptions | undefined, defa
   validateInteger(processes, 'processes', 1);
   if (options.maxTasksPerChild !== undefined) validateInteger(options.maxTasksPerChild, 'maxTasksPerChild', 1);
   validateOptionalFunction(options.initializer, 'initializer');
-  const initargs = options.initargs ?? [];
-  if (!Array.isArray(initargs)) throw new TypeError(`Expected \`initargs\` to be an array of arguments, got ${describe(initargs)}`);
   const backend = options.backend ?? defaultBackend;
   if (!BACKENDS.includes(backend)) {
     throw new TypeError(`Expected \`backend\` to be one of 'process', 'thread', 'async', got ${describe(backend)}`);
   }
-  if (backend !== 'async') {
-    initargs.forEach((arg: unknown, i: number) => {
-      if (!canClone(arg)) throw new TypeError(`\`initargs\` argument ${i} cannot be sent to a worker (${describe(arg)}): pass plain, cloneable data`);
-    });
-  }
+  // On the event loop nothing travels, so initargs need not clone there.
+  const initargs = resolveInitargs(options.initargs, backend !== 'async');
   validatePlainObject(options.resourceLimits, 'resourceLimits');
   return {
     processes,
     initializer: options.initializer ?? null,
-    // A copy, typed as unknown[]: Array.isArray above narrowed `initargs` to any[].
-    initargs: Array.from<unknown>(initargs),
+    initargs,
     maxTasksPerChild: options.maxTasksPerChild,
     backend,
     resourceLimits: options.resourceLimits,
   };
+}
+
+/** `initargs` checked once for pools and executors alike: an array, each argument cloneable when it travels. */
+export function resolveInitargs(value: unknown, mustClone: boolean): unknown[] {
+  const initargs = value ?? [];
+  if (!Array.isArray(initargs)) throw new TypeError(`Expected \`initargs\` to be an array of arguments, got ${describe(initargs)}`);
+  if (mustClone) {
+    initargs.forEach((arg: unknown, i: number) => {
+      if (!canClone(arg)) throw new TypeError(`\`initargs\` argument ${i} cannot be sent to a worker (${describe(arg)}): pass plain, cloneable data`);
+    });
+  }
+  // A copy, typed as unknown[]: Array.isArray narrowed it to any[].
+  return Array.from<unknown>(initargs);
 }
 
 /** Options of `map`/`starmap` and their `*Async` forms. */
@@ -112,4 +119,3 @@ export function resolveApplyArgs(args: unknown, options: unknown): { args: unkno
   return { args: list, options: resolved };
 }
 
-export { validateFunction };

@@ -19,12 +19,7 @@ const BUILTIN_ERRORS: Record<string, ErrorConstructor> = {
 
 /** True when `value` survives v8 serialization (the stricter of the two transports). */
 export function canClone(value: unknown): boolean {
-  try {
-    serialize(value);
-    return true;
-  } catch {
-    return false;
-  }
+  return cloneFailure(value) === null;
 }
 
 /** The message v8 gives for `value`, or null when it clones. */
