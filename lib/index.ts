@@ -5,10 +5,11 @@
  * @packageDocumentation
  */
 export { Pool, ThreadPool } from './pool/pool.js';
-export type { AnyIterable, IMapOptions, PoolEvents } from './pool/pool.js';
-export { IMapIterator } from './pool/imap-iterator.js';
+export type { IMapOptions, PoolEvents } from './pool/pool.js';
+export type { AnyIterable } from './internal/validate.js';
+export { IMapIterator } from './engine/imap-iterator.js';
 export type { PoolOptions, MapOptions, ApplyOptions } from './pool/options.js';
-export type { TaskLimits } from './pool/task-limits.js';
+export type { TaskLimits } from './engine/task-limits.js';
 export type { ProgressOption } from './internal/progress.js';
 export { ApplyResult } from './pool/apply-result.js';
 export { MapResult } from './pool/map-result.js';

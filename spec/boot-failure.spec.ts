@@ -12,7 +12,7 @@ beforeAll(() => {
   // A copy of the built package whose worker entry is missing, as when dist/ is deleted under a running pool.
   copy = mkdtempSync(join(tmpdir(), 'multipool-boot-'));
   cpSync(join(root, 'dist'), join(copy, 'dist'), { recursive: true });
-  rmSync(join(copy, 'dist', 'runtime', 'worker-entry.js'));
+  rmSync(join(copy, 'dist', 'runtime', 'worker', 'worker-entry.js'));
   writeFileSync(join(copy, 'package.json'), JSON.stringify({ type: 'module' }));
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
 });

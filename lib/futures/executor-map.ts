@@ -8,10 +8,10 @@ import { TimeoutError } from '../errors.js';
 import { progressSink, validateProgress } from '../internal/progress.js';
 import type { ProgressOption } from '../internal/progress.js';
 import { validateInteger, validateTimeout } from '../internal/validate.js';
-import { IMapIterator } from '../pool/imap-iterator.js';
-import type { LazyJobHost } from '../pool/imap-iterator.js';
-import { defaultChunksize } from '../pool/map-result.js';
-import type { AnyIterable } from '../pool/pool.js';
+import { IMapIterator } from '../engine/imap-iterator.js';
+import type { LazyJobHost } from '../engine/job.js';
+import { defaultChunksize } from '../engine/chunk-feeder.js';
+import type { AnyIterable } from '../internal/validate.js';
 
 /** Options of `Executor.map` (the last argument, a plain object). */
 export interface ExecutorMapOptions {
@@ -103,14 +103,14 @@ export class ExecutorMapIterator<R> implements AsyncIterableIterator<R> {
       chunksize: options.chunksize ?? (known === null ? 'auto' : defaultChunksize(known, workers)),
       star: iterables.length !== 1,
       ordered: true,
-      each: true,
+      perItem: true,
       stopOnError: true,
       workers,
       lookahead: options.buffersize ?? (known === null ? undefined : Math.max(known, 1)),
       progress,
     });
     if (known !== null) progress?.total(known);
-    host.submit(this.#inner, this.#inner);
+    host.submit(this.#inner);
     this.#inner.start();
   }
 

@@ -6,13 +6,15 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { assertNotImportingTaskModule } from '../internal/state.js';
-import { validateFunction, validateInteger, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
-import { validateLimits } from '../pool/task-limits.js';
-import { Engine, emitterFor } from '../pool/engine.js';
-import type { PoolEvents } from '../pool/engine.js';
-import type { AnyIterable } from '../pool/pool.js';
-import type { Backend } from '../runtime/backend.js';
-import { resolveInitargs } from '../pool/options.js';
+import { validatePlainObject } from '../internal/validate.js';
+import { validateLimits } from '../engine/task-limits.js';
+import { Engine } from '../engine/engine.js';
+import { emitterFor } from '../engine/events.js';
+import type { PoolEvents } from '../engine/events.js';
+import type { AnyIterable } from '../internal/validate.js';
+import type { BackendKind } from '../runtime/backend.js';
+import { createBackend } from '../runtime/index.js';
+import { resolveWorkerOptions } from '../engine/worker-options.js';
 import { ExecutorMapIterator } from './executor-map.js';
 import type { ExecutorMapOptions } from './executor-map.js';
 import { Future } from './future.js';
@@ -41,26 +43,6 @@ export interface SubmitOptions {
 /** The iterables of `map`, one per parameter of `fn`. */
 export type IterablesFor<A extends unknown[]> = { [K in keyof A]: AnyIterable<A[K]> };
 
-export interface ResolvedExecutorOptions {
-  readonly maxWorkers: number;
-  readonly initializer: ((...args: never[]) => unknown) | null;
-  readonly initargs: unknown[];
-  readonly maxTasksPerChild: number | undefined;
-}
-
-/** `input` is typed `unknown`: JavaScript callers may pass anything, and anything but an object is the worker count. */
-export function resolveExecutorOptions(input: unknown, defaultWorkers: number): ResolvedExecutorOptions {
-  const options = (typeof input === 'object' && input !== null ? input : input === undefined ? {} : { maxWorkers: input }) as ExecutorOptions & {
-    maxTasksPerChild?: number | undefined;
-  };
-  const maxWorkers = options.maxWorkers ?? defaultWorkers;
-  validateInteger(maxWorkers, 'maxWorkers', 1);
-  if (options.maxTasksPerChild !== undefined) validateInteger(options.maxTasksPerChild, 'maxTasksPerChild', 1);
-  validateOptionalFunction(options.initializer, 'initializer');
-  const initargs = resolveInitargs(options.initargs, true);
-  return { maxWorkers, initializer: options.initializer ?? null, initargs, maxTasksPerChild: options.maxTasksPerChild };
-}
-
 /**
  * What the executors share, as Python's `concurrent.futures.Executor`:
  * `submit`, `submitWith`, `map`, `shutdown`. Type a parameter as `Executor`
@@ -85,15 +67,17 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
   #shutdown: Promise<void> | null = null;
 
   /** @internal */
-  protected constructor(backend: Backend, options: ResolvedExecutorOptions, name: string) {
+  protected constructor(input: unknown, kind: BackendKind, defaultWorkers: number, name: string) {
     super();
+    const options = resolveWorkerOptions(input, { countName: 'maxWorkers', count: defaultWorkers, backend: kind });
     assertNotImportingTaskModule(name);
+    const backend = createBackend(kind);
     if (options.initializer) backend.prepare(options.initializer, 'initializer');
-    this.#maxWorkers = options.maxWorkers;
+    this.#maxWorkers = options.count;
     this.#engine = new Engine(
       backend,
       {
-        processes: options.maxWorkers,
+        processes: options.count,
         initializer: options.initializer,
         initargs: options.initargs,
         maxTasksPerChild: options.maxTasksPerChild,
@@ -127,14 +111,12 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
    * starts) and `signal`.
    */
   submitWith<A extends unknown[], R>(options: SubmitOptions, fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
-    this.#engine.assertRunning();
+    this.#engine.admit(fn);
     validatePlainObject(options, 'options');
     validateLimits(options);
-    validateFunction(fn, 'fn');
-    this.#engine.backend.prepare(fn, 'fn');
     const future = new Future<Awaited<R>>();
     const job = new FutureJob(this.#engine, future, fn, args, options);
-    if (!future.done()) this.#engine.submit(job, job);
+    if (!future.done()) this.#engine.submit(job);
     return future;
   }
 
@@ -148,12 +130,10 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
   map<A extends unknown[], R>(fn: (...args: A) => R, ...iterables: IterablesFor<A>): AsyncIterableIterator<Awaited<R>>;
   map<A extends unknown[], R>(fn: (...args: A) => R, ...rest: [...IterablesFor<A>, ExecutorMapOptions]): AsyncIterableIterator<Awaited<R>>;
   map(fn: (...args: never[]) => unknown, ...rest: unknown[]): AsyncIterableIterator<unknown> {
-    this.#engine.assertRunning();
-    validateFunction(fn, 'fn');
+    this.#engine.admit(fn);
     const last = rest.at(-1);
     const hasOptions = typeof last === 'object' && last !== null && !(Symbol.iterator in last) && !(Symbol.asyncIterator in last);
     const options = (hasOptions ? rest.pop() : {}) as ExecutorMapOptions;
-    this.#engine.backend.prepare(fn, 'fn');
     return new ExecutorMapIterator(this.#engine, fn, rest as AnyIterable<unknown>[], options, this.#maxWorkers);
   }
 

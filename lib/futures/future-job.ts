@@ -4,9 +4,9 @@
  * CPython does when it moves a work item to the call queue).
  */
 import type { Chunk } from '../runtime/backend.js';
-import type { ChunkOutcome, Job, JobHost, TaskSource } from '../pool/job.js';
-import { abortError, singleCall } from '../pool/task-limits.js';
-import type { TaskGuard, TaskLimits } from '../pool/task-limits.js';
+import type { ChunkOutcome, Job, JobHost, TaskSource } from '../engine/job.js';
+import { abortError, singleCall } from '../engine/task-limits.js';
+import type { TaskGuard, TaskLimits } from '../engine/task-limits.js';
 import type { Future } from './future.js';
 
 export class FutureJob<R> implements Job, TaskSource {
@@ -29,7 +29,7 @@ export class FutureJob<R> implements Job, TaskSource {
     future.addDoneCallback(() => {
       this.#chunk = null;
       this.#guard?.dispose();
-      host.finished(this);
+      host.release(this);
     });
     if (limits.signal?.aborted) future.setException(abortError(limits.signal));
   }
@@ -51,8 +51,8 @@ export class FutureJob<R> implements Job, TaskSource {
 
   settle(_index: number, outcome: ChunkOutcome): void {
     if (this.#future.done()) return;
-    if (outcome.ok === true) this.#future.setResult(outcome.values[0] as R);
-    else if (outcome.ok === false) this.#future.setException(outcome.error);
+    if (outcome.kind === 'values') this.#future.setResult(outcome.values[0] as R);
+    else if (outcome.kind === 'error') this.#future.setException(outcome.error);
   }
 
   abort(error: unknown): void {

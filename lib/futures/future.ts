@@ -4,7 +4,7 @@
  * gives the result.
  */
 import { CancelledError, InvalidStateError } from '../errors.js';
-import { withTimeout } from '../pool/async-result.js';
+import { withTimeout } from '../internal/timeout.js';
 
 type State = 'pending' | 'running' | 'cancelled' | 'cancelledAndNotified' | 'finished';
 

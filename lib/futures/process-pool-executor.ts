@@ -1,7 +1,6 @@
 /** Python's `concurrent.futures.ProcessPoolExecutor`, on child processes. */
 import { availableParallelism } from 'node:os';
-import { TinypoolBackend } from '../runtime/tinypool-backend.js';
-import { Executor, resolveExecutorOptions } from './executor.js';
+import { Executor } from './executor.js';
 import type { ExecutorOptions } from './executor.js';
 
 /** Options of `new ProcessPoolExecutor(...)`. */
@@ -27,6 +26,6 @@ export class ProcessPoolExecutor extends Executor {
    * @throws RangeError when `maxWorkers` or `maxTasksPerChild` is not a positive integer.
    */
   constructor(options?: number | ProcessPoolExecutorOptions) {
-    super(new TinypoolBackend('process'), resolveExecutorOptions(options, availableParallelism()), 'ProcessPoolExecutor');
+    super(options, 'process', availableParallelism(), 'ProcessPoolExecutor');
   }
 }

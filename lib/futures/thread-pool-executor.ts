@@ -1,7 +1,6 @@
 /** Python's `concurrent.futures.ThreadPoolExecutor`, on worker threads. */
 import { availableParallelism } from 'node:os';
-import { TinypoolBackend } from '../runtime/tinypool-backend.js';
-import { Executor, resolveExecutorOptions } from './executor.js';
+import { Executor } from './executor.js';
 import type { ExecutorOptions } from './executor.js';
 
 /** Options of `new ThreadPoolExecutor(...)`. */
@@ -30,8 +29,7 @@ export class ThreadPoolExecutor extends Executor {
    * @throws RangeError when `maxWorkers` is not a positive integer.
    */
   constructor(options?: number | ThreadPoolExecutorOptions) {
-    const resolved = resolveExecutorOptions(options, Math.min(32, availableParallelism() + 4));
-    super(new TinypoolBackend('thread'), resolved, 'ThreadPoolExecutor');
+    super(options, 'thread', Math.min(32, availableParallelism() + 4), 'ThreadPoolExecutor');
     const prefix = typeof options === 'object' ? options.threadNamePrefix : undefined;
     if (prefix !== undefined && typeof prefix !== 'string') throw new TypeError('Expected `threadNamePrefix` to be a string');
     this.threadNamePrefix = prefix ?? 'ThreadPoolExecutor';

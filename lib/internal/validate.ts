@@ -41,14 +41,24 @@ export function validateTimeout(value: unknown, name = 'timeout'): asserts value
   }
 }
 
-export function validateIterable(value: unknown, name: string): asserts value is Iterable<unknown> | AsyncIterable<unknown> {
-  const candidate = value as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown } | null | undefined;
-  if (
-    candidate === null ||
-    candidate === undefined ||
-    (typeof candidate[Symbol.iterator] !== 'function' && typeof candidate[Symbol.asyncIterator] !== 'function')
-  ) {
-    throw new TypeError(`Expected \`${name}\` to be an iterable or async iterable, got ${describe(value)}`);
+/** Items of a sync or async iterable. */
+export type AnyIterable<T> = Iterable<T> | AsyncIterable<T>;
+
+/** True for anything `for await` can walk: a sync or async iterable. */
+export function isIterable(value: unknown): value is AnyIterable<unknown> {
+  if (value === null || value === undefined) return false;
+  const candidate = value as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown };
+  return typeof candidate[Symbol.iterator] === 'function' || typeof candidate[Symbol.asyncIterator] === 'function';
+}
+
+export function validateIterable(value: unknown, name: string): asserts value is AnyIterable<unknown> {
+  if (!isIterable(value)) throw new TypeError(`Expected \`${name}\` to be an iterable or async iterable, got ${describe(value)}`);
+}
+
+/** One of a fixed list of strings: "Expected `backend` to be one of 'process', 'thread', 'async', got …". */
+export function validateOneOf<T extends string>(value: unknown, name: string, allowed: readonly T[]): asserts value is T {
+  if (!allowed.includes(value as T)) {
+    throw new TypeError(`Expected \`${name}\` to be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
   }
 }
 

@@ -2,9 +2,9 @@
 import type { Chunk } from '../runtime/backend.js';
 import { AsyncResult } from './async-result.js';
 import type { ResultCallbacks } from './async-result.js';
-import type { ChunkOutcome, JobHost, TaskSource } from './job.js';
-import { singleCall } from './task-limits.js';
-import type { TaskGuard, TaskLimits } from './task-limits.js';
+import type { ChunkOutcome, JobHost, TaskSource } from '../engine/job.js';
+import { singleCall } from '../engine/task-limits.js';
+import type { TaskGuard, TaskLimits } from '../engine/task-limits.js';
 
 type Settled<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: unknown };
 
@@ -55,8 +55,8 @@ export class ApplyResult<R> extends AsyncResult<R> implements TaskSource {
 
   /** @internal */
   settle(_index: number, outcome: ChunkOutcome): void {
-    if (outcome.ok === true) this.complete({ ok: true, value: outcome.values[0] as R });
-    else if (outcome.ok === false) this.complete({ ok: false, error: outcome.error });
+    if (outcome.kind === 'values') this.complete({ ok: true, value: outcome.values[0] as R });
+    else if (outcome.kind === 'error') this.complete({ ok: false, error: outcome.error });
     else if (outcome.errors.has(0)) this.complete({ ok: false, error: outcome.errors.get(0) });
     else this.complete({ ok: true, value: outcome.values[0] as R });
   }

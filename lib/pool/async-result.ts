@@ -2,9 +2,9 @@
  * Python's `AsyncResult`: the part of `ApplyResult` and `MapResult` that
  * waits, times out, and runs the callbacks.
  */
-import { InvalidStateError, TimeoutError } from '../errors.js';
-import { validateTimeout } from '../internal/validate.js';
-import type { ChunkOutcome, Job, JobHost } from './job.js';
+import { InvalidStateError } from '../errors.js';
+import { withTimeout } from '../internal/timeout.js';
+import type { ChunkOutcome, Job, JobHost } from '../engine/job.js';
 
 /** Callbacks of the `*Async` methods; they run on the main event loop. */
 export interface ResultCallbacks<R> {
@@ -15,18 +15,6 @@ export interface ResultCallbacks<R> {
 }
 
 type Settled<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: unknown };
-
-/** Waits up to `timeout` seconds for `promise`; rejects with a TimeoutError after that. */
-export function withTimeout<T>(promise: Promise<T>, timeout: number | null | undefined, what: string): Promise<T> {
-  if (timeout === null || timeout === undefined) return promise;
-  return new Promise<T>((resolve, reject) => {
-    // Validated in the executor so that a bad timeout rejects the returned promise instead of throwing.
-    validateTimeout(timeout);
-    const timer = setTimeout(() => reject(new TimeoutError(`${what} did not finish within ${timeout} s`)), timeout * 1000);
-    // Settles as `promise` does; a failed task's error is passed on as it was thrown, Error or not.
-    promise.then(resolve, reject).finally(() => clearTimeout(timer));
-  });
-}
 
 /**
  * A result that is not ready yet. `get()` gives the value (or rejects with
@@ -123,7 +111,7 @@ export abstract class AsyncResult<R> implements Job {
     }
     if (settled.ok) this.#resolve(settled.value);
     else this.#reject(settled.error);
-    if (notifyHost) this.#host.finished(this);
+    if (notifyHost) this.#host.release(this);
   }
 
   protected get host(): JobHost {

@@ -7,7 +7,8 @@ import type { Chunk } from '../runtime/backend.js';
 import { AsyncResult } from './async-result.js';
 import type { ResultCallbacks } from './async-result.js';
 import type { ProgressSink } from '../internal/progress.js';
-import type { ChunkOutcome, JobHost, TaskSource } from './job.js';
+import { defaultChunksize } from '../engine/chunk-feeder.js';
+import type { ChunkOutcome, JobHost, TaskSource } from '../engine/job.js';
 
 export interface MapJobSpec {
   readonly fn: (...args: never[]) => unknown;
@@ -17,11 +18,6 @@ export interface MapJobSpec {
   /** Worker count, for Python's default chunksize. */
   readonly processes: number;
   readonly progress?: ProgressSink | null | undefined;
-}
-
-/** Python's default: `ceil(n / (4 * processes))`. */
-export function defaultChunksize(length: number, processes: number): number {
-  return Math.max(1, Math.ceil(length / (4 * processes)));
 }
 
 /**
@@ -100,7 +96,7 @@ export class MapResult<R> extends AsyncResult<R[]> implements TaskSource {
     if (this.#done || items === null || this.#next >= items.length) return undefined;
     const index = this.#next;
     this.#next = Math.min(items.length, index + this.#chunksize);
-    const chunk: Chunk = { job: this.id, index, fn: this.#spec.fn, items: items.slice(index, this.#next), star: this.#spec.star, each: false };
+    const chunk: Chunk = { job: this.id, index, fn: this.#spec.fn, items: items.slice(index, this.#next), star: this.#spec.star, perItem: false };
     if (this.#next >= items.length) this.#items = [];
     return chunk;
   }
@@ -108,10 +104,10 @@ export class MapResult<R> extends AsyncResult<R[]> implements TaskSource {
   /** @internal */
   settle(index: number, outcome: ChunkOutcome): void {
     if (this.#done) return;
-    if (outcome.ok === true) {
+    if (outcome.kind === 'values') {
       const values = outcome.values as R[];
       for (let i = 0; i < values.length; i++) this.#values[index + i] = values[i] as R;
-    } else if (outcome.ok === false) {
+    } else if (outcome.kind === 'error') {
       this.#error ??= { error: outcome.error };
     }
     this.#left -= 1;

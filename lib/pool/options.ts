@@ -1,14 +1,12 @@
 /** Pool options and per-call options, merged with defaults and validated once. */
-import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
-import { canClone } from '../runtime/transport.js';
 import type { BackendKind } from '../runtime/backend.js';
 import { describe, validateInteger, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
 import type { ResultCallbacks } from './async-result.js';
 import { validateProgress } from '../internal/progress.js';
 import type { ProgressOption } from '../internal/progress.js';
-import { validateLimits } from './task-limits.js';
-import type { TaskLimits } from './task-limits.js';
+import { validateLimits } from '../engine/task-limits.js';
+import type { TaskLimits } from '../engine/task-limits.js';
 
 /** Options of `new Pool(...)` and `new ThreadPool(...)`. */
 export interface PoolOptions {
@@ -27,55 +25,6 @@ export interface PoolOptions {
    * child processes get `maxOldGenerationSizeMb` as `--max-old-space-size`.
    */
   resourceLimits?: ResourceLimits | undefined;
-}
-
-export interface ResolvedPoolOptions {
-  readonly processes: number;
-  readonly initializer: ((...args: never[]) => unknown) | null;
-  readonly initargs: unknown[];
-  readonly maxTasksPerChild: number | undefined;
-  readonly backend: BackendKind;
-  readonly resourceLimits: ResourceLimits | undefined;
-}
-
-const BACKENDS: readonly BackendKind[] = ['process', 'thread', 'async'];
-
-export function resolvePoolOptions(input: number | PoolOptions | undefined, defaultBackend: BackendKind): ResolvedPoolOptions {
-  // Anything but an options object is taken as the worker count, and validated as such.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- untyped callers may pass null, which is a bad count, not options
-  const options: PoolOptions = typeof input === 'object' && input !== null ? input : input === undefined ? {} : { processes: input };
-  const processes = options.processes ?? availableParallelism();
-  validateInteger(processes, 'processes', 1);
-  if (options.maxTasksPerChild !== undefined) validateInteger(options.maxTasksPerChild, 'maxTasksPerChild', 1);
-  validateOptionalFunction(options.initializer, 'initializer');
-  const backend = options.backend ?? defaultBackend;
-  if (!BACKENDS.includes(backend)) {
-    throw new TypeError(`Expected \`backend\` to be one of 'process', 'thread', 'async', got ${describe(backend)}`);
-  }
-  // On the event loop nothing travels, so initargs need not clone there.
-  const initargs = resolveInitargs(options.initargs, backend !== 'async');
-  validatePlainObject(options.resourceLimits, 'resourceLimits');
-  return {
-    processes,
-    initializer: options.initializer ?? null,
-    initargs,
-    maxTasksPerChild: options.maxTasksPerChild,
-    backend,
-    resourceLimits: options.resourceLimits,
-  };
-}
-
-/** `initargs` checked once for pools and executors alike: an array, each argument cloneable when it travels. */
-export function resolveInitargs(value: unknown, mustClone: boolean): unknown[] {
-  const initargs = value ?? [];
-  if (!Array.isArray(initargs)) throw new TypeError(`Expected \`initargs\` to be an array of arguments, got ${describe(initargs)}`);
-  if (mustClone) {
-    initargs.forEach((arg: unknown, i: number) => {
-      if (!canClone(arg)) throw new TypeError(`\`initargs\` argument ${i} cannot be sent to a worker (${describe(arg)}): pass plain, cloneable data`);
-    });
-  }
-  // A copy, typed as unknown[]: Array.isArray narrowed it to any[].
-  return Array.from<unknown>(initargs);
 }
 
 /** Options of `map`/`starmap` and their `*Async` forms. */

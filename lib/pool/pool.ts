@@ -3,25 +3,27 @@
  * shared engine. The classes only validate and translate; the engine does
  * the work.
  */
-import type { ResourceLimits } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { EventEmitter } from 'eventemitter3';
 import { assertNotImportingTaskModule } from '../internal/state.js';
-import { validateFunction, validateIterable } from '../internal/validate.js';
-import { AsyncBackend } from '../runtime/async-backend.js';
-import type { Backend, BackendKind } from '../runtime/backend.js';
-import { TinypoolBackend } from '../runtime/tinypool-backend.js';
+import { validateIterable } from '../internal/validate.js';
+import type { AnyIterable } from '../internal/validate.js';
+import type { BackendKind } from '../runtime/backend.js';
+import { createBackend } from '../runtime/index.js';
+import { resolveWorkerOptions } from '../engine/worker-options.js';
 import { ApplyResult } from './apply-result.js';
-import { Engine, emitterFor } from './engine.js';
-import type { PoolEvents } from './engine.js';
-import { IMapIterator } from './imap-iterator.js';
+import { Engine } from '../engine/engine.js';
+import { emitterFor } from '../engine/events.js';
+import type { PoolEvents } from '../engine/events.js';
+import { IMapIterator } from '../engine/imap-iterator.js';
 import { MapResult } from './map-result.js';
-import { resolveApplyArgs, resolveMapOptions, resolvePoolOptions } from './options.js';
-import { abortError } from './task-limits.js';
+import { resolveApplyArgs, resolveMapOptions } from './options.js';
+import { abortError } from '../engine/task-limits.js';
 import { progressSink } from '../internal/progress.js';
 import type { ProgressOption, ProgressSink } from '../internal/progress.js';
 import type { ApplyOptions, MapOptions, PoolOptions } from './options.js';
 
-export type { PoolEvents } from './engine.js';
+export type { PoolEvents } from '../engine/events.js';
 
 /** Options of `imap`/`imapUnordered`. */
 export interface IMapOptions {
@@ -29,13 +31,6 @@ export interface IMapOptions {
   chunksize?: number | undefined;
   /** `true` for a progress bar on stderr (when it is a terminal), or a callback `(done, total)`. */
   progress?: ProgressOption | undefined;
-}
-
-/** Items of a sync or async iterable. */
-export type AnyIterable<T> = Iterable<T> | AsyncIterable<T>;
-
-function makeBackend(kind: BackendKind, resourceLimits: ResourceLimits | undefined): Backend {
-  return kind === 'async' ? new AsyncBackend() : new TinypoolBackend(kind, { resourceLimits });
 }
 
 /**
@@ -62,15 +57,17 @@ export class Pool extends EventEmitter<PoolEvents> {
    */
   constructor(options?: number | PoolOptions) {
     super();
-    const resolved = resolvePoolOptions(options, (new.target as { defaultBackend?: BackendKind }).defaultBackend ?? 'process');
+    const defaultBackend = (new.target as { defaultBackend?: BackendKind }).defaultBackend ?? 'process';
+    const resolved = resolveWorkerOptions(options, { countName: 'processes', count: availableParallelism(), backend: defaultBackend });
     if (resolved.backend !== 'async') assertNotImportingTaskModule(new.target.name);
-    const backend = makeBackend(resolved.backend, resolved.resourceLimits);
+    const backend = createBackend(resolved.backend, resolved);
     if (resolved.initializer) backend.prepare(resolved.initializer, 'initializer');
-    this.#processes = resolved.processes;
+    this.#processes = resolved.count;
     this.#engine = new Engine(
       backend,
       {
         ...resolved,
+        processes: resolved.count,
         name: new.target.name,
         onWorkerLost: 'fail-tasks',
         notRunningMessage: 'Pool not running: it was closed or terminated; create a new pool for more work',
@@ -112,10 +109,8 @@ export class Pool extends EventEmitter<PoolEvents> {
   applyAsync<R>(fn: () => R, args?: [], options?: ApplyOptions<Awaited<R>>): ApplyResult<Awaited<R>>;
   applyAsync<A extends unknown[], R>(fn: (...args: A) => R, args: A, options?: ApplyOptions<Awaited<R>>): ApplyResult<Awaited<R>>;
   applyAsync(fn: (...args: never[]) => unknown, args?: unknown[], options?: ApplyOptions<unknown>): ApplyResult<unknown> {
-    this.#engine.assertRunning();
-    validateFunction(fn, 'fn');
+    this.#engine.admit(fn);
     const resolved = resolveApplyArgs(args, options);
-    this.#engine.backend.prepare(fn, 'fn');
     const { signal } = resolved.options;
     const result = new ApplyResult<unknown>(this.#engine, fn, resolved.args, resolved.options, resolved.options);
     if (signal?.aborted) {
@@ -123,7 +118,7 @@ export class Pool extends EventEmitter<PoolEvents> {
       result.abort(abortError(signal));
       return result;
     }
-    this.#engine.submit(result, result);
+    this.#engine.submit(result);
     return result;
   }
 
@@ -154,17 +149,15 @@ export class Pool extends EventEmitter<PoolEvents> {
   }
 
   #mapJob(fn: unknown, iterable: unknown, chunksize: unknown, options: unknown, star: boolean): MapResult<unknown> {
-    this.#engine.assertRunning();
-    validateFunction(fn, 'fn');
+    this.#engine.admit(fn);
     validateIterable(iterable, 'iterable');
     const resolved = resolveMapOptions(chunksize as number | MapOptions<unknown[]> | undefined, options as MapOptions<unknown[]> | undefined);
-    this.#engine.backend.prepare(fn, 'fn');
     const result = new MapResult<unknown>(
       this.#engine,
       { fn, input: iterable, chunksize: resolved.chunksize, star, processes: this.#processes, progress: this.#progress(resolved.progress) },
       resolved,
     );
-    this.#engine.submit(result, result);
+    this.#engine.submit(result);
     result.start();
     return result;
   }
@@ -187,22 +180,20 @@ export class Pool extends EventEmitter<PoolEvents> {
   }
 
   #imapJob(fn: unknown, iterable: unknown, chunksize: number | IMapOptions | undefined, ordered: boolean): IMapIterator<unknown> {
-    this.#engine.assertRunning();
-    validateFunction(fn, 'fn');
+    this.#engine.admit(fn);
     validateIterable(iterable, 'iterable');
     const options = resolveMapOptions(chunksize, undefined);
-    this.#engine.backend.prepare(fn, 'fn');
     const iterator = new IMapIterator<unknown>(this.#engine, {
       fn,
       input: iterable,
       chunksize: options.chunksize ?? 1,
       star: false,
       ordered,
-      each: false,
+      perItem: false,
       workers: this.#processes,
       progress: this.#progress(options.progress, iterable),
     });
-    this.#engine.submit(iterator, iterator);
+    this.#engine.submit(iterator);
     iterator.start();
     return iterator;
   }

@@ -6,10 +6,10 @@
  */
 import { BrokenThreadPool } from '../errors.js';
 import type { BrokenExecutor } from '../errors.js';
-import { batchMessage, unpackMessage } from './codec.js';
+import { batchMessage, decodeMessage } from './codec.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
 import type { FnDef, ToWorker } from './protocol.js';
-import { WorkerLoop } from './worker-loop.js';
+import { WorkerLoop } from './worker/worker-loop.js';
 
 type AnyFunction = (...args: never[]) => unknown;
 
@@ -53,7 +53,7 @@ class InProcessWorker implements WorkerHandle {
     this.#events = events;
     this.#loop = new WorkerLoop(
       {
-        send: (message) => queueMicrotask(() => this.#alive && events.message(unpackMessage(message))),
+        send: (message) => queueMicrotask(() => this.#alive && events.message(decodeMessage(message))),
         onMessage: (listener) => {
           this.#deliver = listener;
         },

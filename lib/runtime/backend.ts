@@ -1,9 +1,9 @@
 /**
- * The one interface the engine sees, whatever runs the tasks: child
- * processes, worker threads, or the calling event loop.
+ * The interface between the engine and whatever runs the tasks (child
+ * processes, worker threads, or the calling event loop): what the engine
+ * hands a backend, and what a backend hands back, already decoded.
  */
 import type { BrokenExecutor } from '../errors.js';
-import type { WorkerMessage } from './codec.js';
 
 /** A chunk as the engine holds it: the function itself, not yet a wire definition. */
 export interface Chunk {
@@ -12,7 +12,7 @@ export interface Chunk {
   readonly fn: (...args: never[]) => unknown;
   readonly items: unknown[];
   readonly star: boolean;
-  readonly each: boolean;
+  readonly perItem: boolean;
   /** Stream a generator's items back, at most this many unacknowledged. */
   readonly stream?: number;
   /**
@@ -21,6 +21,28 @@ export interface Chunk {
    */
   readonly exclusive?: boolean;
 }
+
+/** The outcome of one chunk, rebuilt on the main side. */
+export type ChunkOutcome =
+  | { readonly kind: 'values'; readonly values: unknown[] }
+  | { readonly kind: 'error'; readonly error: unknown }
+  /** Items settled one by one: every value, with failed positions (within the chunk) in `errors`. */
+  | { readonly kind: 'items'; readonly values: unknown[]; readonly errors: ReadonlyMap<number, unknown> };
+
+/** Which chunk an outcome belongs to, and how long the chunk ran in its worker (ms). */
+export interface ChunkResult {
+  readonly job: number;
+  readonly index: number;
+  readonly ms: number;
+  readonly outcome: ChunkOutcome;
+}
+
+/** What a worker tells the engine, decoded by the backend. */
+export type WorkerMessage =
+  | { readonly t: 'results'; readonly results: ChunkResult[] }
+  | { readonly t: 'items'; readonly job: number; readonly index: number; readonly values: unknown[] }
+  /** The initializer threw: `error` is what it threw, rebuilt. */
+  | { readonly t: 'init-error'; readonly error: unknown };
 
 export interface WorkerExit {
   readonly exitCode: number | null;

@@ -1,11 +1,14 @@
 /**
- * Packs consecutive chunks of one job into one record (and their results
- * likewise) so a message of 64 one-item chunks serializes a handful of
- * objects instead of a few hundred. Used by both ends of a real channel; the
- * engine and the worker loop only ever see single chunks and outcomes.
+ * Encoding and decoding at the edge of a channel. Consecutive chunks of one
+ * job are packed into one record (and their results likewise) so a message of
+ * 64 one-item chunks serializes a handful of objects instead of a few hundred;
+ * what a worker sends is unpacked and rebuilt here (errors become their own
+ * classes again), so the engine only ever sees chunks and rebuilt outcomes.
  */
-import type { Chunk } from './backend.js';
-import type { FnDef, FromWorker, ToWorker, WireChunk, WireOutcome, WireThrown } from './protocol.js';
+import type { Chunk, ChunkOutcome, ChunkResult, WorkerMessage } from './backend.js';
+import { assertNever } from './protocol.js';
+import type { FnDef, FromWorker, PackedChunks, PackedOutcome, ToWorker, WireChunk, WireOutcome } from './protocol.js';
+import { rebuildThrown } from './transport.js';
 
 /**
  * The message that carries `chunks` to one worker: packed chunks, plus the
@@ -17,44 +20,50 @@ export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) 
   const wire = chunks.map((chunk): WireChunk => {
     const def = defOf(chunk.fn);
     if (!known.has(def.id) && !fns.includes(def)) fns.push(def);
-    const { job, index, items, star, each, stream } = chunk;
-    return { job, index, fn: def.id, items, star, each, ...(stream ? { stream } : {}) };
+    const { job, index, items, star, perItem, stream } = chunk;
+    return { job, index, fn: def.id, items, star, perItem, ...(stream ? { stream } : {}) };
   });
   return { message: { t: 'batch', fns, chunks: packChunks(wire) }, fns };
 }
 
-/** A worker's message as the engine sees it: results unpacked. */
-export type WorkerMessage =
-  | { readonly t: 'results'; readonly results: WireOutcome[] }
-  | { readonly t: 'items'; readonly job: number; readonly index: number; readonly values: unknown[] }
-  | { readonly t: 'init-error'; readonly error: WireThrown };
-
-export function unpackMessage(message: FromWorker): WorkerMessage {
-  return message.t === 'results' ? { t: 'results', results: unpackOutcomes(message.results) } : message;
+/** A worker's message as the engine sees it: outcomes unpacked and rebuilt. Fails loudly on an unknown tag. */
+export function decodeMessage(message: FromWorker): WorkerMessage {
+  switch (message.t) {
+    case 'results':
+      return { t: 'results', results: unpackOutcomes(message.results).map(rebuildResult) };
+    case 'items':
+      return message;
+    case 'init-error':
+      return { t: 'init-error', error: rebuildThrown(message.error) };
+    default:
+      // Unreachable for the types, but the message came from another thread or process.
+      return assertNever(message, 'engine');
+  }
 }
 
-/** Chunks `index, index + sizes[0], …` of one job, items flattened. */
-export interface PackedChunks {
-  readonly job: number;
-  readonly index: number;
-  readonly fn: number;
-  readonly star: boolean;
-  readonly each: boolean;
-  readonly stream?: number;
-  readonly sizes: number[];
-  readonly items: unknown[];
+function rebuildResult(outcome: WireOutcome): ChunkResult {
+  const { job, index, ms } = outcome;
+  return { job, index, ms, outcome: rebuildOutcome(outcome) };
 }
 
-/** Successful outcomes of consecutive chunks of one job, values flattened; anything else as is. */
-export type PackedOutcome = WireOutcome | { readonly job: number; readonly index: number; readonly ms: number; readonly ok: 'run'; readonly sizes: number[]; readonly values: unknown[] };
+function rebuildOutcome(outcome: WireOutcome): ChunkOutcome {
+  switch (outcome.kind) {
+    case 'values':
+      return { kind: 'values', values: outcome.values };
+    case 'error':
+      return { kind: 'error', error: rebuildThrown(outcome) };
+    case 'items':
+      return { kind: 'items', values: outcome.values, errors: new Map(outcome.errors.map(([i, thrown]) => [i, rebuildThrown(thrown)])) };
+  }
+}
 
 export function packChunks(chunks: readonly WireChunk[]): PackedChunks[] {
   const packed: PackedChunks[] = [];
   let run: PackedChunks | null = null;
   let end = 0;
   for (const chunk of chunks) {
-    if (!run || run.job !== chunk.job || run.fn !== chunk.fn || run.star !== chunk.star || run.each !== chunk.each || run.stream !== chunk.stream || end !== chunk.index) {
-      run = { job: chunk.job, index: chunk.index, fn: chunk.fn, star: chunk.star, each: chunk.each, ...(chunk.stream ? { stream: chunk.stream } : {}), sizes: [], items: [] };
+    if (!run || run.job !== chunk.job || run.fn !== chunk.fn || run.star !== chunk.star || run.perItem !== chunk.perItem || run.stream !== chunk.stream || end !== chunk.index) {
+      run = { job: chunk.job, index: chunk.index, fn: chunk.fn, star: chunk.star, perItem: chunk.perItem, ...(chunk.stream ? { stream: chunk.stream } : {}), sizes: [], items: [] };
       packed.push(run);
     }
     run.sizes.push(chunk.items.length);
@@ -70,7 +79,7 @@ export function unpackChunks(packed: readonly PackedChunks[]): WireChunk[] {
     let index = run.index;
     let at = 0;
     for (const size of run.sizes) {
-      chunks.push({ job: run.job, index, fn: run.fn, star: run.star, each: run.each, ...(run.stream ? { stream: run.stream } : {}), items: run.items.slice(at, at + size) });
+      chunks.push({ job: run.job, index, fn: run.fn, star: run.star, perItem: run.perItem, ...(run.stream ? { stream: run.stream } : {}), items: run.items.slice(at, at + size) });
       index += size;
       at += size;
     }
@@ -80,16 +89,16 @@ export function unpackChunks(packed: readonly PackedChunks[]): WireChunk[] {
 
 export function packOutcomes(outcomes: readonly WireOutcome[]): PackedOutcome[] {
   const packed: PackedOutcome[] = [];
-  let run: { job: number; index: number; ms: number; ok: 'run'; sizes: number[]; values: unknown[] } | null = null;
+  let run: { job: number; index: number; ms: number; kind: 'run'; sizes: number[]; values: unknown[] } | null = null;
   let end = 0;
   for (const outcome of outcomes) {
-    if (outcome.ok !== true) {
+    if (outcome.kind !== 'values') {
       packed.push(outcome);
       run = null;
       continue;
     }
     if (!run || run.job !== outcome.job || end !== outcome.index) {
-      run = { job: outcome.job, index: outcome.index, ms: 0, ok: 'run', sizes: [], values: [] };
+      run = { job: outcome.job, index: outcome.index, ms: 0, kind: 'run', sizes: [], values: [] };
       packed.push(run);
     }
     run.sizes.push(outcome.values.length);
@@ -103,7 +112,7 @@ export function packOutcomes(outcomes: readonly WireOutcome[]): PackedOutcome[] 
 export function unpackOutcomes(packed: readonly PackedOutcome[]): WireOutcome[] {
   const outcomes: WireOutcome[] = [];
   for (const entry of packed) {
-    if (entry.ok !== 'run') {
+    if (entry.kind !== 'run') {
       outcomes.push(entry);
       continue;
     }
@@ -111,7 +120,7 @@ export function unpackOutcomes(packed: readonly PackedOutcome[]): WireOutcome[] 
     let index = entry.index;
     let at = 0;
     for (const size of entry.sizes) {
-      outcomes.push({ job: entry.job, index, ms, ok: true, values: entry.values.slice(at, at + size) });
+      outcomes.push({ job: entry.job, index, ms, kind: 'values', values: entry.values.slice(at, at + size) });
       index += size;
       at += size;
     }

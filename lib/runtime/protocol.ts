@@ -1,5 +1,3 @@
-import type { PackedChunks, PackedOutcome } from './codec.js';
-
 /**
  * The wire protocol between the engine and a worker loop: a tagged union each
  * way. Both ends reject a tag they do not know (see `assertNever`).
@@ -16,7 +14,7 @@ export type FnDef =
 
 /**
  * One unit of work: `items` of one job starting at input position `index`.
- * `star` spreads each item as arguments; `each` settles items one by one
+ * `star` spreads each item as arguments; `perItem` settles items one by one
  * (executor semantics) instead of failing the whole chunk on its first error.
  */
 export interface WireChunk {
@@ -25,7 +23,7 @@ export interface WireChunk {
   readonly fn: number;
   readonly items: unknown[];
   readonly star: boolean;
-  readonly each: boolean;
+  readonly perItem: boolean;
   /** When set, a generator result streams its items back, at most this many unacknowledged. */
   readonly stream?: number;
 }
@@ -44,13 +42,28 @@ export interface WireError {
 /** A thrown value that is not an Error travels as itself, when it can be cloned. */
 export type WireThrown = { readonly error: WireError } | { readonly raw: unknown };
 
-/** A failed item of an `each` chunk: its position in the chunk and what it threw. */
+/** A failed item of a `perItem` chunk: its position in the chunk and what it threw. */
 export type ItemError = [index: number, thrown: WireThrown];
 
 export type WireOutcome =
-  | { readonly job: number; readonly index: number; readonly ms: number; readonly ok: true; readonly values: unknown[] }
-  | ({ readonly job: number; readonly index: number; readonly ms: number; readonly ok: false } & WireThrown)
-  | { readonly job: number; readonly index: number; readonly ms: number; readonly ok: 'each'; readonly values: unknown[]; readonly errors: ItemError[] };
+  | { readonly job: number; readonly index: number; readonly ms: number; readonly kind: 'values'; readonly values: unknown[] }
+  | ({ readonly job: number; readonly index: number; readonly ms: number; readonly kind: 'error' } & WireThrown)
+  | { readonly job: number; readonly index: number; readonly ms: number; readonly kind: 'items'; readonly values: unknown[]; readonly errors: ItemError[] };
+
+/** Chunks `index, index + sizes[0], …` of one job, items flattened. */
+export interface PackedChunks {
+  readonly job: number;
+  readonly index: number;
+  readonly fn: number;
+  readonly star: boolean;
+  readonly perItem: boolean;
+  readonly stream?: number;
+  readonly sizes: number[];
+  readonly items: unknown[];
+}
+
+/** Successful outcomes of consecutive chunks of one job, values flattened; anything else as is. */
+export type PackedOutcome = WireOutcome | { readonly job: number; readonly index: number; readonly ms: number; readonly kind: 'run'; readonly sizes: number[]; readonly values: unknown[] };
 
 /** Chunks travel packed (see codec.ts): consecutive chunks of one job share one record. */
 export type ToWorker =

@@ -8,14 +8,14 @@ import type { MessagePort, ResourceLimits } from 'node:worker_threads';
 import Tinypool from 'tinypool';
 import { BrokenProcessPool, BrokenThreadPool } from '../errors.js';
 import type { BrokenExecutor } from '../errors.js';
-import { batchMessage, unpackMessage } from './codec.js';
+import { batchMessage, decodeMessage } from './codec.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
 import { fnDef } from './function-ref.js';
 import { threadLoaderHints } from './loaders.js';
 import type { FromWorker, ToWorker } from './protocol.js';
-import type { BootstrapTask } from './worker-entry.js';
+import type { BootstrapTask } from './worker/worker-entry.js';
 
-const ENTRY = new URL('./worker-entry.js', import.meta.url).href;
+const ENTRY = new URL('./worker/worker-entry.js', import.meta.url).href;
 
 export interface TinypoolBackendOptions {
   /** Heap limits: as is for threads; a child process gets `maxOldGenerationSizeMb` as `--max-old-space-size`. */
@@ -104,7 +104,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
     if (kind === 'thread') {
       const { port1, port2 } = new MessageChannel();
       this.#port = port1;
-      port1.on('message', (message: FromWorker) => events.message(unpackMessage(message)));
+      port1.on('message', (message: FromWorker) => events.message(decodeMessage(message)));
       this.#send = (message) => port1.postMessage(message);
       boot = this.#pool.run({ port: port2, init } satisfies BootstrapTask, { transferList: [port2] });
     } else {
@@ -113,7 +113,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
           onMessage: (send: (message: unknown) => void) => {
             this.#send = send;
           },
-          postMessage: (message: unknown) => events.message(unpackMessage(message as FromWorker)),
+          postMessage: (message: unknown) => events.message(decodeMessage(message as FromWorker)),
         },
       });
     }

@@ -6,16 +6,15 @@
  * iterates. Leaving the loop stops the workers and releases everything.
  */
 import { availableParallelism } from 'node:os';
-import { validateFunction, validateInteger, validateIterable, validatePlainObject } from '../internal/validate.js';
-import { Engine } from '../pool/engine.js';
-import { AsyncBackend } from '../runtime/async-backend.js';
-import type { Backend } from '../runtime/backend.js';
-import { TinypoolBackend } from '../runtime/tinypool-backend.js';
-import type { AnyIterable } from '../pool/pool.js';
-import { IMapIterator } from '../pool/imap-iterator.js';
+import { validateFunction, validateInteger, validateIterable, validateOneOf, validatePlainObject } from '../internal/validate.js';
+import type { AnyIterable } from '../internal/validate.js';
+import { Engine } from '../engine/engine.js';
+import type { BackendKind } from '../runtime/backend.js';
+import { BACKEND_KINDS, createBackend } from '../runtime/index.js';
+import { IMapIterator } from '../engine/imap-iterator.js';
 
 /** Where `multiYield` runs `fn`. */
-export type MultiYieldMode = 'process' | 'thread' | 'async';
+export type MultiYieldMode = BackendKind;
 
 /** Options of `multiYield`. */
 export interface MultiYieldOptions {
@@ -32,12 +31,6 @@ export type Yielded<R> = R | PromiseLike<R> | Iterator<R> | AsyncIterator<R>;
 
 /** An iterator (a generator object) gives its items; any other value, arrays included, is one item. */
 type ItemOf<T> = T extends PromiseLike<infer V> ? V : T extends AsyncIterator<infer V> ? V : T extends Iterator<infer V> ? V : T;
-
-const MODES: readonly MultiYieldMode[] = ['process', 'thread', 'async'];
-
-function backendFor(mode: MultiYieldMode): Backend {
-  return mode === 'async' ? new AsyncBackend() : new TinypoolBackend(mode);
-}
 
 /**
  * Runs `fn` over every seed in parallel and yields every item it produces,
@@ -66,10 +59,10 @@ export async function* multiYield<S, T>(
   validateIterable(source, 'source');
   validatePlainObject(options, 'options');
   const { mode = 'process', workers = availableParallelism(), queueSize = 10 } = options;
-  if (!MODES.includes(mode)) throw new TypeError(`Expected \`mode\` to be 'process', 'thread' or 'async', got ${mode}`);
+  validateOneOf(mode, 'mode', BACKEND_KINDS);
   validateInteger(workers, 'workers', 1);
   validateInteger(queueSize, 'queueSize', 1);
-  const backend = backendFor(mode);
+  const backend = createBackend(mode);
   backend.prepare(fn, 'fn');
   const engine = new Engine(
     backend,
@@ -95,14 +88,14 @@ export async function* multiYield<S, T>(
     chunksize: 1,
     star: false,
     ordered: false,
-    each: false,
+    perItem: false,
     workers,
     // The contract's bound: at most 2 * queueSize + workers seeds ahead of what the loop has taken. One
     // less here, because the iterator counts an item as taken one step before the loop body gets it.
     lookahead: 2 * queueSize + workers - 1,
     stream: queueSize,
   });
-  engine.submit(job, job);
+  engine.submit(job);
   job.start();
   try {
     for (;;) {

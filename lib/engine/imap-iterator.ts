@@ -12,7 +12,7 @@ import type { ProgressSink } from '../internal/progress.js';
 import { ChunkFeeder } from './chunk-feeder.js';
 import { EMPTY, ERROR, OutputQueue, VALUE } from './output-queue.js';
 import type { Taken } from './output-queue.js';
-import type { ChunkOutcome, Job, JobHost, TaskSource } from './job.js';
+import type { ChunkOutcome, Job, LazyJobHost, TaskSource } from './job.js';
 
 export interface IMapSpec {
   readonly fn: (...args: never[]) => unknown;
@@ -21,7 +21,7 @@ export interface IMapSpec {
   readonly star: boolean;
   readonly ordered: boolean;
   /** Settle items one by one (a failing item fails alone), as `Executor.map`. */
-  readonly each: boolean;
+  readonly perItem: boolean;
   /** End the iteration after the first failed item, cancelling the rest (Python's `Executor.map`). */
   readonly stopOnError?: boolean | undefined;
   readonly workers: number;
@@ -30,12 +30,6 @@ export interface IMapSpec {
   /** Stream a generator's items back, at most this many unacknowledged per seed (`multiYield`). */
   readonly stream?: number | undefined;
   readonly progress?: ProgressSink | null | undefined;
-}
-
-/** The engine as a lazy job needs it: jobs, plus credits for streamed items. */
-export interface LazyJobHost extends JobHost {
-  /** The consumer took `n` streamed items of the chunk at `index`: the worker may produce `n` more. */
-  credit(job: number, index: number, n: number): void;
 }
 
 /** Function-valued fields, not methods: `next()` wraps them to clear its timer. */
@@ -152,8 +146,8 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     const pulled = this.#feeder.take();
     if (!pulled) return undefined;
     this.#sizes.set(pulled.index, pulled.items.length);
-    const { fn, star, each, stream } = this.#spec;
-    return { job: this.id, index: pulled.index, fn, items: pulled.items, star, each, ...(stream ? { stream } : {}) };
+    const { fn, star, perItem, stream } = this.#spec;
+    return { job: this.id, index: pulled.index, fn, items: pulled.items, star, perItem, ...(stream ? { stream } : {}) };
   }
 
   /** @internal Items a seed's generator produced while still running. */
@@ -176,11 +170,11 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     if (this.#spec.stream) {
       // A seed that yielded fewer items than it took (a filtering or empty generator) still frees its
       // place in the look-ahead, or the source would never be read again.
-      const produced = (this.#streamed.get(index) ?? 0) + (outcome.ok === true ? outcome.values.length : 1);
+      const produced = (this.#streamed.get(index) ?? 0) + (outcome.kind === 'values' ? outcome.values.length : 1);
       this.#streamed.delete(index);
       if (produced < size) this.#feeder.consumed(size - produced);
     }
-    if (outcome.ok !== false) this.#feeder.observe(size, ms);
+    if (outcome.kind !== 'error') this.#feeder.observe(size, ms);
     if (this.#spec.ordered) {
       this.#pending.set(index, { outcome, size });
       for (let next = this.#pending.get(this.#nextIndex); next; next = this.#pending.get(this.#nextIndex)) {
@@ -209,9 +203,9 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
 
   /** Queues an outcome's results for the consumer; true when a failure in it ends the iteration. */
   #emit(outcome: ChunkOutcome): boolean {
-    if (outcome.ok === true) {
+    if (outcome.kind === 'values') {
       for (const value of outcome.values) this.#output.push(value);
-    } else if (outcome.ok === 'each') {
+    } else if (outcome.kind === 'items') {
       const { values, errors } = outcome;
       for (let i = 0; i < values.length; i++) {
         if (errors.size === 0 || !errors.has(i)) {
@@ -240,7 +234,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     this.#closed = true;
     this.#finished = true;
     this.#spec.progress?.stop();
-    this.#host.finished(this);
+    this.#host.release(this);
   }
 
   /** Takes the next entry into `#output.taken`; acknowledges a streamed item and lets the input refill. */
@@ -285,7 +279,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     if (this.#inputError) this.#output.pushError(this.#inputError.error);
     this.#finished = true;
     this.#spec.progress?.stop();
-    this.#host.finished(this);
+    this.#host.release(this);
   }
 
   #close(): void {
@@ -295,7 +289,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, Job, TaskSourc
     this.#finished = true;
     this.#output.clear();
     this.#spec.progress?.stop();
-    this.#host.finished(this);
+    this.#host.release(this);
     for (const waiter of this.#waiters.splice(0)) waiter.resolve({ done: true, value: undefined });
   }
 }

@@ -3,8 +3,8 @@
  * function id, imports module tasks, and explains the classic mistake of an
  * inline function that captures a variable of its enclosing scope.
  */
-import { importInWorker } from '../internal/state.js';
-import type { FnDef } from './protocol.js';
+import { importInWorker } from '../../internal/state.js';
+import type { FnDef } from '../protocol.js';
 
 type TaskFn = (...args: unknown[]) => unknown;
 

@@ -5,11 +5,11 @@
  * streaming consumer is never starved.
  */
 import { performance } from 'node:perf_hooks';
-import { packOutcomes, unpackChunks } from './codec.js';
+import { packOutcomes, unpackChunks } from '../codec.js';
 import { explainMissingVariable, loadFn } from './function-load.js';
-import { assertNever } from './protocol.js';
-import type { FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from './protocol.js';
-import { cloneFailure, encodingFailure, flattenThrown } from './transport.js';
+import { assertNever } from '../protocol.js';
+import type { FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from '../protocol.js';
+import { cloneFailure, encodingFailure, flattenThrown } from '../transport.js';
 
 /** The worker's end of its channel to the engine. `send` throws when a value cannot be cloned. */
 export interface WorkerChannel {
@@ -153,7 +153,7 @@ export class WorkerLoop {
       try {
         value = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
       } catch (error) {
-        if (!chunk.each) return this.#failed(chunk, start, this.#flatten(chunk, error));
+        if (!chunk.perItem) return this.#failed(chunk, start, this.#flatten(chunk, error));
         errors.push([i, this.#flatten(chunk, error)]);
         continue;
       }
@@ -178,7 +178,7 @@ export class WorkerLoop {
       try {
         values[i] = await (i === from ? first : star ? fn(...(items[i] as unknown[])) : fn(items[i]));
       } catch (error) {
-        if (!chunk.each) return this.#failed(chunk, start, this.#flatten(chunk, error));
+        if (!chunk.perItem) return this.#failed(chunk, start, this.#flatten(chunk, error));
         errors.push([i, this.#flatten(chunk, error)]);
       }
     }
@@ -241,12 +241,12 @@ export class WorkerLoop {
 
   #succeeded(chunk: WireChunk, start: number, values: unknown[], errors: ItemError[] = []): WireOutcome {
     const ms = performance.now() - start;
-    if (chunk.each) return { job: chunk.job, index: chunk.index, ms, ok: 'each', values, errors };
-    return { job: chunk.job, index: chunk.index, ms, ok: true, values };
+    if (chunk.perItem) return { job: chunk.job, index: chunk.index, ms, kind: 'items', values, errors };
+    return { job: chunk.job, index: chunk.index, ms, kind: 'values', values };
   }
 
   #failed(chunk: WireChunk, start: number, thrown: WireThrown): WireOutcome {
-    return { job: chunk.job, index: chunk.index, ms: performance.now() - start, ok: false, ...thrown };
+    return { job: chunk.job, index: chunk.index, ms: performance.now() - start, kind: 'error', ...thrown };
   }
 
   #flatten(chunk: WireChunk, error: unknown): WireThrown {
@@ -268,13 +268,13 @@ export class WorkerLoop {
 }
 
 function encodable(outcome: WireOutcome): WireOutcome {
-  if (outcome.ok === false) return outcome; // flattenThrown only keeps what clones
-  if (outcome.ok === true) {
+  if (outcome.kind === 'error') return outcome; // flattenThrown only keeps what clones
+  if (outcome.kind === 'values') {
     for (const value of outcome.values) {
       const failure = cloneFailure(value);
       if (failure !== null) {
         const { values: _dropped, ...rest } = outcome;
-        return { ...rest, ok: false, ...encodingFailure(value, failure) };
+        return { ...rest, kind: 'error', ...encodingFailure(value, failure) };
       }
     }
     return outcome;

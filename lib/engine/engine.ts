@@ -4,40 +4,16 @@
  * done, terminate, broken). Facades own an Engine and forward to it.
  */
 import { CancelledError, InvalidStateError, WorkerLostError } from '../errors.js';
+import { validateFunction } from '../internal/validate.js';
 import type { Backend, Chunk, WorkerExit } from '../runtime/backend.js';
-import { rebuildThrown } from '../runtime/transport.js';
-import type { LazyJobHost } from './imap-iterator.js';
+import type { LazyJobHost } from './job.js';
 import type { Job, TaskSource } from './job.js';
 import { ResultHandler } from './result-handler.js';
 import { TaskHandler } from './task-handler.js';
 import { TaskQueue } from './task-queue.js';
+import type { Emit } from './events.js';
 import { WorkerHandler } from './worker-handler.js';
 import type { WorkerHandlerOptions, WorkerSlot } from './worker-handler.js';
-
-/** Typed events every pool and executor emits. */
-export interface PoolEvents {
-  workerStart: (event: { id: number; pid?: number; threadId?: number }) => void;
-  workerExit: (event: { id: number; exitCode: number | null; signal: string | null }) => void;
-  taskStart: (event: { job: number; index: number }) => void;
-  taskDone: (event: { job: number; index: number }) => void;
-  error: (error: unknown) => void;
-}
-
-export type Emit = <K extends keyof PoolEvents>(event: K, ...args: Parameters<PoolEvents[K]>) => void;
-
-/**
- * The engine's `emit` for a facade: events go to the facade's listeners; an error nobody listens for
- * (a throwing callback) becomes a process warning instead of vanishing.
- */
-export function emitterFor(target: { emit(event: string, ...args: unknown[]): boolean; listenerCount(event: string): number }): Emit {
-  return (event, ...args) => {
-    if (event === 'error' && target.listenerCount('error') === 0) {
-      process.emitWarning(`multipool: a callback threw and nothing listens for 'error': ${String(args[0])}`);
-      return;
-    }
-    target.emit(event, ...args);
-  };
-}
 
 export interface EngineOptions extends WorkerHandlerOptions {
   /** 'Pool' or an executor's name, for messages. */
@@ -75,10 +51,10 @@ export class Engine implements LazyJobHost {
     this.#results = new ResultHandler(this.#cache);
     this.#workers = new WorkerHandler(backend, options, {
       started: (slot) => this.#emit('workerStart', { id: slot.id, pid: slot.handle.pid, ...(slot.handle.threadId === undefined ? {} : { threadId: slot.handle.threadId }) }),
-      results: (_slot, outcomes) => {
-        for (const outcome of outcomes) {
-          this.#results.route(outcome);
-          this.#emit('taskDone', { job: outcome.job, index: outcome.index });
+      results: (_slot, results) => {
+        for (const result of results) {
+          this.#results.route(result);
+          this.#emit('taskDone', { job: result.job, index: result.index });
         }
       },
       items: (job, index, values) => this.#results.stream(job, index, values),
@@ -89,8 +65,7 @@ export class Engine implements LazyJobHost {
         const reason = exit.bootError instanceof Error ? exit.bootError.message : how;
         this.#break(() => this.backend.broken(`Workers fail to start (${reason}), the pool is not usable anymore`, { cause: exit.bootError }));
       },
-      initFailed: (error) => {
-        const cause = rebuildThrown(error);
+      initFailed: (cause) => {
         // An initializer may throw anything (null included): show its message when it has one, else the value itself.
         const message = (cause as { message?: unknown } | null | undefined)?.message ?? cause;
         this.#break(() => this.backend.broken(`A worker's initializer failed, the pool is not usable anymore: ${String(message)}`, { cause }));
@@ -129,18 +104,28 @@ export class Engine implements LazyJobHost {
     throw new InvalidStateError(this.#options.notRunningMessage);
   }
 
+  /**
+   * The admission step of every submitting method: the pool must be running, and `fn` a function this
+   * backend can run. Throws the error for the first that is not so.
+   */
+  admit(fn: unknown): asserts fn is (...args: never[]) => unknown {
+    this.assertRunning();
+    validateFunction(fn, 'fn');
+    this.backend.prepare(fn, 'fn');
+  }
+
   nextJobId(): number {
     return this.#nextJob++;
   }
 
-  submit(job: Job, source: TaskSource | null): void {
+  submit(job: Job & TaskSource): void {
     this.assertRunning();
     this.#cache.set(job.id, job);
-    if (source) this.#queue.push(source);
+    this.#queue.push(job);
     this.#workers.setRef(true);
   }
 
-  finished(job: Job): void {
+  release(job: Job): void {
     if (!this.#cache.delete(job.id)) return;
     if (this.#cache.size > 0) return;
     this.#workers.setRef(false);
@@ -217,8 +202,8 @@ export class Engine implements LazyJobHost {
    * Ends a running chunk with `error` by stopping its worker (per-task timeout or abort); a chunk that no
    * worker holds is failed directly. The worker is replaced; the pool is not broken.
    */
-  kill(job: number, index: number, error: unknown): void {
-    if (!this.#workers.kill(job, index, error)) this.#results.fail(job, index, error);
+  stopChunk(job: number, index: number, error: unknown): void {
+    if (!this.#workers.stopChunk(job, index, error)) this.#results.fail(job, index, error);
   }
 
   #lost(slot: WorkerSlot, exit: WorkerExit, chunks: Chunk[]): void {

@@ -3,9 +3,7 @@
  * that exit or retire (`maxTasksPerChild`), and knows what each one holds so
  * a dead worker's chunks are never lost.
  */
-import type { Backend, Chunk, WorkerExit, WorkerHandle } from '../runtime/backend.js';
-import type { WorkerMessage } from '../runtime/codec.js';
-import type { WireOutcome, WireThrown } from '../runtime/protocol.js';
+import type { Backend, Chunk, ChunkResult, WorkerExit, WorkerHandle, WorkerMessage } from '../runtime/backend.js';
 
 export interface WorkerSlot {
   readonly id: number;
@@ -32,11 +30,12 @@ export interface WorkerHandlerOptions {
 
 export interface WorkerHandlerHooks {
   started(slot: WorkerSlot): void;
-  results(slot: WorkerSlot, outcomes: WireOutcome[], chunks: Chunk[]): void;
+  results(slot: WorkerSlot, results: ChunkResult[], chunks: Chunk[]): void;
   items(job: number, index: number, values: unknown[]): void;
   lost(slot: WorkerSlot, exit: WorkerExit, chunks: Chunk[]): void;
   exited(slot: WorkerSlot, exit: WorkerExit): void;
-  initFailed(error: WireThrown): void;
+  /** A worker's initializer threw `error` (rebuilt). */
+  initFailed(error: unknown): void;
   /** Workers keep dying before they are ready: the pool cannot work. */
   bootFailed(exit: WorkerExit): void;
 }
@@ -126,17 +125,14 @@ export class WorkerHandler {
         return;
       case 'results': {
         const chunks = slot.inFlight.splice(0, message.results.length);
-        for (const outcome of message.results) {
-          this.#chunkMs = this.#chunkMs === null ? outcome.ms : this.#chunkMs * 0.8 + outcome.ms * 0.2;
+        for (const { ms } of message.results) {
+          this.#chunkMs = this.#chunkMs === null ? ms : this.#chunkMs * 0.8 + ms * 0.2;
         }
         this.#hooks.results(slot, message.results, chunks);
         this.#maybeRetire(slot);
         this.#notify();
         return;
       }
-      default:
-        // Unreachable for the types, but the message came from another thread or process.
-        throw new Error(`multipool: unknown message from worker ${JSON.stringify(message)}`);
     }
   }
 
@@ -210,7 +206,7 @@ export class WorkerHandler {
    * Stops the worker that holds chunk (`job`, `index`), so that chunk fails with `error` (a timeout or an
    * abort) and the worker is replaced. Returns false when no worker holds it.
    */
-  kill(job: number, index: number, error: unknown): boolean {
+  stopChunk(job: number, index: number, error: unknown): boolean {
     for (const slot of this.#slots) {
       if (!slot.inFlight.some((chunk) => chunk.job === job && chunk.index === index)) continue;
       slot.killed = { job, index, error };

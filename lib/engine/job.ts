@@ -3,14 +3,9 @@
  * receives chunk outcomes, and a task source hands the task handler its
  * chunks, lazily, one at a time.
  */
-import type { Chunk } from '../runtime/backend.js';
+import type { Chunk, ChunkOutcome } from '../runtime/backend.js';
 
-/** The outcome of one chunk, already rebuilt on the main side. */
-export type ChunkOutcome =
-  | { readonly ok: true; readonly values: unknown[] }
-  | { readonly ok: false; readonly error: unknown }
-  /** Items settled one by one: every value, with failed positions (within the chunk) in `errors`. */
-  | { readonly ok: 'each'; readonly values: unknown[]; readonly errors: ReadonlyMap<number, unknown> };
+export type { ChunkOutcome } from '../runtime/backend.js';
 
 /** An entry of the job cache, as `ApplyResult`/`MapResult` in CPython's `Pool._cache`. */
 export interface Job {
@@ -38,14 +33,20 @@ export interface TaskSource {
 /** The engine as jobs see it: they register, report completion, and wake the task handler. */
 export interface JobHost {
   nextJobId(): number;
-  /** Puts a job in the cache and its chunks (if it has a source) on the task queue. */
-  submit(job: Job, source: TaskSource | null): void;
+  /** Puts a job in the cache and its chunks on the task queue. */
+  submit(job: Job & TaskSource): void;
   /** Removes a finished job from the cache. */
-  finished(job: Job): void;
+  release(job: Job): void;
   /** A source that had nothing ready now has chunks. */
   wake(): void;
   /** Reports an exception thrown by a user callback (the pool's 'error' event). */
   reportCallbackError(error: unknown): void;
   /** Ends a running chunk with `error` by stopping its worker (per-task timeout or abort). */
-  kill(job: number, index: number, error: unknown): void;
+  stopChunk(job: number, index: number, error: unknown): void;
+}
+
+/** The engine as a lazy job needs it: jobs, plus credits for streamed items. */
+export interface LazyJobHost extends JobHost {
+  /** The consumer took `n` streamed items of the chunk at `index`: the worker may produce `n` more. */
+  credit(job: number, index: number, n: number): void;
 }

@@ -6,9 +6,9 @@
  */
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import { markWorker } from '../internal/state.js';
-import { registerLoaders } from './loaders.js';
-import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import { markWorker } from '../../internal/state.js';
+import { registerLoaders } from '../loaders.js';
+import type { FromWorker, ToWorker, WorkerInit } from '../protocol.js';
 import { WorkerLoop } from './worker-loop.js';
 import type { WorkerChannel } from './worker-loop.js';
 

@@ -13,6 +13,11 @@ const MAX_AUTO_CHUNK = 4096;
 /** Items a lazy job may read ahead even with tiny chunks, so messages still batch. */
 export const MIN_LOOKAHEAD = 128;
 
+/** Python's default: `ceil(n / (4 * processes))`. */
+export function defaultChunksize(length: number, processes: number): number {
+  return Math.max(1, Math.ceil(length / (4 * processes)));
+}
+
 export interface FeederSpec {
   readonly input: Iterable<unknown> | AsyncIterable<unknown>;
   readonly chunksize: number | 'auto';

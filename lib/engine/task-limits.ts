@@ -40,7 +40,7 @@ export function isLimited(limits: TaskLimits): boolean {
  * and returns false if it already was.
  */
 export function singleCall(
-  host: { kill(job: number, index: number, error: unknown): void },
+  host: { stopChunk(job: number, index: number, error: unknown): void },
   job: number,
   fn: Chunk['fn'],
   args: readonly unknown[],
@@ -48,8 +48,8 @@ export function singleCall(
   fail: (error: unknown) => boolean,
 ): { chunk: Chunk; guard: TaskGuard | null } {
   const exclusive = isLimited(limits);
-  const chunk: Chunk = { job, index: 0, fn, items: [args], star: true, each: false, ...(exclusive ? { exclusive } : {}) };
-  const guard = exclusive ? new TaskGuard(limits, (error) => host.kill(job, 0, error), fail) : null;
+  const chunk: Chunk = { job, index: 0, fn, items: [args], star: true, perItem: false, ...(exclusive ? { exclusive } : {}) };
+  const guard = exclusive ? new TaskGuard(limits, (error) => host.stopChunk(job, 0, error), fail) : null;
   return { chunk, guard };
 }
 

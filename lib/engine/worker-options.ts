@@ -1,0 +1,75 @@
+/**
+ * The worker options that pools and executors share (count, initializer,
+ * initargs, maxTasksPerChild, backend, heap limits), merged with their
+ * defaults and validated once for every class.
+ */
+import type { ResourceLimits } from 'node:worker_threads';
+import { describe, validateInteger, validateOneOf, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
+import type { BackendKind } from '../runtime/backend.js';
+import { BACKEND_KINDS } from '../runtime/index.js';
+import { canClone } from '../runtime/transport.js';
+
+/** The options every worker-owning class reads, whatever it calls its worker count. */
+interface WorkerOptionsInput {
+  readonly initializer?: unknown;
+  readonly initargs?: unknown;
+  readonly maxTasksPerChild?: unknown;
+  readonly backend?: unknown;
+  readonly resourceLimits?: unknown;
+}
+
+export interface ResolvedWorkerOptions {
+  /** Number of workers (`processes` of a Pool, `maxWorkers` of an executor). */
+  readonly count: number;
+  readonly initializer: ((...args: never[]) => unknown) | null;
+  readonly initargs: unknown[];
+  readonly maxTasksPerChild: number | undefined;
+  readonly backend: BackendKind;
+  readonly resourceLimits: ResourceLimits | undefined;
+}
+
+export interface WorkerDefaults {
+  /** The option that holds the worker count: `'processes'` or `'maxWorkers'`. */
+  readonly countName: string;
+  readonly count: number;
+  readonly backend: BackendKind;
+}
+
+/**
+ * A worker count or an options object, validated. Anything but an object is taken as the worker count and
+ * validated as such (untyped callers may pass null, which is a bad count, not options).
+ */
+export function resolveWorkerOptions(input: unknown, defaults: WorkerDefaults): ResolvedWorkerOptions {
+  const options = (typeof input === 'object' && input !== null ? input : input === undefined ? {} : { [defaults.countName]: input }) as WorkerOptionsInput &
+    Record<string, unknown>;
+  const count = options[defaults.countName] ?? defaults.count;
+  validateInteger(count, defaults.countName, 1);
+  if (options.maxTasksPerChild !== undefined) validateInteger(options.maxTasksPerChild, 'maxTasksPerChild', 1);
+  validateOptionalFunction(options.initializer, 'initializer');
+  const backend = options.backend ?? defaults.backend;
+  validateOneOf(backend, 'backend', BACKEND_KINDS);
+  // On the event loop nothing travels, so initargs need not clone there.
+  const initargs = resolveInitargs(options.initargs, backend !== 'async');
+  validatePlainObject(options.resourceLimits, 'resourceLimits');
+  return {
+    count,
+    initializer: (options.initializer as ((...args: never[]) => unknown) | null | undefined) ?? null,
+    initargs,
+    maxTasksPerChild: options.maxTasksPerChild,
+    backend,
+    resourceLimits: options.resourceLimits as ResourceLimits | undefined,
+  };
+}
+
+/** `initargs`: an array, each argument cloneable when it travels. */
+function resolveInitargs(value: unknown, mustClone: boolean): unknown[] {
+  const initargs = value ?? [];
+  if (!Array.isArray(initargs)) throw new TypeError(`Expected \`initargs\` to be an array of arguments, got ${describe(initargs)}`);
+  if (mustClone) {
+    initargs.forEach((arg: unknown, i: number) => {
+      if (!canClone(arg)) throw new TypeError(`\`initargs\` argument ${i} cannot be sent to a worker (${describe(arg)}): pass plain, cloneable data`);
+    });
+  }
+  // A copy, typed as unknown[]: Array.isArray narrowed it to any[].
+  return Array.from<unknown>(initargs);
+}
