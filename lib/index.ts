@@ -25,8 +25,10 @@ export type { ProcessPoolExecutorOptions } from './futures/process-pool-executor
 export { wait, asCompleted, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from './futures/wait.js';
 export type { CompletedFuture, ReturnWhen } from './futures/wait.js';
 export { multiYield } from './stream/multi-yield.js';
-export type { MultiYieldMode, MultiYieldOptions, Yielded } from './stream/multi-yield.js';
+export type { MultiYieldMode, MultiYieldOptions, Yielded, YieldedItem } from './stream/multi-yield.js';
 export { task } from './runtime/function-ref.js';
+export type { AnyFunction } from './runtime/function-ref.js';
+export type { BackendKind } from './runtime/backend.js';
 export { isWorker } from './internal/state.js';
 export {
   TimeoutError,

@@ -147,10 +147,10 @@ describe.each(KINDS)('$Executor.name', ({ kind, Executor: ExecutorClass, Broken,
       expect(await executor.submit(() => 'still serving')).toBe('still serving');
     });
 
-    // Python's executors hand a task to an idle worker; here the second of two tasks submitted together is queued
-    // behind the first on one worker (the executors' window of 2 chunks per worker; docs/design.md says one) while
-    // the other worker sits idle. The two tasks meet only if they run at the same time: each marks itself and
-    // waits (up to 5 s) for the other's mark.
+    // Python's executors hand a task to an idle worker; a regression here queued the second of two tasks
+    // submitted together behind the first on one worker (within the executors' window of 2 chunks per worker)
+    // while the other worker sat idle. The two tasks meet only if they run at the same time: each marks itself
+    // and waits (up to 5 s) for the other's mark.
     test('submit() starts a task on an idle worker instead of queueing it behind a running one', async () => {
       await using executor = make(2);
       let started = 0;

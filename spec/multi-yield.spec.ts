@@ -507,7 +507,7 @@ describe('async mode (same event loop, so the workers can be watched directly)',
   });
 
   // Regression: seeds whose generator yields nothing once never freed their place in the look-ahead,
-  // so after `queueSize + workers` of them in a row the source was never read again. The fix is
+  // so after `2 * queueSize + workers` of them in a row the source was never read again. The fix is
   // mode-independent; this runs in async mode, where a stall (should it come back) holds no OS resources.
   test('multiYield() yields every item when some or all seeds yield nothing (a filtering generator)', async () => {
     const stallSeconds = 5;

@@ -11,7 +11,7 @@ const ASYNC_BURST = 16;
 const AUTO_CHUNK_MS = 1;
 const MAX_AUTO_CHUNK = 4096;
 /** Items a lazy job may read ahead even with tiny chunks, so messages still batch. */
-export const MIN_LOOKAHEAD = 128;
+const MIN_LOOKAHEAD = 128;
 
 /** Python's default: `ceil(n / (4 * processes))`. */
 export function defaultChunksize(length: number, processes: number): number {

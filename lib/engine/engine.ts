@@ -3,7 +3,7 @@
  * task queue and the three handlers, plus the pool's lifecycle (run → close →
  * done, terminate, broken). Facades own an Engine and forward to it.
  */
-import { CancelledError, InvalidStateError, WorkerLostError } from '../errors.js';
+import { CancelledError, initializerFailedMessage, InvalidStateError, terminatedAbruptlyMessage, workerLost, workersFailToStartMessage } from '../errors.js';
 import { validateFunction } from '../internal/validate.js';
 import type { Backend, Chunk, WorkerExit } from '../runtime/backend.js';
 import type { LazyJobHost } from './job.js';
@@ -61,14 +61,10 @@ export class Engine implements LazyJobHost {
       lost: (slot, exit, chunks) => this.#lost(slot, exit, chunks),
       exited: (slot, exit) => this.#emit('workerExit', { id: slot.id, exitCode: exit.exitCode, signal: exit.signal }),
       bootFailed: (exit) => {
-        const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode}`;
-        const reason = exit.bootError instanceof Error ? exit.bootError.message : how;
-        this.#break(() => this.backend.broken(`Workers fail to start (${reason}), the pool is not usable anymore`, { cause: exit.bootError }));
+        this.#break(() => this.backend.broken(workersFailToStartMessage(exit), { cause: exit.bootError }));
       },
       initFailed: (cause) => {
-        // An initializer may throw anything (null included): show its message when it has one, else the value itself.
-        const message = (cause as { message?: unknown } | null | undefined)?.message ?? cause;
-        this.#break(() => this.backend.broken(`A worker's initializer failed, the pool is not usable anymore: ${String(message)}`, { cause }));
+        this.#break(() => this.backend.broken(initializerFailedMessage(cause), { cause }));
       },
     });
     const tasks = new TaskHandler(this.#queue, this.#workers, {
@@ -90,11 +86,6 @@ export class Engine implements LazyJobHost {
   /** Jobs still in the cache (submitted and not finished). */
   get outstanding(): number {
     return this.#cache.size;
-  }
-
-  /** Live workers, for tests and events. */
-  get workers(): ReadonlySet<WorkerSlot> {
-    return this.#workers.slots;
   }
 
   /** Throws the error for a submission in the current state, if any. */
@@ -216,18 +207,14 @@ export class Engine implements LazyJobHost {
       }
       return;
     }
-    const how = exit.signal ? `was killed by signal ${exit.signal}` : `exited with code ${exit.exitCode}`;
-    const who = `${slot.handle.threadId === undefined ? 'process' : 'thread'} ${slot.handle.threadId ?? slot.handle.pid}`;
+    const worker = { id: slot.id, pid: slot.handle.pid, threadId: slot.handle.threadId };
     if (this.#options.onWorkerLost === 'break') {
-      const message = `A ${this.backend.kind === 'process' ? 'child process' : 'worker thread'} terminated abruptly, the ${this.backend.kind} pool is not usable anymore (${who} ${how})`;
+      const message = terminatedAbruptlyMessage(this.backend.kind, worker, exit);
       this.#break(() => this.backend.broken(message));
       return;
     }
-    chunks.forEach((chunk, i) => {
-      const span = chunk.items.length === 1 ? `input item ${chunk.index}` : `input items ${chunk.index}-${chunk.index + chunk.items.length - 1}`;
-      // A worker runs its chunks in order: only the first was running; the others were queued at it.
-      const doing = i === 0 ? 'while running' : 'while holding (queued, not started)';
-      this.#results.fail(chunk.job, chunk.index, new WorkerLostError(`Worker ${slot.id} (${who}) ${how} ${doing} ${span} of job ${chunk.job}`, exit));
+    chunks.forEach((chunk, position) => {
+      this.#results.fail(chunk.job, chunk.index, workerLost(worker, exit, { job: chunk.job, index: chunk.index, size: chunk.items.length }, position));
     });
   }
 

@@ -3,8 +3,7 @@
  * still queued is dropped when its signal aborts; a running one past its
  * limit, or aborted, is ended by stopping its worker, which is replaced.
  */
-import { TimeoutError } from '../errors.js';
-import type { Chunk } from '../runtime/backend.js';
+import { AbortError, TimeoutError } from '../errors.js';
 import { validateTimeout } from '../internal/validate.js';
 
 /** Per-task limits: `timeout` (seconds from when the task starts) and `signal`. */
@@ -16,10 +15,8 @@ export interface TaskLimits {
 }
 
 /** The error an aborted task rejects with: name `'AbortError'`, `cause` = `signal.reason`. */
-export function abortError(signal: AbortSignal): Error {
-  const error = new Error('The task was aborted', { cause: signal.reason });
-  error.name = 'AbortError';
-  return Object.assign(error, { code: 'ABORT_ERR' });
+export function abortError(signal: AbortSignal): AbortError {
+  return new AbortError('The task was aborted', { cause: signal.reason });
 }
 
 export function validateLimits(limits: TaskLimits): void {
@@ -27,30 +24,6 @@ export function validateLimits(limits: TaskLimits): void {
   if (limits.signal !== undefined && !(limits.signal instanceof AbortSignal)) {
     throw new TypeError('Expected `signal` to be an AbortSignal (from an AbortController)');
   }
-}
-
-/** True when the task needs a worker to itself (so its start is known and stopping the worker stops only it). */
-export function isLimited(limits: TaskLimits): boolean {
-  return (limits.timeout !== undefined && limits.timeout !== null) || limits.signal !== undefined;
-}
-
-/**
- * The chunk of one call (`apply`, `submit`), exclusive when it has limits,
- * and the guard that watches them: `fail` ends the call before it was sent
- * and returns false if it already was.
- */
-export function singleCall(
-  host: { stopChunk(job: number, index: number, error: unknown): void },
-  job: number,
-  fn: Chunk['fn'],
-  args: readonly unknown[],
-  limits: TaskLimits,
-  fail: (error: unknown) => boolean,
-): { chunk: Chunk; guard: TaskGuard | null } {
-  const exclusive = isLimited(limits);
-  const chunk: Chunk = { job, index: 0, fn, items: [args], star: true, perItem: false, ...(exclusive ? { exclusive } : {}) };
-  const guard = exclusive ? new TaskGuard(limits, (error) => host.stopChunk(job, 0, error), fail) : null;
-  return { chunk, guard };
 }
 
 /** Watches one task's limits. */

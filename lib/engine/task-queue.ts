@@ -4,13 +4,14 @@
  * never blocks the jobs submitted after it.
  */
 import type { Chunk } from '../runtime/backend.js';
+import { Wakeup } from '../internal/wakeup.js';
 import type { TaskSource } from './job.js';
 
 export class TaskQueue {
   #sources: TaskSource[] = [];
   #head = 0;
   readonly #returned: Chunk[] = [];
-  #waiter: (() => void) | null = null;
+  readonly #wakeup = new Wakeup();
   #closed = false;
 
   get size(): number {
@@ -43,9 +44,7 @@ export class TaskQueue {
   }
 
   wake(): void {
-    const waiter = this.#waiter;
-    this.#waiter = null;
-    waiter?.();
+    this.#wakeup.wake();
   }
 
   /** The next ready chunk without waiting, or undefined. */
@@ -75,9 +74,7 @@ export class TaskQueue {
       const chunk = this.poll();
       if (chunk) return chunk;
       if (this.#closed && this.size === 0) return null;
-      await new Promise<void>((resolve) => {
-        this.#waiter = resolve;
-      });
+      await this.#wakeup.wait();
     }
   }
 

@@ -3,6 +3,7 @@
  * that exit or retire (`maxTasksPerChild`), and knows what each one holds so
  * a dead worker's chunks are never lost.
  */
+import { Wakeup } from '../internal/wakeup.js';
 import type { Backend, Chunk, ChunkResult, WorkerExit, WorkerHandle, WorkerMessage } from '../runtime/backend.js';
 
 export interface WorkerSlot {
@@ -46,6 +47,24 @@ const MAX_BOOT_FAILURES = 3;
 /** Aim for this much queued work per worker, so tiny tasks travel in batches and slow ones stay balanced. */
 const TARGET_QUEUED_MS = 4;
 
+/**
+ * Chunks held by one worker before any has been timed, and the least it may hold after: one running and
+ * one queued behind it, so a worker never waits for a round trip between two chunks.
+ */
+const MIN_WINDOW = 2;
+
+/**
+ * A pool's bound on chunks queued at one worker when they are tiny: enough for about `TARGET_QUEUED_MS` of
+ * work per message. More would only grow what a dead worker takes with it.
+ */
+export const POOL_MAX_WINDOW = 64;
+
+/**
+ * An executor's bound: one chunk running and one queued per worker. A future counts as running once a
+ * worker holds it, so only these are past `cancel()`, close to CPython's `max_workers + EXTRA_QUEUED_CALLS`.
+ */
+export const EXECUTOR_MAX_WINDOW = 2;
+
 export class WorkerHandler {
   readonly #backend: Backend;
   readonly #options: WorkerHandlerOptions;
@@ -54,8 +73,10 @@ export class WorkerHandler {
   #nextId = 1;
   #running = true;
   #ref = false;
-  #changed: (() => void) | null = null;
-  #capacityWaiter: (() => void) | null = null;
+  /** Wakes the worker handler's loop (a worker left). */
+  readonly #changed = new Wakeup();
+  /** Wakes the task handler waiting in `acquire` (a worker has room). */
+  readonly #capacity = new Wakeup();
   /** Moving average of a chunk's run time in the worker, in ms; null before the first result. */
   #chunkMs: number | null = null;
   #bootFailures = 0;
@@ -66,17 +87,11 @@ export class WorkerHandler {
     this.#hooks = hooks;
   }
 
-  get slots(): ReadonlySet<WorkerSlot> {
-    return this.#slots;
-  }
-
   /** The worker handler's loop: top the pool up whenever a worker leaves. */
   async run(): Promise<void> {
     while (this.#running) {
       this.#topUp();
-      await new Promise<void>((resolve) => {
-        this.#changed = resolve;
-      });
+      await this.#changed.wait();
     }
   }
 
@@ -86,12 +101,8 @@ export class WorkerHandler {
   }
 
   #notify(): void {
-    const changed = this.#changed;
-    this.#changed = null;
-    changed?.();
-    const waiter = this.#capacityWaiter;
-    this.#capacityWaiter = null;
-    waiter?.();
+    this.#changed.wake();
+    this.#capacity.wake();
   }
 
   #spawn(): void {
@@ -164,7 +175,7 @@ export class WorkerHandler {
   /** How many more chunks `slot` should hold now. */
   capacity(slot: WorkerSlot): number {
     if (!slot.alive || !slot.ready || slot.inFlight[0]?.exclusive) return 0;
-    const window = this.#chunkMs === null ? 2 : Math.max(2, Math.min(this.#options.maxWindow, Math.ceil(TARGET_QUEUED_MS / Math.max(this.#chunkMs, 0.001))));
+    const window = this.#chunkMs === null ? MIN_WINDOW : Math.max(MIN_WINDOW, Math.min(this.#options.maxWindow, Math.ceil(TARGET_QUEUED_MS / Math.max(this.#chunkMs, 0.001))));
     let room = Math.min(window, this.#options.maxWindow) - slot.inFlight.length;
     const max = this.#options.maxTasksPerChild;
     if (max !== undefined) room = Math.min(room, max - slot.sent);
@@ -181,9 +192,7 @@ export class WorkerHandler {
         if (this.capacity(slot) > 0 && (best === null || slot.inFlight.length < best.inFlight.length)) best = slot;
       }
       if (best) return best;
-      await new Promise<void>((resolve) => {
-        this.#capacityWaiter = resolve;
-      });
+      await this.#capacity.wait();
     }
   }
 

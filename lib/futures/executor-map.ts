@@ -26,7 +26,7 @@ export interface ExecutorMapOptions {
 }
 
 /** Zips sync or async iterables into argument tuples; the shortest ends it. */
-export function zipIterables(iterables: readonly AnyIterable<unknown>[]): AnyIterable<unknown[]> {
+function zipIterables(iterables: readonly AnyIterable<unknown>[]): AnyIterable<unknown[]> {
   iterables.forEach((iterable, i) => {
     const candidate = iterable as Partial<Iterable<unknown> & AsyncIterable<unknown>> | null;
     if (candidate === null || typeof candidate !== 'object' || (typeof candidate[Symbol.iterator] !== 'function' && typeof candidate[Symbol.asyncIterator] !== 'function')) {
@@ -85,7 +85,7 @@ export class ExecutorMapIterator<R> implements AsyncIterableIterator<R> {
   readonly #deadline: number | null;
   readonly #timeout: number | null;
 
-  constructor(host: LazyJobHost & { submit(job: IMapIterator<R>, source: IMapIterator<R>): void }, fn: (...args: never[]) => unknown, iterables: AnyIterable<unknown>[], options: ExecutorMapOptions, workers: number) {
+  constructor(host: LazyJobHost, fn: (...args: never[]) => unknown, iterables: AnyIterable<unknown>[], options: ExecutorMapOptions, workers: number) {
     validateTimeout(options.timeout);
     if (options.chunksize !== undefined) validateInteger(options.chunksize, 'chunksize', 1);
     if (options.buffersize !== undefined) validateInteger(options.buffersize, 'buffersize', 1);
@@ -110,8 +110,6 @@ export class ExecutorMapIterator<R> implements AsyncIterableIterator<R> {
       progress,
     });
     if (known !== null) progress?.total(known);
-    host.submit(this.#inner);
-    this.#inner.start();
   }
 
   [Symbol.asyncIterator](): this {

@@ -9,6 +9,8 @@ import { assertNotImportingTaskModule } from '../internal/state.js';
 import { validatePlainObject } from '../internal/validate.js';
 import { validateLimits } from '../engine/task-limits.js';
 import { Engine } from '../engine/engine.js';
+import { EXECUTOR_MAX_WINDOW } from '../engine/worker-handler.js';
+import { SingleCall } from '../engine/single-call.js';
 import { emitterFor } from '../engine/events.js';
 import type { PoolEvents } from '../engine/events.js';
 import type { AnyIterable } from '../internal/validate.js';
@@ -18,7 +20,6 @@ import { resolveWorkerOptions } from '../engine/worker-options.js';
 import { ExecutorMapIterator } from './executor-map.js';
 import type { ExecutorMapOptions } from './executor-map.js';
 import { Future } from './future.js';
-import { FutureJob } from './future-job.js';
 
 export type { ExecutorMapOptions } from './executor-map.js';
 
@@ -81,9 +82,7 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
         initializer: options.initializer,
         initargs: options.initargs,
         maxTasksPerChild: options.maxTasksPerChild,
-        // At most two tasks per worker (one running, one queued behind it): a future counts as running once
-        // a worker holds it, so only this many are past cancel(), close to Python's maxWorkers + 1.
-        maxWindow: 2,
+        maxWindow: EXECUTOR_MAX_WINDOW,
         name,
         onWorkerLost: 'break',
         notRunningMessage: 'cannot schedule new futures after shutdown',
@@ -115,8 +114,19 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
     validatePlainObject(options, 'options');
     validateLimits(options);
     const future = new Future<Awaited<R>>();
-    const job = new FutureJob(this.#engine, future, fn, args, options);
-    if (!future.done()) this.#engine.submit(job);
+    // The chunk goes to a worker only if the future was not cancelled first, as CPython checks
+    // set_running_or_notify_cancel() when it moves a work item to the call queue.
+    const call = new SingleCall(this.#engine, fn, args, options, {
+      settle: (settled) => {
+        if (future.done()) return;
+        if (settled.ok) future.setResult(settled.value as Awaited<R>);
+        else future.setException(settled.error);
+      },
+      mayStart: () => future.setRunningOrNotifyCancel(),
+      cancel: () => future.cancel(),
+    });
+    // A future its user cancelled leaves the job cache too.
+    future.addDoneCallback(() => call.finish());
     return future;
   }
 

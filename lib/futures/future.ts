@@ -4,11 +4,10 @@
  * gives the result.
  */
 import { CancelledError, InvalidStateError } from '../errors.js';
+import type { Settled } from '../internal/settled.js';
 import { withTimeout } from '../internal/timeout.js';
 
 type State = 'pending' | 'running' | 'cancelled' | 'cancelledAndNotified' | 'finished';
-
-type Outcome<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: unknown };
 
 /** Futures that finished with an error, for `wait(FIRST_EXCEPTION)` (Python reads `_exception` directly). */
 const failed = new WeakSet<object>();
@@ -20,7 +19,7 @@ export function finishedWithError(future: object): boolean {
 
 const DONE_STATES: ReadonlySet<State> = new Set(['cancelled', 'cancelledAndNotified', 'finished']);
 
-function describeOutcome(outcome: Outcome<unknown>): string {
+function describeOutcome(outcome: Settled<unknown>): string {
   if (outcome.ok) {
     const value = outcome.value;
     const ctor = (value as { constructor?: { name?: string } } | null)?.constructor;
@@ -44,7 +43,7 @@ function describeOutcome(outcome: Outcome<unknown>): string {
  */
 export class Future<R = unknown> implements PromiseLike<R> {
   #state: State = 'pending';
-  #outcome: Outcome<R> | null = null;
+  #outcome: Settled<R> | null = null;
   #callbacks: ((future: Future<R>) => void)[] = [];
   readonly #promise: Promise<R>;
   #resolve!: (value: R) => void;
@@ -167,7 +166,7 @@ export class Future<R = unknown> implements PromiseLike<R> {
     return this.#outcome ? `<Future state=${state} ${describeOutcome(this.#outcome)}>` : `<Future state=${state}>`;
   }
 
-  #finish(outcome: Outcome<R>): void {
+  #finish(outcome: Settled<R>): void {
     if (this.done()) throw new InvalidStateError(`${this.toString()} is already done; it cannot be set again`);
     this.#state = 'finished';
     this.#outcome = outcome;

@@ -4,6 +4,7 @@
  */
 import { TimeoutError } from '../errors.js';
 import { validateTimeout } from '../internal/validate.js';
+import { Wakeup } from '../internal/wakeup.js';
 import { Future, finishedWithError } from './future.js';
 
 /**
@@ -139,7 +140,7 @@ class AsCompletedIterator<R> implements AsyncIterableIterator<Future<R>> {
   readonly #deadline: number | null;
   readonly #finished: Future<R>[] = [];
   #pending: Set<Future<R>>;
-  #wake: (() => void) | null = null;
+  readonly #wakeup = new Wakeup();
 
   constructor(futures: Future<R>[], timeout: number | null | undefined) {
     this.#total = futures.length;
@@ -150,7 +151,7 @@ class AsCompletedIterator<R> implements AsyncIterableIterator<Future<R>> {
       f.addDoneCallback(() => {
         if (!this.#pending.delete(f)) return;
         this.#finished.push(f);
-        this.#wake?.();
+        this.#wakeup.wake();
       });
     }
   }
@@ -166,14 +167,7 @@ class AsCompletedIterator<R> implements AsyncIterableIterator<Future<R>> {
       if (this.#pending.size === 0) return { done: true, value: undefined };
       const left = this.#deadline === null ? null : this.#deadline - Date.now();
       if (left !== null && left <= 0) throw this.#timeoutError();
-      await new Promise<void>((resolve) => {
-        const timer = left === null ? null : setTimeout(resolve, left);
-        this.#wake = () => {
-          if (timer) clearTimeout(timer);
-          this.#wake = null;
-          resolve();
-        };
-      });
+      await this.#wakeup.wait(left);
     }
   }
 

@@ -1,6 +1,6 @@
 /** Shared asserting validators: one wording for every misuse message. */
 
-/** Describes a received value for an error message: "`0` (number)". */
+/** Describes a received value for an error message: "`0` (number)", "a function (f)", "an object (Point, Object)". */
 export function describe(value: unknown): string {
   switch (typeof value) {
     case 'undefined':
@@ -9,8 +9,13 @@ export function describe(value: unknown): string {
       return `a function${value.name ? ` (${value.name})` : ''}`;
     case 'string':
       return `\`${JSON.stringify(value)}\` (string)`;
-    case 'object':
-      return value === null ? '`null`' : `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+    case 'object': {
+      if (value === null) return '`null`';
+      const tag = Object.prototype.toString.call(value).slice(8, -1);
+      // Typed as always there, but an object made with Object.create(null) has no constructor.
+      const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
+      return `an object (${ctor && ctor !== tag ? `${ctor}, ${tag}` : tag})`;
+    }
     default:
       // A number, bigint, boolean or symbol.
       return `\`${String(value)}\` (${typeof value})`;

@@ -3,8 +3,8 @@
  * waits, times out, and runs the callbacks.
  */
 import { InvalidStateError } from '../errors.js';
+import type { Settled } from '../internal/settled.js';
 import { withTimeout } from '../internal/timeout.js';
-import type { ChunkOutcome, Job, JobHost } from '../engine/job.js';
 
 /** Callbacks of the `*Async` methods; they run on the main event loop. */
 export interface ResultCallbacks<R> {
@@ -13,8 +13,6 @@ export interface ResultCallbacks<R> {
   /** Called with the error once the task has failed. */
   errorCallback?: ((error: unknown) => void) | undefined;
 }
-
-type Settled<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: unknown };
 
 /**
  * A result that is not ready yet. `get()` gives the value (or rejects with
@@ -31,21 +29,20 @@ type Settled<R> = { readonly ok: true; readonly value: R } | { readonly ok: fals
  * console.log(pending.every((r) => r.ready() && r.successful())); // true
  * ```
  */
-export abstract class AsyncResult<R> implements Job {
+export abstract class AsyncResult<R> {
   /** The job id, as used by the pool's `taskStart`/`taskDone` events. */
-  readonly id: number;
-  readonly #host: JobHost;
+  abstract readonly id: number;
   readonly #callbacks: ResultCallbacks<R>;
+  readonly #reportCallbackError: (error: unknown) => void;
   #settled: Settled<R> | null = null;
   readonly #promise: Promise<R>;
   #resolve!: (value: R) => void;
   #reject!: (error: unknown) => void;
 
   /** @internal */
-  constructor(host: JobHost, callbacks: ResultCallbacks<R> = {}) {
-    this.id = host.nextJobId();
-    this.#host = host;
+  protected constructor(callbacks: ResultCallbacks<R>, reportCallbackError: (error: unknown) => void) {
     this.#callbacks = callbacks;
+    this.#reportCallbackError = reportCallbackError;
     this.#promise = new Promise<R>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -91,30 +88,17 @@ export abstract class AsyncResult<R> implements Job {
     return this.#settled.ok;
   }
 
-  /** @internal */
-  abstract settle(index: number, outcome: ChunkOutcome): void;
-
-  /** @internal */
-  abort(error: unknown): void {
-    this.complete({ ok: false, error }, false);
-  }
-
-  /** Settles once; runs the callback, then wakes the waiters. */
-  protected complete(settled: Settled<R>, notifyHost = true): void {
+  /** Settles once: runs the callback, then wakes the waiters. */
+  protected complete(settled: Settled<R>): void {
     if (this.#settled) return;
     this.#settled = settled;
     try {
       if (settled.ok) this.#callbacks.callback?.(settled.value);
       else this.#callbacks.errorCallback?.(settled.error);
     } catch (error) {
-      this.#host.reportCallbackError(error);
+      this.#reportCallbackError(error);
     }
     if (settled.ok) this.#resolve(settled.value);
     else this.#reject(settled.error);
-    if (notifyHost) this.#host.release(this);
-  }
-
-  protected get host(): JobHost {
-    return this.#host;
   }
 }

@@ -3,12 +3,13 @@
  * cut into chunks, and the results land at their input positions. The first
  * error wins, but only once every chunk has finished (no fail-fast).
  */
+import { defaultChunksize } from '../engine/chunk-feeder.js';
+import type { ChunkOutcome, Job, JobHost, TaskSource } from '../engine/job.js';
+import type { ProgressSink } from '../internal/progress.js';
+import type { Settled } from '../internal/settled.js';
 import type { Chunk } from '../runtime/backend.js';
 import { AsyncResult } from './async-result.js';
 import type { ResultCallbacks } from './async-result.js';
-import type { ProgressSink } from '../internal/progress.js';
-import { defaultChunksize } from '../engine/chunk-feeder.js';
-import type { ChunkOutcome, JobHost, TaskSource } from '../engine/job.js';
 
 export interface MapJobSpec {
   readonly fn: (...args: never[]) => unknown;
@@ -32,23 +33,41 @@ export interface MapJobSpec {
  * console.log(await result.get()); // [2, 4, 6]
  * ```
  */
-export class MapResult<R> extends AsyncResult<R[]> implements TaskSource {
+export class MapResult<R> extends AsyncResult<R[]> {
+  readonly id: number;
+
+  /** @internal Submits the map to `host` and starts reading its input. */
+  constructor(host: JobHost, spec: MapJobSpec, callbacks: ResultCallbacks<R[]> = {}) {
+    super(callbacks, (error) => host.reportCallbackError(error));
+    const job = new MapJob(host, spec, (settled) => this.complete(settled as Settled<R[]>));
+    this.id = job.id;
+    host.submit(job);
+    job.start();
+  }
+}
+
+/** The map as a job of the engine: chunks out, results into their input positions. */
+class MapJob implements Job, TaskSource {
+  readonly id: number;
+  readonly #host: JobHost;
   readonly #spec: MapJobSpec;
+  readonly #settle: (settled: Settled<unknown[]>) => void;
   #items: unknown[] | null = null;
   #chunksize = 1;
   #next = 0;
   #left = 0;
-  #values: R[] = [];
+  #values: unknown[] = [];
   #error: { error: unknown } | null = null;
   #done = false;
 
-  /** @internal */
-  constructor(host: JobHost, spec: MapJobSpec, callbacks?: ResultCallbacks<R[]>) {
-    super(host, callbacks);
+  constructor(host: JobHost, spec: MapJobSpec, settle: (settled: Settled<unknown[]>) => void) {
+    this.id = host.nextJobId();
+    this.#host = host;
     this.#spec = spec;
+    this.#settle = settle;
   }
 
-  /** @internal Reads the input; call after the job is in the cache. */
+  /** Reads the input; call after the job is in the cache. */
   start(): void {
     const { input } = this.#spec;
     if (Symbol.iterator in input) {
@@ -71,26 +90,24 @@ export class MapResult<R> extends AsyncResult<R[]> implements TaskSource {
         return;
       }
       this.#begin(items);
-      this.host.wake();
+      this.#host.wake();
     })();
   }
 
   #begin(items: unknown[]): void {
     if (this.#done) return;
     this.#items = items;
-    this.#values = new Array<R>(items.length);
+    this.#values = new Array<unknown>(items.length);
     this.#chunksize = this.#spec.chunksize ?? defaultChunksize(items.length, this.#spec.processes);
     this.#left = Math.ceil(items.length / this.#chunksize);
     this.#spec.progress?.total(items.length);
     if (items.length === 0) this.#finish({ ok: true, value: [] });
   }
 
-  /** @internal */
   get exhausted(): boolean {
     return this.#done || (this.#items !== null && this.#next >= this.#items.length);
   }
 
-  /** @internal */
   poll(): Chunk | undefined {
     const items = this.#items;
     if (this.#done || items === null || this.#next >= items.length) return undefined;
@@ -101,12 +118,11 @@ export class MapResult<R> extends AsyncResult<R[]> implements TaskSource {
     return chunk;
   }
 
-  /** @internal */
   settle(index: number, outcome: ChunkOutcome): void {
     if (this.#done) return;
     if (outcome.kind === 'values') {
-      const values = outcome.values as R[];
-      for (let i = 0; i < values.length; i++) this.#values[index + i] = values[i] as R;
+      const values = outcome.values;
+      for (let i = 0; i < values.length; i++) this.#values[index + i] = values[i];
     } else if (outcome.kind === 'error') {
       this.#error ??= { error: outcome.error };
     }
@@ -116,17 +132,17 @@ export class MapResult<R> extends AsyncResult<R[]> implements TaskSource {
     this.#finish(this.#error ? { ok: false, error: this.#error.error } : { ok: true, value: this.#values });
   }
 
-  /** @internal */
-  override abort(error: unknown): void {
-    this.#done = true;
-    this.#spec.progress?.stop();
-    super.abort(error);
+  abort(error: unknown): void {
+    this.#finish({ ok: false, error });
   }
 
-  #finish(settled: { ok: true; value: R[] } | { ok: false; error: unknown }): void {
+  /** The result hears first (its callbacks run before the pool may stop), then the job leaves the cache. */
+  #finish(settled: Settled<unknown[]>): void {
+    if (this.#done) return;
     this.#done = true;
     this.#items = null;
     this.#spec.progress?.stop();
-    this.complete(settled);
+    this.#settle(settled);
+    this.#host.release(this);
   }
 }

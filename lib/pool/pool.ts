@@ -13,12 +13,12 @@ import { createBackend } from '../runtime/index.js';
 import { resolveWorkerOptions } from '../engine/worker-options.js';
 import { ApplyResult } from './apply-result.js';
 import { Engine } from '../engine/engine.js';
+import { POOL_MAX_WINDOW } from '../engine/worker-handler.js';
 import { emitterFor } from '../engine/events.js';
 import type { PoolEvents } from '../engine/events.js';
 import { IMapIterator } from '../engine/imap-iterator.js';
 import { MapResult } from './map-result.js';
 import { resolveApplyArgs, resolveMapOptions } from './options.js';
-import { abortError } from '../engine/task-limits.js';
 import { progressSink } from '../internal/progress.js';
 import type { ProgressOption, ProgressSink } from '../internal/progress.js';
 import type { ApplyOptions, MapOptions, PoolOptions } from './options.js';
@@ -71,7 +71,7 @@ export class Pool extends EventEmitter<PoolEvents> {
         name: new.target.name,
         onWorkerLost: 'fail-tasks',
         notRunningMessage: 'Pool not running: it was closed or terminated; create a new pool for more work',
-        maxWindow: 64,
+        maxWindow: POOL_MAX_WINDOW,
       },
       emitterFor(this),
     );
@@ -111,15 +111,7 @@ export class Pool extends EventEmitter<PoolEvents> {
   applyAsync(fn: (...args: never[]) => unknown, args?: unknown[], options?: ApplyOptions<unknown>): ApplyResult<unknown> {
     this.#engine.admit(fn);
     const resolved = resolveApplyArgs(args, options);
-    const { signal } = resolved.options;
-    const result = new ApplyResult<unknown>(this.#engine, fn, resolved.args, resolved.options, resolved.options);
-    if (signal?.aborted) {
-      // Already aborted: the task never runs (STYLE: throwIfAborted first), and the result rejects.
-      result.abort(abortError(signal));
-      return result;
-    }
-    this.#engine.submit(result);
-    return result;
+    return new ApplyResult<unknown>(this.#engine, fn, resolved.args, resolved.options);
   }
 
   /**
@@ -152,14 +144,11 @@ export class Pool extends EventEmitter<PoolEvents> {
     this.#engine.admit(fn);
     validateIterable(iterable, 'iterable');
     const resolved = resolveMapOptions(chunksize as number | MapOptions<unknown[]> | undefined, options as MapOptions<unknown[]> | undefined);
-    const result = new MapResult<unknown>(
+    return new MapResult<unknown>(
       this.#engine,
       { fn, input: iterable, chunksize: resolved.chunksize, star, processes: this.#processes, progress: this.#progress(resolved.progress) },
       resolved,
     );
-    this.#engine.submit(result);
-    result.start();
-    return result;
   }
 
   /**
@@ -183,7 +172,7 @@ export class Pool extends EventEmitter<PoolEvents> {
     this.#engine.admit(fn);
     validateIterable(iterable, 'iterable');
     const options = resolveMapOptions(chunksize, undefined);
-    const iterator = new IMapIterator<unknown>(this.#engine, {
+    return new IMapIterator<unknown>(this.#engine, {
       fn,
       input: iterable,
       chunksize: options.chunksize ?? 1,
@@ -193,9 +182,6 @@ export class Pool extends EventEmitter<PoolEvents> {
       workers: this.#processes,
       progress: this.#progress(options.progress, iterable),
     });
-    this.#engine.submit(iterator);
-    iterator.start();
-    return iterator;
   }
 
   /** The progress sink for a job; an array input gives the total up front. */

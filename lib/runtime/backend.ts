@@ -77,6 +77,7 @@ export interface WorkerHandle {
   terminate(): Promise<void>;
 }
 
+/** Where tasks run: child processes, worker threads, or worker loops on the calling event loop. */
 export type BackendKind = 'process' | 'thread' | 'async';
 
 export interface Backend {

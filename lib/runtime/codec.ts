@@ -57,7 +57,7 @@ function rebuildOutcome(outcome: WireOutcome): ChunkOutcome {
   }
 }
 
-export function packChunks(chunks: readonly WireChunk[]): PackedChunks[] {
+function packChunks(chunks: readonly WireChunk[]): PackedChunks[] {
   const packed: PackedChunks[] = [];
   let run: PackedChunks | null = null;
   let end = 0;
@@ -109,7 +109,7 @@ export function packOutcomes(outcomes: readonly WireOutcome[]): PackedOutcome[] 
   return packed;
 }
 
-export function unpackOutcomes(packed: readonly PackedOutcome[]): WireOutcome[] {
+function unpackOutcomes(packed: readonly PackedOutcome[]): WireOutcome[] {
   const outcomes: WireOutcome[] = [];
   for (const entry of packed) {
     if (entry.kind !== 'run') {

@@ -13,7 +13,8 @@ interface ModuleRef {
   readonly name: string;
 }
 
-type AnyFunction = (...args: never[]) => unknown;
+/** Any function a task may be: what `task()` accepts. */
+export type AnyFunction = (...args: never[]) => unknown;
 
 /**
  * Marks a function exported from a module so workers import it instead of

@@ -5,6 +5,7 @@
  */
 import { serialize } from 'node:v8';
 import { MaybeEncodingError, RemoteTraceback } from '../errors.js';
+import { describe } from '../internal/validate.js';
 import type { WireError, WireThrown } from './protocol.js';
 
 const BUILTIN_ERRORS: Record<string, ErrorConstructor> = {
@@ -32,24 +33,13 @@ export function cloneFailure(value: unknown): string | null {
   }
 }
 
-/** A short description of a value for error messages ("a function (f)", "Map(3)"). */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
-  if (typeof value === 'symbol') return `a symbol (${String(value)})`;
-  if (value === null || typeof value !== 'object') return `${typeof value} ${String(value).slice(0, 40)}`;
-  const tag = Object.prototype.toString.call(value).slice(8, -1);
-  // Typed as always there, but an object made with Object.create(null) has no constructor.
-  const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
-  return `an object (${ctor && ctor !== tag ? `${ctor}, ${tag}` : tag})`;
-}
-
 /**
  * Flattens what a task threw. Errors keep their class name, message, stack and
  * own enumerable fields that can be cloned; anything else travels raw.
  */
 export function flattenThrown(thrown: unknown, rewrite?: (error: Error) => string | null): WireThrown {
   if (!(thrown instanceof Error)) {
-    return canClone(thrown) ? { raw: thrown } : { raw: `${describeValue(thrown)} was thrown and could not be sent back` };
+    return canClone(thrown) ? { raw: thrown } : { raw: `${describe(thrown)} was thrown and could not be sent back` };
   }
   const props: Record<string, unknown> = {};
   for (const key of Object.keys(thrown)) {
@@ -78,7 +68,7 @@ export function encodingFailure(value: unknown, exc: unknown): WireThrown {
       message,
       stack: exc instanceof Error ? String(exc.stack) : message,
       props: {},
-      encoding: { value: describeValue(value), exc: message },
+      encoding: { value: describe(value), exc: message },
     },
   };
 }

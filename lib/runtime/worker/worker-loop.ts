@@ -5,6 +5,7 @@
  * streaming consumer is never starved.
  */
 import { performance } from 'node:perf_hooks';
+import { Wakeup } from '../../internal/wakeup.js';
 import { packOutcomes, unpackChunks } from '../codec.js';
 import { explainMissingVariable, loadFn } from './function-load.js';
 import { assertNever } from '../protocol.js';
@@ -46,7 +47,7 @@ export class WorkerLoop {
   #draining = false;
   #stopped = false;
   /** Streaming chunks' credits (items they may still send unacknowledged), by "job:index". */
-  readonly #credits = new Map<string, { n: number; wake?: (() => void) | undefined }>();
+  readonly #credits = new Map<string, { n: number; wakeup: Wakeup }>();
   #ready: Promise<boolean>;
   #initialized = false;
 
@@ -73,7 +74,7 @@ export class WorkerLoop {
     this.#queue = [];
     this.#head = 0;
     this.#stopped = true;
-    for (const credit of this.#credits.values()) credit.wake?.();
+    for (const credit of this.#credits.values()) credit.wakeup.wake();
   }
 
   #receive(message: ToWorker): void {
@@ -86,7 +87,7 @@ export class WorkerLoop {
       case 'credit': {
         const credit = this.#credit(`${message.job}:${message.index}`);
         credit.n += message.n;
-        credit.wake?.();
+        credit.wakeup.wake();
         return;
       }
       default:
@@ -205,10 +206,7 @@ export class WorkerLoop {
       for (;;) {
         if (credit.n === 0) {
           send();
-          await new Promise<void>((resolve) => {
-            credit.wake = resolve;
-          });
-          credit.wake = undefined;
+          await credit.wakeup.wait();
         }
         if (this.#stopped) {
           await iterator.return?.();
@@ -230,10 +228,10 @@ export class WorkerLoop {
     }
   }
 
-  #credit(key: string): { n: number; wake?: (() => void) | undefined } {
+  #credit(key: string): { n: number; wakeup: Wakeup } {
     let credit = this.#credits.get(key);
     if (!credit) {
-      credit = { n: 0 };
+      credit = { n: 0, wakeup: new Wakeup() };
       this.#credits.set(key, credit);
     }
     return credit;
