@@ -10,14 +10,15 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
-import { configFor } from './harness/config.js';
+
 import type { BenchConfig } from './harness/config.js';
+import { configFor } from './harness/config.js';
 import { WORKERS } from './harness/contenders.js';
-import { render } from './harness/table.js';
 import type { Row, Verdict } from './harness/table.js';
+import { render } from './harness/table.js';
+import { executorMapRows } from './workloads/executor-map.js';
 import { fibRow } from './workloads/fib.js';
 import { floatSumsRow } from './workloads/float-sums.js';
-import { executorMapRows } from './workloads/executor-map.js';
 import { imapRows } from './workloads/imap.js';
 import { latencyRow } from './workloads/latency.js';
 import { mapSquaresRow } from './workloads/map-squares.js';

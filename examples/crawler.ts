@@ -16,6 +16,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { Pool } from 'multipool';
 
 /** Pages reachable from the root: page 0 is `/`, page i is `/page/i`. */

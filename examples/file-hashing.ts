@@ -19,6 +19,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { isWorker, Pool, task, ThreadPool } from 'multipool';
 
 /** How many times the CPU-bound round computes 299! per file. */

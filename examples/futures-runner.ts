@@ -10,8 +10,9 @@
  * Run it: node --import tsx examples/futures-runner.ts
  */
 import { createHash } from 'node:crypto';
-import { asCompleted, isWorker, ProcessPoolExecutor, task, ThreadPoolExecutor, TimeoutError } from 'multipool';
+
 import type { CompletedFuture, Future } from 'multipool';
+import { asCompleted, isWorker, ProcessPoolExecutor, task, ThreadPoolExecutor, TimeoutError } from 'multipool';
 
 /** Seed 001's create_hash. It needs an import, so workers load it from this module: task(import.meta.url, md5). */
 export function md5(text: string): string {

@@ -6,8 +6,8 @@
  *
  * Run it: node --import tsx examples/futures-spider.ts
  */
-import { asCompleted, FIRST_COMPLETED, ThreadPoolExecutor, wait } from 'multipool';
 import type { Future } from 'multipool';
+import { asCompleted, FIRST_COMPLETED, ThreadPoolExecutor, wait } from 'multipool';
 
 /** The seed's spider(page). Self-contained, so it travels to the worker threads as source. */
 async function spider(page: number): Promise<number> {

@@ -7,8 +7,8 @@
  *
  * Run it as `tsx examples/multi-yield.ts [process|thread|async]` (default `process`).
  */
-import { multiYield } from 'multipool';
 import type { MultiYieldMode } from 'multipool';
+import { multiYield } from 'multipool';
 
 const MODES: readonly MultiYieldMode[] = ['process', 'thread', 'async'];
 const mode = (process.argv[2] ?? 'process') as MultiYieldMode;

@@ -3,6 +3,7 @@
  * then on a process Pool and a ThreadPool, with the speed-up printed.
  */
 import { availableParallelism } from 'node:os';
+
 import { Pool, ThreadPool } from 'multipool';
 
 /** Naive Fibonacci: pure CPU work, self-contained so it can travel to workers as source. */

@@ -2,9 +2,10 @@
  * The API docs cannot drift: every public export has JSDoc (values with an
  * `@example`), and every `@example` in lib/ compiles against the built package.
  */
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import ts from 'typescript';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -2,6 +2,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import type { Executor, ExecutorMapOptions, ProcessPoolExecutorOptions } from 'multipool';
 import {
   BrokenExecutor,
   BrokenProcessPool,
@@ -15,7 +17,7 @@ import {
   ThreadPoolExecutor,
   TimeoutError,
 } from 'multipool';
-import type { Executor, ExecutorMapOptions, ProcessPoolExecutorOptions } from 'multipool';
+
 import { exitWith, failInit, killSelf, waitForever } from './fixtures/tasks.js';
 import { deferred, eventually, range, workerChildren } from './support/helpers.js';
 

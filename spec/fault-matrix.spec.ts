@@ -6,6 +6,7 @@
  * succeeds), broken as Python specifies (a later submit throws the Broken class), or closed.
  * Cells hit by a known library bug are marked `[known bug]` and run inverted.
  */
+import type { Executor, Future, MultiYieldMode, PoolOptions } from 'multipool';
 import {
   BrokenProcessPool,
   BrokenThreadPool,
@@ -21,7 +22,7 @@ import {
   TimeoutError,
   WorkerLostError,
 } from 'multipool';
-import type { Executor, Future, MultiYieldMode, PoolOptions } from 'multipool';
+
 import { exhaustHeap, exitWith, failInit, killSelf, sleepThen, throwCoded, unclonableResult, waitForever } from './fixtures/tasks.js';
 import { eventually, range, workerChildren } from './support/helpers.js';
 

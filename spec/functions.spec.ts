@@ -1,5 +1,6 @@
 /** Shipping functions to workers: inline source, module tasks (TypeScript under tsx, plain JS), and the guards. */
 import { isWorker, task } from 'multipool';
+
 import { addOffset, greet, inWorker, setGreeting } from './fixtures/tasks.js';
 import { BACKENDS, makePool } from './support/helpers.js';
 

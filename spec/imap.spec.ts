@@ -1,5 +1,6 @@
 /** imap / imapUnordered: order, laziness, timeouts, errors and early exit, on every backend. */
 import { TimeoutError } from 'multipool';
+
 import { BACKENDS, deferred, makePool, range } from './support/helpers.js';
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {

@@ -9,8 +9,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { multiYield, RemoteTraceback } from 'multipool';
+
 import type { MultiYieldMode } from 'multipool';
+import { multiYield, RemoteTraceback } from 'multipool';
+
 import { BACKENDS, eventually, range, workerChildren } from './support/helpers.js';
 
 const MODES: readonly MultiYieldMode[] = BACKENDS;

@@ -4,11 +4,12 @@
  * ready; the test kills that script and checks that within 5 s none of the worker pids is alive,
  * nor any other process carrying the script's environment tag.
  */
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
 import { eventually } from './support/helpers.js';
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/orphan-parent.ts', import.meta.url));

@@ -1,5 +1,6 @@
 /** Crash containment: a worker that dies mid-task never hangs anything; its tasks reject and it is replaced. */
 import { task, WorkerLostError } from 'multipool';
+
 import { exhaustHeap, exitWith, killSelf, throwLater } from './fixtures/tasks.js';
 import { makePool, range } from './support/helpers.js';
 

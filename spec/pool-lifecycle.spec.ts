@@ -1,7 +1,9 @@
 /** close / join / terminate, initializer, maxTasksPerChild and the pool's misuse errors, on every backend. */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+
 import { BrokenProcessPool, BrokenThreadPool, CancelledError, InvalidStateError, task } from 'multipool';
+
 import { failInit, waitForever, whoAmI } from './fixtures/tasks.js';
 import { BACKENDS, eventually, makePool, range, workerChildren } from './support/helpers.js';
 

@@ -1,5 +1,6 @@
 /** apply / applyAsync / map / mapAsync / starmap: one behaviour suite for every backend. */
 import { ApplyResult, InvalidStateError, MapResult } from 'multipool';
+
 import { BACKENDS, makePool, range } from './support/helpers.js';
 
 describe.each(BACKENDS)('%s backend', (backend) => {

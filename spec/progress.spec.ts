@@ -1,7 +1,9 @@
 /** The progress option: a callback (done, total), or a bar on stderr only when stderr is a terminal. */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+
 import { ThreadPoolExecutor } from 'multipool';
+
 import { BACKENDS, makePool, range } from './support/helpers.js';
 
 type Call = [done: number, total: number | undefined];

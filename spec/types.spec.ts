@@ -1,6 +1,6 @@
 /** Type tests: `npm run typecheck` compiles this file; the runtime part only keeps jest happy. */
-import { Pool, ThreadPool } from 'multipool';
 import type { ApplyResult, IMapIterator, MapResult } from 'multipool';
+import { Pool, ThreadPool } from 'multipool';
 
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<T extends true>(_ok?: T): void {}

@@ -1,5 +1,6 @@
 /** What crosses the worker boundary: values bit for bit, errors as their own class, clear failures for what cannot. */
 import { MaybeEncodingError, RemoteTraceback } from 'multipool';
+
 import { BACKENDS, makePool } from './support/helpers.js';
 
 describe.each(BACKENDS)('%s backend', (backend) => {

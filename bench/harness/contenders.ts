@@ -3,8 +3,8 @@
  * libraries (all with 2 workers), the raw transports and the baselines. The
  * column order of the table is the order of `CONTENDERS`.
  */
-import { Pool, ProcessPoolExecutor, ThreadPool, ThreadPoolExecutor } from 'multipool';
 import type { Executor } from 'multipool';
+import { Pool, ProcessPoolExecutor, ThreadPool, ThreadPoolExecutor } from 'multipool';
 import { Piscina } from 'piscina';
 import Tinypool from 'tinypool';
 import workerpool from 'workerpool';

@@ -5,11 +5,12 @@
  * against the expected values every time, and torn down.
  */
 import type { Pool } from 'multipool';
+
 import type { BenchConfig } from './config.js';
-import { OURS, PEERS, openOurs, openPeer, peerMap } from './contenders.js';
 import type { ContenderId, OurId, PeerId, PeerPool, PeerTask } from './contenders.js';
-import { attempt, cellFromRuns, check, repeat } from './measure.js';
+import { openOurs, openPeer, OURS, peerMap,PEERS } from './contenders.js';
 import type { Cell } from './measure.js';
+import { attempt, cellFromRuns, check, repeat } from './measure.js';
 
 export interface MapWorkload<T, R> {
   /** Row title, also used in progress output. */

@@ -7,6 +7,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+
 import type { Cell, RepOptions } from './measure.js';
 import { cellFromRuns, describeFailure } from './measure.js';
 

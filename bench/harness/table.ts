@@ -3,8 +3,8 @@
  * last column with our targets' ratios. Failures and skips get numbered
  * notes under the table so the cells stay short.
  */
-import { CONTENDERS, OURS, PEERS } from './contenders.js';
 import type { ContenderId } from './contenders.js';
+import { CONTENDERS, OURS, PEERS } from './contenders.js';
 import type { Cell } from './measure.js';
 
 /**

@@ -7,12 +7,13 @@
  * protocol is compared without the chunking decision.
  */
 import type { Executor, Pool } from 'multipool';
+
 import type { BenchConfig } from '../harness/config.js';
-import { EXECUTORS, OURS, WORKERS, closeExecutor, openExecutor, openOurs } from '../harness/contenders.js';
 import type { ContenderId } from '../harness/contenders.js';
+import { closeExecutor, EXECUTORS, openExecutor, openOurs,OURS, WORKERS } from '../harness/contenders.js';
 import { verifySame } from '../harness/map-row.js';
-import { attempt, cellFromRuns, repeat } from '../harness/measure.js';
 import type { Cell } from '../harness/measure.js';
+import { attempt, cellFromRuns, repeat } from '../harness/measure.js';
 import { pythonCell } from '../harness/python.js';
 import type { Row } from '../harness/table.js';
 

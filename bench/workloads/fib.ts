@@ -4,10 +4,10 @@
  * function on the main thread.
  */
 import type { BenchConfig } from '../harness/config.js';
-import { mapCells, verifySame } from '../harness/map-row.js';
 import type { MapWorkload } from '../harness/map-row.js';
-import { cellFromRuns, repeat } from '../harness/measure.js';
+import { mapCells, verifySame } from '../harness/map-row.js';
 import type { Cell } from '../harness/measure.js';
+import { cellFromRuns, repeat } from '../harness/measure.js';
 import type { Row } from '../harness/table.js';
 
 // Self-contained (the recursion lives inside), because it travels to workers as source.

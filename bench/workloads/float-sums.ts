@@ -5,10 +5,10 @@
  */
 import type { BenchConfig } from '../harness/config.js';
 import { defaultChunksize } from '../harness/contenders.js';
-import { mapCells, verifySame } from '../harness/map-row.js';
 import type { MapWorkload } from '../harness/map-row.js';
-import { cellFromRuns, repeat } from '../harness/measure.js';
+import { mapCells, verifySame } from '../harness/map-row.js';
 import type { Cell } from '../harness/measure.js';
+import { cellFromRuns, repeat } from '../harness/measure.js';
 import type { Row } from '../harness/table.js';
 
 // Left-to-right, like the peers' `sums`, so every contender's double must be bit-identical.

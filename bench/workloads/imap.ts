@@ -5,12 +5,13 @@
  * written, so the rows are skipped while the build has none.
  */
 import type { Pool } from 'multipool';
+
 import type { BenchConfig } from '../harness/config.js';
-import { OURS, WORKERS, openOurs } from '../harness/contenders.js';
 import type { ContenderId, OurId } from '../harness/contenders.js';
+import { openOurs,OURS, WORKERS } from '../harness/contenders.js';
 import { verifySame } from '../harness/map-row.js';
-import { attempt, cellFromRuns, repeat } from '../harness/measure.js';
 import type { Cell } from '../harness/measure.js';
+import { attempt, cellFromRuns, repeat } from '../harness/measure.js';
 import { pythonCell } from '../harness/python.js';
 import type { Row } from '../harness/table.js';
 

@@ -4,12 +4,12 @@
  * our pools is built on (a bare postMessage echo, a bare process.send echo).
  */
 import type { BenchConfig } from '../harness/config.js';
-import { OURS, PEERS, openOurs, openPeer } from '../harness/contenders.js';
 import type { ContenderId, PeerPool } from '../harness/contenders.js';
-import { attempt, cellFromRuns, check, repeat } from '../harness/measure.js';
+import { openOurs, openPeer,OURS, PEERS } from '../harness/contenders.js';
 import type { Cell } from '../harness/measure.js';
-import { openProcessEcho, openThreadEcho } from '../harness/raw-echo.js';
+import { attempt, cellFromRuns, check, repeat } from '../harness/measure.js';
 import type { Echo } from '../harness/raw-echo.js';
+import { openProcessEcho, openThreadEcho } from '../harness/raw-echo.js';
 import type { Row } from '../harness/table.js';
 
 // Reused for every call, so the function is shipped and compiled once per worker.

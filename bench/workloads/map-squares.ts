@@ -4,9 +4,9 @@
  * cloning arrays of numbers both ways and reassembling them in order.
  */
 import type { BenchConfig } from '../harness/config.js';
-import { WORKERS, defaultChunksize } from '../harness/contenders.js';
-import { mapCells } from '../harness/map-row.js';
+import { defaultChunksize,WORKERS } from '../harness/contenders.js';
 import type { MapWorkload } from '../harness/map-row.js';
+import { mapCells } from '../harness/map-row.js';
 import { pythonCell } from '../harness/python.js';
 import type { Row } from '../harness/table.js';
 

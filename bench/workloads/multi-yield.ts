@@ -7,14 +7,15 @@
  * starts and stops its own workers, so that cost is inside its time (what a
  * user pays), while the pools are started before the clock as everywhere else.
  */
-import { multiYield } from 'multipool';
 import type { MultiYieldMode, Pool } from 'multipool';
+import { multiYield } from 'multipool';
+
 import type { BenchConfig } from '../harness/config.js';
-import { OURS, WORKERS, openOurs } from '../harness/contenders.js';
 import type { ContenderId, OurId } from '../harness/contenders.js';
+import { openOurs,OURS, WORKERS } from '../harness/contenders.js';
 import { verifySame } from '../harness/map-row.js';
-import { attempt, cellFromRuns, check, repeat } from '../harness/measure.js';
 import type { Cell } from '../harness/measure.js';
+import { attempt, cellFromRuns, check, repeat } from '../harness/measure.js';
 import type { Row } from '../harness/table.js';
 
 // One function object for warm-up and every repetition, so it is serialized once per pool.

@@ -6,8 +6,8 @@
  * row above is the floor to compare with.
  */
 import type { BenchConfig } from '../harness/config.js';
-import { EXECUTORS, WORKERS, closeExecutor, openExecutor } from '../harness/contenders.js';
 import type { ContenderId } from '../harness/contenders.js';
+import { closeExecutor, EXECUTORS, openExecutor,WORKERS } from '../harness/contenders.js';
 import type { Cell } from '../harness/measure.js';
 import { pythonCell } from '../harness/python.js';
 import type { Row } from '../harness/table.js';

@@ -6,14 +6,14 @@
 import { CancelledError, initializerFailedMessage, InvalidStateError, terminatedAbruptlyMessage, workerLost, workersFailToStartMessage } from '../errors.js';
 import { validateFunction } from '../internal/validate.js';
 import type { Backend, Chunk, WorkerExit } from '../runtime/backend.js';
+import type { Emit } from './events.js';
 import type { LazyJobHost } from './job.js';
 import type { Job, TaskSource } from './job.js';
 import { ResultHandler } from './result-handler.js';
 import { TaskHandler } from './task-handler.js';
 import { TaskQueue } from './task-queue.js';
-import type { Emit } from './events.js';
-import { WorkerHandler } from './worker-handler.js';
 import type { WorkerHandlerOptions, WorkerSlot } from './worker-handler.js';
+import { WorkerHandler } from './worker-handler.js';
 
 export interface EngineOptions extends WorkerHandlerOptions {
   /** 'Pool' or an executor's name, for messages. */

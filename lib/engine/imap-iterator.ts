@@ -5,10 +5,10 @@
  */
 import { TimeoutError } from '../errors.js';
 import { validateTimeout } from '../internal/validate.js';
-import { IMapJob } from './imap-job.js';
 import type { IMapSpec } from './imap-job.js';
+import { IMapJob } from './imap-job.js';
 import type { LazyJobHost } from './job.js';
-import { ERROR, EMPTY, VALUE } from './output-queue.js';
+import { EMPTY, ERROR, VALUE } from './output-queue.js';
 
 /** Function-valued fields, not methods: `next()` wraps them to clear its timer. */
 interface Waiter {

@@ -11,8 +11,8 @@ import type { ProgressSink } from '../internal/progress.js';
 import type { Chunk } from '../runtime/backend.js';
 import { ChunkFeeder } from './chunk-feeder.js';
 import type { ChunkOutcome, Job, LazyJobHost, TaskSource } from './job.js';
-import { EMPTY, OutputQueue } from './output-queue.js';
 import type { Taken } from './output-queue.js';
+import { EMPTY, OutputQueue } from './output-queue.js';
 
 export interface IMapSpec {
   readonly fn: (...args: never[]) => unknown;

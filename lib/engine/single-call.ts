@@ -7,8 +7,8 @@
 import type { Settled } from '../internal/settled.js';
 import type { Chunk, ChunkOutcome } from '../runtime/backend.js';
 import type { Job, JobHost, TaskSource } from './job.js';
-import { abortError, TaskGuard } from './task-limits.js';
 import type { TaskLimits } from './task-limits.js';
+import { abortError, TaskGuard } from './task-limits.js';
 
 /** What a single call reports to the object that owns it. */
 export interface CallOwner {

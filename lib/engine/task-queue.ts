@@ -3,8 +3,8 @@
  * first source with a ready chunk wins, so a lazy `imap` waiting on its input
  * never blocks the jobs submitted after it.
  */
-import type { Chunk } from '../runtime/backend.js';
 import { Wakeup } from '../internal/wakeup.js';
+import type { Chunk } from '../runtime/backend.js';
 import type { TaskSource } from './job.js';
 
 export class TaskQueue {

@@ -4,6 +4,7 @@
  * defaults and validated once for every class.
  */
 import type { ResourceLimits } from 'node:worker_threads';
+
 import { describe, validateInteger, validateOneOf, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
 import type { BackendKind } from '../runtime/backend.js';
 import { BACKEND_KINDS } from '../runtime/index.js';

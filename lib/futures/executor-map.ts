@@ -4,14 +4,14 @@
  * automatically from measured item times, and a deadline counted from the
  * `map()` call.
  */
-import { TimeoutError } from '../errors.js';
-import { progressSink, validateProgress } from '../internal/progress.js';
-import type { ProgressOption } from '../internal/progress.js';
-import { validateInteger, validateTimeout } from '../internal/validate.js';
+import { defaultChunksize } from '../engine/chunk-feeder.js';
 import { IMapIterator } from '../engine/imap-iterator.js';
 import type { LazyJobHost } from '../engine/job.js';
-import { defaultChunksize } from '../engine/chunk-feeder.js';
+import { TimeoutError } from '../errors.js';
+import type { ProgressOption } from '../internal/progress.js';
+import { progressSink, validateProgress } from '../internal/progress.js';
 import type { AnyIterable } from '../internal/validate.js';
+import { validateInteger, validateTimeout } from '../internal/validate.js';
 
 /** Options of `Executor.map` (the last argument, a plain object). */
 export interface ExecutorMapOptions {

@@ -5,20 +5,21 @@
  * their defaults.
  */
 import { EventEmitter } from 'eventemitter3';
-import { assertNotImportingTaskModule } from '../internal/state.js';
-import { validatePlainObject } from '../internal/validate.js';
-import { validateLimits } from '../engine/task-limits.js';
+
 import { Engine } from '../engine/engine.js';
-import { EXECUTOR_MAX_WINDOW } from '../engine/worker-handler.js';
-import { SingleCall } from '../engine/single-call.js';
-import { emitterFor } from '../engine/events.js';
 import type { PoolEvents } from '../engine/events.js';
+import { emitterFor } from '../engine/events.js';
+import { SingleCall } from '../engine/single-call.js';
+import { validateLimits } from '../engine/task-limits.js';
+import { EXECUTOR_MAX_WINDOW } from '../engine/worker-handler.js';
+import { resolveWorkerOptions } from '../engine/worker-options.js';
+import { assertNotImportingTaskModule } from '../internal/state.js';
 import type { AnyIterable } from '../internal/validate.js';
+import { validatePlainObject } from '../internal/validate.js';
 import type { BackendKind } from '../runtime/backend.js';
 import { createBackend } from '../runtime/index.js';
-import { resolveWorkerOptions } from '../engine/worker-options.js';
-import { ExecutorMapIterator } from './executor-map.js';
 import type { ExecutorMapOptions } from './executor-map.js';
+import { ExecutorMapIterator } from './executor-map.js';
 import { Future } from './future.js';
 
 export type { ExecutorMapOptions } from './executor-map.js';

@@ -1,7 +1,8 @@
 /** Python's `concurrent.futures.ProcessPoolExecutor`, on child processes. */
 import { availableParallelism } from 'node:os';
-import { Executor } from './executor.js';
+
 import type { ExecutorOptions } from './executor.js';
+import { Executor } from './executor.js';
 
 /** Options of `new ProcessPoolExecutor(...)`. */
 export interface ProcessPoolExecutorOptions extends ExecutorOptions {

@@ -1,7 +1,8 @@
 /** Python's `concurrent.futures.ThreadPoolExecutor`, on worker threads. */
 import { availableParallelism } from 'node:os';
-import { Executor } from './executor.js';
+
 import type { ExecutorOptions } from './executor.js';
+import { Executor } from './executor.js';
 
 /** Options of `new ThreadPoolExecutor(...)`. */
 export interface ThreadPoolExecutorOptions extends ExecutorOptions {

@@ -5,7 +5,7 @@
 import { TimeoutError } from '../errors.js';
 import { validateTimeout } from '../internal/validate.js';
 import { Wakeup } from '../internal/wakeup.js';
-import { Future, finishedWithError } from './future.js';
+import { finishedWithError,Future } from './future.js';
 
 /**
  * `wait()` returns as soon as any future finishes or is cancelled.

@@ -1,10 +1,10 @@
 /** Python's `ApplyResult`: one call, one chunk of one item, with optional per-task limits. */
 import type { JobHost } from '../engine/job.js';
-import type { Settled } from '../internal/settled.js';
 import { SingleCall } from '../engine/single-call.js';
 import type { TaskLimits } from '../engine/task-limits.js';
-import { AsyncResult } from './async-result.js';
+import type { Settled } from '../internal/settled.js';
 import type { ResultCallbacks } from './async-result.js';
+import { AsyncResult } from './async-result.js';
 
 /**
  * The pending result of `applyAsync`. Await `get()` for the value.

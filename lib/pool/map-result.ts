@@ -8,8 +8,8 @@ import type { ChunkOutcome, Job, JobHost, TaskSource } from '../engine/job.js';
 import type { ProgressSink } from '../internal/progress.js';
 import type { Settled } from '../internal/settled.js';
 import type { Chunk } from '../runtime/backend.js';
-import { AsyncResult } from './async-result.js';
 import type { ResultCallbacks } from './async-result.js';
+import { AsyncResult } from './async-result.js';
 
 export interface MapJobSpec {
   readonly fn: (...args: never[]) => unknown;

@@ -1,12 +1,13 @@
 /** Pool options and per-call options, merged with defaults and validated once. */
 import type { ResourceLimits } from 'node:worker_threads';
-import type { BackendKind } from '../runtime/backend.js';
-import { describe, validateInteger, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
-import type { ResultCallbacks } from './async-result.js';
-import { validateProgress } from '../internal/progress.js';
-import type { ProgressOption } from '../internal/progress.js';
-import { validateLimits } from '../engine/task-limits.js';
+
 import type { TaskLimits } from '../engine/task-limits.js';
+import { validateLimits } from '../engine/task-limits.js';
+import type { ProgressOption } from '../internal/progress.js';
+import { validateProgress } from '../internal/progress.js';
+import { describe, validateInteger, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
+import type { BackendKind } from '../runtime/backend.js';
+import type { ResultCallbacks } from './async-result.js';
 
 /** Options of `new Pool(...)` and `new ThreadPool(...)`. */
 export interface PoolOptions {

@@ -4,24 +4,26 @@
  * the work.
  */
 import { availableParallelism } from 'node:os';
+
 import { EventEmitter } from 'eventemitter3';
+
+import { Engine } from '../engine/engine.js';
+import type { PoolEvents } from '../engine/events.js';
+import { emitterFor } from '../engine/events.js';
+import { IMapIterator } from '../engine/imap-iterator.js';
+import { POOL_MAX_WINDOW } from '../engine/worker-handler.js';
+import { resolveWorkerOptions } from '../engine/worker-options.js';
+import type { ProgressOption, ProgressSink } from '../internal/progress.js';
+import { progressSink } from '../internal/progress.js';
 import { assertNotImportingTaskModule } from '../internal/state.js';
-import { validateIterable } from '../internal/validate.js';
 import type { AnyIterable } from '../internal/validate.js';
+import { validateIterable } from '../internal/validate.js';
 import type { BackendKind } from '../runtime/backend.js';
 import { createBackend } from '../runtime/index.js';
-import { resolveWorkerOptions } from '../engine/worker-options.js';
 import { ApplyResult } from './apply-result.js';
-import { Engine } from '../engine/engine.js';
-import { POOL_MAX_WINDOW } from '../engine/worker-handler.js';
-import { emitterFor } from '../engine/events.js';
-import type { PoolEvents } from '../engine/events.js';
-import { IMapIterator } from '../engine/imap-iterator.js';
 import { MapResult } from './map-result.js';
-import { resolveApplyArgs, resolveMapOptions } from './options.js';
-import { progressSink } from '../internal/progress.js';
-import type { ProgressOption, ProgressSink } from '../internal/progress.js';
 import type { ApplyOptions, MapOptions, PoolOptions } from './options.js';
+import { resolveApplyArgs, resolveMapOptions } from './options.js';
 
 export type { PoolEvents } from '../engine/events.js';
 

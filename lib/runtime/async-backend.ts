@@ -4,10 +4,10 @@
  * closures and values are passed by reference, never cloned. Messages are
  * delivered on a microtask so neither side ever re-enters the other.
  */
-import { BrokenThreadPool } from '../errors.js';
 import type { BrokenExecutor } from '../errors.js';
-import { batchMessage, decodeMessage } from './codec.js';
+import { BrokenThreadPool } from '../errors.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
+import { batchMessage, decodeMessage } from './codec.js';
 import type { FnDef, ToWorker } from './protocol.js';
 import { WorkerLoop } from './worker/worker-loop.js';
 

@@ -6,8 +6,8 @@
  * classes again), so the engine only ever sees chunks and rebuilt outcomes.
  */
 import type { Chunk, ChunkOutcome, ChunkResult, WorkerMessage } from './backend.js';
-import { assertNever } from './protocol.js';
 import type { FnDef, FromWorker, PackedChunks, PackedOutcome, ToWorker, WireChunk, WireOutcome } from './protocol.js';
+import { assertNever } from './protocol.js';
 import { rebuildThrown } from './transport.js';
 
 /**

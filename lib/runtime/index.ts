@@ -3,6 +3,7 @@
  * place that turns a kind into a backend.
  */
 import type { ResourceLimits } from 'node:worker_threads';
+
 import { AsyncBackend } from './async-backend.js';
 import type { Backend, BackendKind } from './backend.js';
 import { TinypoolBackend } from './tinypool-backend.js';

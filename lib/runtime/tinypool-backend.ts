@@ -3,13 +3,15 @@
  * single-worker Tinypool that runs one bootstrap task; after that multipool
  * talks to the worker over its own channel (docs/design.md says why).
  */
-import { MessageChannel } from 'node:worker_threads';
 import type { MessagePort, ResourceLimits } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
+
 import Tinypool from 'tinypool';
-import { BrokenProcessPool, BrokenThreadPool } from '../errors.js';
+
 import type { BrokenExecutor } from '../errors.js';
-import { batchMessage, decodeMessage } from './codec.js';
+import { BrokenProcessPool, BrokenThreadPool } from '../errors.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
+import { batchMessage, decodeMessage } from './codec.js';
 import { fnDef } from './function-ref.js';
 import { threadLoaderHints } from './loaders.js';
 import type { FromWorker, ToWorker } from './protocol.js';

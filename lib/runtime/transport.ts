@@ -4,6 +4,7 @@
  * naming the value that structured clone refused.
  */
 import { serialize } from 'node:v8';
+
 import { MaybeEncodingError, RemoteTraceback } from '../errors.js';
 import { describe } from '../internal/validate.js';
 import type { WireError, WireThrown } from './protocol.js';

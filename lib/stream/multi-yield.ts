@@ -7,13 +7,14 @@
  * and releases everything.
  */
 import { availableParallelism } from 'node:os';
-import { validateFunction, validateInteger, validateIterable, validateOneOf, validatePlainObject } from '../internal/validate.js';
-import type { AnyIterable } from '../internal/validate.js';
+
 import { Engine } from '../engine/engine.js';
+import { IMapIterator } from '../engine/imap-iterator.js';
 import { POOL_MAX_WINDOW } from '../engine/worker-handler.js';
+import type { AnyIterable } from '../internal/validate.js';
+import { validateFunction, validateInteger, validateIterable, validateOneOf, validatePlainObject } from '../internal/validate.js';
 import type { BackendKind } from '../runtime/backend.js';
 import { BACKEND_KINDS, createBackend } from '../runtime/index.js';
-import { IMapIterator } from '../engine/imap-iterator.js';
 
 /** Where `multiYield` runs `fn`. */
 export type MultiYieldMode = BackendKind;

@@ -1,7 +1,8 @@
 /** Shared test helpers: backends, child-process inspection, handshakes. */
 import { readdirSync, readFileSync } from 'node:fs';
-import { Pool } from 'multipool';
+
 import type { PoolOptions } from 'multipool';
+import { Pool } from 'multipool';
 
 export type BackendName = 'process' | 'thread' | 'async';
 

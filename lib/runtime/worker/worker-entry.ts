@@ -4,13 +4,14 @@
  * channel in a child process), starts the long-lived worker loop, and returns
  * at once, so tinypool's per-task machinery is never on the hot path.
  */
-import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
+
 import { markWorker } from '../../internal/state.js';
 import { registerLoaders } from '../loaders.js';
 import type { FromWorker, ToWorker, WorkerInit } from '../protocol.js';
-import { WorkerLoop } from './worker-loop.js';
 import type { WorkerChannel } from './worker-loop.js';
+import { WorkerLoop } from './worker-loop.js';
 
 markWorker();
 

@@ -5,12 +5,13 @@
  * streaming consumer is never starved.
  */
 import { performance } from 'node:perf_hooks';
+
 import { Wakeup } from '../../internal/wakeup.js';
 import { packOutcomes, unpackChunks } from '../codec.js';
-import { explainMissingVariable, loadFn } from './function-load.js';
-import { assertNever } from '../protocol.js';
 import type { FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from '../protocol.js';
+import { assertNever } from '../protocol.js';
 import { cloneFailure, encodingFailure, flattenThrown } from '../transport.js';
+import { explainMissingVariable, loadFn } from './function-load.js';
 
 /** The worker's end of its channel to the engine. `send` throws when a value cannot be cloned. */
 export interface WorkerChannel {
