@@ -1,0 +1,281 @@
+/**
+ * The wire codec on its own: chunks packed by `batchMessage` come back whole from `unpackChunks`, and
+ * outcomes packed by `packOutcomes` come back from `decodeMessage` with their errors rebuilt.
+ */
+import { MaybeEncodingError, RemoteTraceback } from 'multipool';
+import { batchMessage, decodeMessage, packOutcomes, unpackChunks } from '../../dist/runtime/codec.js';
+import { encodingFailure, flattenThrown } from '../../dist/runtime/transport.js';
+import type { Chunk, ChunkResult } from '../../dist/runtime/backend.js';
+import type { FnDef, FromWorker, WireChunk, WireOutcome } from '../../dist/runtime/protocol.js';
+
+type AnyFn = Chunk['fn'];
+
+const double: AnyFn = (x: number) => x * 2;
+const add: AnyFn = (a: number, b: number) => a + b;
+const gen: AnyFn = function* (n: number) {
+  yield n;
+};
+
+/** Definitions as the backends keep them: one object per function, so a function is one id. */
+function definitions(...fns: AnyFn[]): (fn: AnyFn) => FnDef {
+  const defs = new Map<AnyFn, FnDef>(fns.map((fn, i) => [fn, { id: i + 1, kind: 'source', source: String(fn) }]));
+  return (fn) => {
+    const def = defs.get(fn);
+    if (!def) throw new Error('a chunk used a function the test did not define');
+    return def;
+  };
+}
+
+function chunk(job: number, index: number, items: unknown[], fn: AnyFn = double, flags: Partial<Pick<Chunk, 'star' | 'perItem' | 'stream'>> = {}): Chunk {
+  return { job, index, fn, items, star: false, perItem: false, ...flags };
+}
+
+/** What a worker should receive for `chunks`: the same chunks, each naming its function by id. */
+function onTheWire(chunks: Chunk[], defOf: (fn: AnyFn) => FnDef): WireChunk[] {
+  return chunks.map(({ job, index, fn, items, star, perItem, stream }) => ({ job, index, fn: defOf(fn).id, items, star, perItem, ...(stream ? { stream } : {}) }));
+}
+
+function roundTrip(chunks: Chunk[], defOf: (fn: AnyFn) => FnDef): WireChunk[] {
+  const { message } = batchMessage(chunks, defOf, new Set());
+  if (message.t !== 'batch') throw new Error(`expected a batch, got ${message.t}`);
+  return unpackChunks(message.chunks);
+}
+
+function results(outcomes: WireOutcome[]): ChunkResult[] {
+  const decoded = decodeMessage({ t: 'results', results: packOutcomes(outcomes) });
+  if (decoded.t !== 'results') throw new Error(`expected results, got ${decoded.t}`);
+  return decoded.results;
+}
+
+function values(job: number, index: number, ms: number, vals: unknown[]): WireOutcome {
+  return { job, index, ms, kind: 'values', values: vals };
+}
+
+function thrown(job: number, index: number, ms: number, error: unknown): WireOutcome {
+  return { job, index, ms, kind: 'error', ...flattenThrown(error) };
+}
+
+describe('batchMessage / unpackChunks', () => {
+  test('chunks of several jobs, consecutive and not, come back as they were sent, in order', () => {
+    const defOf = definitions(double, add);
+    const chunks = [
+      chunk(1, 0, [1, 2]),
+      chunk(1, 2, [3, 4]),
+      chunk(1, 4, [5]),
+      chunk(2, 0, [[1, 2]], add, { star: true }),
+      chunk(1, 9, [10, 11, 12]), // a gap: chunks 5..8 went to another worker
+      chunk(1, 12, [13]),
+      chunk(2, 1, [[3, 4]], add, { star: true }),
+      chunk(3, 7, ['x']),
+      chunk(3, 3, ['y']), // out of order within a job
+    ];
+    expect(roundTrip(chunks, defOf)).toEqual(onTheWire(chunks, defOf));
+  });
+
+  test('star, perItem and stream flags come back per chunk, even between otherwise consecutive chunks', () => {
+    const defOf = definitions(double, add, gen);
+    const chunks = [
+      chunk(1, 0, [1], double),
+      chunk(1, 1, [2], double, { perItem: true }),
+      chunk(1, 2, [[3, 4]], add, { star: true }),
+      chunk(1, 3, [[5, 6]], add, { star: true, perItem: true }),
+      chunk(1, 4, [7], gen, { stream: 10 }),
+      chunk(1, 5, [8], gen, { stream: 10 }),
+      chunk(1, 6, [9], gen, { stream: 3 }),
+      chunk(1, 7, [10], gen),
+    ];
+    const back = roundTrip(chunks, defOf);
+    expect(back).toEqual(onTheWire(chunks, defOf));
+    expect(back.map((c) => [c.star, c.perItem, c.stream])).toEqual([
+      [false, false, undefined],
+      [false, true, undefined],
+      [true, false, undefined],
+      [true, true, undefined],
+      [false, false, 10],
+      [false, false, 10],
+      [false, false, 3],
+      [false, false, undefined],
+    ]);
+  });
+
+  test('a chunk without stream arrives without a stream field (the worker tests `stream !== undefined`)', () => {
+    const defOf = definitions(double);
+    const [back] = roundTrip([chunk(1, 0, [1])], defOf);
+    expect(back).toBeDefined();
+    expect(Object.hasOwn(back!, 'stream')).toBe(false);
+  });
+
+  test('consecutive chunks of one job with the same function and flags travel as one record', () => {
+    const defOf = definitions(double, add);
+    const { message } = batchMessage([chunk(1, 0, [1, 2]), chunk(1, 2, [3]), chunk(1, 3, [4, 5, 6])], defOf, new Set());
+    expect(message.t === 'batch' && message.chunks.length).toBe(1);
+    const split = batchMessage([chunk(1, 0, [1]), chunk(1, 2, [3]), chunk(2, 3, [4]), chunk(2, 4, [[5, 6]], add)], defOf, new Set());
+    expect(split.message.t === 'batch' && split.message.chunks.length).toBe(4);
+  });
+
+  test('item arrays are not shared between unpacked chunks of one record', () => {
+    const defOf = definitions(double);
+    const back = roundTrip([chunk(1, 0, [1, 2]), chunk(1, 2, [3, 4])], defOf);
+    back[0]!.items.push('extra');
+    expect(back[1]!.items).toEqual([3, 4]);
+  });
+
+  test('an empty batch is a batch with no chunks and no definitions', () => {
+    const { message, fns } = batchMessage([], definitions(), new Set());
+    expect(message).toEqual({ t: 'batch', fns: [], chunks: [] });
+    expect(fns).toEqual([]);
+    expect(unpackChunks([])).toEqual([]);
+  });
+
+  test('a new function definition is sent once however many chunks use it', () => {
+    const defOf = definitions(double, add);
+    const { message, fns } = batchMessage([chunk(1, 0, [1]), chunk(2, 0, [[1, 2]], add, { star: true }), chunk(1, 5, [6]), chunk(3, 0, [7])], defOf, new Set());
+    expect(fns).toEqual([defOf(double), defOf(add)]);
+    expect(message.t === 'batch' && message.fns).toEqual(fns);
+  });
+
+  test('a definition the worker already knows is not sent again; the new ones are returned to be marked known', () => {
+    const defOf = definitions(double, add, gen);
+    const known = new Set([defOf(double).id]);
+    const { message, fns } = batchMessage([chunk(1, 0, [1]), chunk(2, 0, [2], gen), chunk(3, 0, [[1, 2]], add, { star: true })], defOf, known);
+    expect(fns).toEqual([defOf(gen), defOf(add)]);
+    expect(message.t === 'batch' && message.fns.map((def) => def.id)).toEqual([defOf(gen).id, defOf(add).id]);
+    expect(known).toEqual(new Set([defOf(double).id])); // marking them known is the caller's job, after the send
+  });
+
+  test('with every definition known, the message carries none', () => {
+    const defOf = definitions(double, add);
+    const { message, fns } = batchMessage([chunk(1, 0, [1]), chunk(2, 0, [[1, 2]], add, { star: true })], defOf, new Set([1, 2]));
+    expect(fns).toEqual([]);
+    expect(message.t === 'batch' && message.fns).toEqual([]);
+  });
+});
+
+describe('packOutcomes / decodeMessage', () => {
+  test('values of consecutive chunks come back in place, the run time spread evenly over its chunks', () => {
+    const back = results([values(1, 0, 2, ['a', 'b']), values(1, 2, 4, ['c']), values(1, 3, 6, ['d', 'e', 'f'])]);
+    expect(back).toEqual([
+      { job: 1, index: 0, ms: 4, outcome: { kind: 'values', values: ['a', 'b'] } },
+      { job: 1, index: 2, ms: 4, outcome: { kind: 'values', values: ['c'] } },
+      { job: 1, index: 3, ms: 4, outcome: { kind: 'values', values: ['d', 'e', 'f'] } },
+    ]);
+  });
+
+  test('outcomes of different jobs or with a gap keep their own index and time', () => {
+    const back = results([values(1, 0, 1, [0]), values(2, 1, 3, [1]), values(2, 5, 5, [5, 6]), values(1, 1, 7, [undefined, null])]);
+    expect(back).toEqual([
+      { job: 1, index: 0, ms: 1, outcome: { kind: 'values', values: [0] } },
+      { job: 2, index: 1, ms: 3, outcome: { kind: 'values', values: [1] } },
+      { job: 2, index: 5, ms: 5, outcome: { kind: 'values', values: [5, 6] } },
+      { job: 1, index: 1, ms: 7, outcome: { kind: 'values', values: [undefined, null] } },
+    ]);
+  });
+
+  test('a streamed chunk whose leftover values differ in number from its items keeps its index', () => {
+    // A generator chunk of one item sends back whatever it had not streamed yet: none, or several values.
+    const back = results([values(1, 0, 1, []), values(1, 1, 1, ['x', 'y', 'z']), values(1, 2, 1, ['w']), values(1, 4, 1, ['v'])]);
+    expect(back.map((r) => [r.index, r.outcome.kind === 'values' && r.outcome.values])).toEqual([
+      [0, []],
+      [1, ['x', 'y', 'z']],
+      [2, ['w']],
+      [4, ['v']],
+    ]);
+  });
+
+  test('a failed chunk comes back as an error of its own class and message, with a RemoteTraceback cause', () => {
+    const back = results([
+      thrown(1, 0, 1, new TypeError('not a number')),
+      thrown(1, 1, 1, new RangeError('too big')),
+      thrown(1, 2, 1, new Error('plain')),
+    ]);
+    const errors = back.map((r) => (r.outcome.kind === 'error' ? r.outcome.error : null));
+    expect(errors[0]).toBeInstanceOf(TypeError);
+    expect(errors[1]).toBeInstanceOf(RangeError);
+    expect(errors[2]).toBeInstanceOf(Error);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['not a number', 'too big', 'plain']);
+    const cause = (errors[0] as Error).cause;
+    expect(cause).toBeInstanceOf(RemoteTraceback);
+    expect((cause as RemoteTraceback).tb).toContain('not a number');
+  });
+
+  test('a subclass keeps its name and own fields on the nearest built-in class; a thrown non-Error comes back as itself', () => {
+    class QuotaError extends RangeError {
+      override name = 'QuotaError';
+      readonly limit = 5;
+    }
+    const back = results([thrown(4, 0, 1, new QuotaError('over quota')), thrown(4, 1, 1, 'a string'), thrown(4, 2, 1, { code: 7 })]);
+    const [quota, text, object] = back.map((r) => (r.outcome.kind === 'error' ? r.outcome.error : null));
+    expect(quota).toBeInstanceOf(RangeError);
+    expect(quota).toMatchObject({ name: 'QuotaError', message: 'over quota', limit: 5 });
+    expect(text).toBe('a string');
+    expect(object).toEqual({ code: 7 });
+  });
+
+  test('a result that could not be cloned comes back as a MaybeEncodingError', () => {
+    const [back] = results([{ job: 1, index: 0, ms: 1, kind: 'error', ...encodingFailure(() => 1, 'could not be cloned') }]);
+    expect(back?.outcome.kind === 'error' && back.outcome.error).toBeInstanceOf(MaybeEncodingError);
+  });
+
+  test('an error between values breaks the run and every outcome keeps its place', () => {
+    const back = results([values(1, 0, 2, [0]), values(1, 1, 2, [1]), thrown(1, 2, 9, new Error('boom')), values(1, 3, 4, [3]), values(1, 4, 4, [4])]);
+    expect(back.map((r) => [r.index, r.ms, r.outcome.kind])).toEqual([
+      [0, 2, 'values'],
+      [1, 2, 'values'],
+      [2, 9, 'error'],
+      [3, 4, 'values'],
+      [4, 4, 'values'],
+    ]);
+  });
+
+  test('a per-item chunk comes back with its values in place and its failed positions as a Map of rebuilt errors', () => {
+    const outcome: WireOutcome = {
+      job: 2,
+      index: 10,
+      ms: 3,
+      kind: 'items',
+      values: [1, undefined, 3, undefined],
+      errors: [
+        [1, flattenThrown(new TypeError('bad item'))],
+        [3, flattenThrown(42)],
+      ],
+    };
+    const [back] = results([values(2, 8, 1, [8, 9]), outcome]).slice(1);
+    expect(back?.job).toBe(2);
+    expect(back?.index).toBe(10);
+    expect(back?.ms).toBe(3);
+    if (back?.outcome.kind !== 'items') throw new Error(`expected items, got ${back?.outcome.kind}`);
+    expect(back.outcome.values).toEqual([1, undefined, 3, undefined]);
+    expect([...back.outcome.errors.keys()]).toEqual([1, 3]);
+    expect(back.outcome.errors.get(1)).toBeInstanceOf(TypeError);
+    expect((back.outcome.errors.get(1) as Error).message).toBe('bad item');
+    expect(back.outcome.errors.get(3)).toBe(42);
+  });
+
+  test('a per-item chunk without failures has an empty error Map', () => {
+    const [back] = results([{ job: 1, index: 0, ms: 1, kind: 'items', values: ['a'], errors: [] }]);
+    expect(back?.outcome).toEqual({ kind: 'items', values: ['a'], errors: new Map() });
+  });
+
+  test('streamed items pass through as they are', () => {
+    const message: FromWorker = { t: 'items', job: 3, index: 4, values: [1, 'two', { three: 3 }] };
+    expect(decodeMessage(message)).toEqual({ t: 'items', job: 3, index: 4, values: [1, 'two', { three: 3 }] });
+  });
+
+  test('an initializer failure comes back as the error it threw', () => {
+    const decoded = decodeMessage({ t: 'init-error', error: flattenThrown(new SyntaxError('bad init')) });
+    expect(decoded.t).toBe('init-error');
+    const error = decoded.t === 'init-error' ? decoded.error : null;
+    expect(error).toBeInstanceOf(SyntaxError);
+    expect((error as Error).message).toBe('bad init');
+  });
+
+  test('an unknown tag throws, naming the message', () => {
+    const message = { t: 'hello', from: 'a newer worker' } as unknown as FromWorker;
+    expect(() => decodeMessage(message)).toThrow(/unknown protocol message.*hello/);
+  });
+
+  test('no outcomes pack to no records', () => {
+    expect(packOutcomes([])).toEqual([]);
+    expect(results([])).toEqual([]);
+  });
+});
