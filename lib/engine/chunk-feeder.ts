@@ -11,7 +11,7 @@ const ASYNC_BURST = 16;
 const AUTO_CHUNK_MS = 1;
 const MAX_AUTO_CHUNK = 4096;
 /** Items a lazy job may read ahead even with tiny chunks, so messages still batch. */
-const MIN_LOOKAHEAD = 128;
+export const MIN_LOOKAHEAD = 128;
 
 /** Python's default: `ceil(n / (4 * processes))`. */
 export function defaultChunksize(length: number, processes: number): number {
@@ -129,8 +129,15 @@ export class ChunkFeeder {
     return this.#spec.lookahead ?? Math.max(MIN_LOOKAHEAD, 4 * this.#spec.workers * this.#chunkSize());
   }
 
-  #wantsMore(): boolean {
-    return !this.#done && this.#pulled - this.#consumed < this.#lookahead();
+  /**
+   * True while a whole chunk of `size` more items fits in the look-ahead. Chunks keep their boundaries (a
+   * chunk fails as a whole, as in Python), so the window is never overshot by a partial chunk; with nothing
+   * ahead, one chunk is always allowed, or a chunk larger than the window would stall the job.
+   */
+  #wantsMore(size: number): boolean {
+    if (this.#done) return false;
+    const ahead = this.#pulled - this.#consumed;
+    return ahead === 0 || ahead + size <= this.#lookahead();
   }
 
   /**
@@ -146,9 +153,8 @@ export class ChunkFeeder {
     }
     const iterator = this.#iterator as Iterator<unknown>;
     let added = false;
-    while (this.#wantsMore()) {
+    for (let size = this.#chunkSize(); this.#wantsMore(size); size = this.#chunkSize()) {
       const items: unknown[] = [];
-      const size = this.#chunkSize();
       try {
         while (items.length < size) {
           const step = iterator.next();
@@ -173,12 +179,13 @@ export class ChunkFeeder {
     this.#pulling = true;
     const iterator = this.#iterator as AsyncIterator<unknown>;
     try {
-      while (this.#wantsMore()) {
+      for (let size = this.#chunkSize(); this.#wantsMore(size); size = this.#chunkSize()) {
         const items: unknown[] = [];
-        const size = this.#chunkSize();
         try {
           while (items.length < size) {
             const step = await iterator.next();
+            // Stopped while waiting: the input was closed (`return()`), so it must not be read again.
+            if (this.#stopped) return;
             if (step.done) {
               this.#done = true;
               break;

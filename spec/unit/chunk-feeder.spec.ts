@@ -2,8 +2,8 @@
  * The input side of a lazy job on its own: how far it reads ahead of the consumer, when it refills, how it
  * cuts chunks, and what it reports when the input ends, throws or is stopped.
  */
-import { ChunkFeeder, MIN_LOOKAHEAD, defaultChunksize } from '../../dist/engine/chunk-feeder.js';
 import type { FeederSpec, PulledChunk } from '../../dist/engine/chunk-feeder.js';
+import { ChunkFeeder, defaultChunksize,MIN_LOOKAHEAD } from '../../dist/engine/chunk-feeder.js';
 
 type HookCall = ['ready'] | ['failed', unknown, number] | ['ended', number];
 

@@ -3,10 +3,11 @@
  * outcomes packed by `packOutcomes` come back from `decodeMessage` with their errors rebuilt.
  */
 import { MaybeEncodingError, RemoteTraceback } from 'multipool';
-import { batchMessage, decodeMessage, packOutcomes, unpackChunks } from '../../dist/runtime/codec.js';
-import { encodingFailure, flattenThrown } from '../../dist/runtime/transport.js';
+
 import type { Chunk, ChunkResult } from '../../dist/runtime/backend.js';
+import { batchMessage, decodeMessage, packOutcomes, unpackChunks } from '../../dist/runtime/codec.js';
 import type { FnDef, FromWorker, WireChunk, WireOutcome } from '../../dist/runtime/protocol.js';
+import { encodingFailure, flattenThrown } from '../../dist/runtime/transport.js';
 
 type AnyFn = Chunk['fn'];
 

@@ -1,6 +1,6 @@
 /** The task handler's queue on its own: fairness between task sources, put-back chunks, close, clear and wake-ups. */
-import { TaskQueue } from '../../dist/engine/task-queue.js';
 import type { TaskSource } from '../../dist/engine/job.js';
+import { TaskQueue } from '../../dist/engine/task-queue.js';
 import type { Chunk } from '../../dist/runtime/backend.js';
 
 function chunk(job: number, index: number): Chunk {
