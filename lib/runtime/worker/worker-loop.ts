@@ -107,7 +107,13 @@ export class WorkerLoop {
     while (this.#head < this.#queue.length) {
       const chunk = this.#queue[this.#head++] as WireChunk;
       const pending = this.#run(chunk);
-      this.#outbox.push(isThenable(pending) ? await pending : pending);
+      if (isThenable(pending)) {
+        // The worker is about to wait: what is done goes out first, or it would wait as long as this task.
+        this.#flush();
+        this.#outbox.push(await pending);
+      } else {
+        this.#outbox.push(pending);
+      }
       const now = performance.now();
       if (this.#head === this.#queue.length || now - this.#lastFlush >= FLUSH_AFTER_MS) {
         this.#flush();
