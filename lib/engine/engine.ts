@@ -66,9 +66,13 @@ export class Engine implements LazyJobHost {
       initFailed: (cause) => {
         this.#break(() => this.backend.broken(initializerFailedMessage(cause), { cause }));
       },
+      demand: (limit) => this.#queue.demand(limit),
     });
     const tasks = new TaskHandler(this.#queue, this.#workers, {
-      live: (chunk) => this.#cache.has(chunk.job),
+      claim: (chunk) => {
+        const job = this.#cache.get(chunk.job);
+        return job !== undefined && (job.claim?.(chunk.index) ?? true);
+      },
       sent: (_slot, chunk) => {
         this.#cache.get(chunk.job)?.started?.(chunk.index);
         this.#emit('taskStart', { job: chunk.job, index: chunk.index });
@@ -114,6 +118,7 @@ export class Engine implements LazyJobHost {
     this.#cache.set(job.id, job);
     this.#queue.push(job);
     this.#workers.setRef(true);
+    this.#workers.grow();
   }
 
   release(job: Job): void {
@@ -125,6 +130,7 @@ export class Engine implements LazyJobHost {
 
   wake(): void {
     this.#queue.wake();
+    this.#workers.grow();
   }
 
   credit(job: number, index: number, n: number): void {

@@ -16,6 +16,8 @@ export interface Job {
   stream?(index: number, values: unknown[]): void;
   /** Cancels the job if it has not started (executors' `shutdown({ cancelFutures })`). */
   cancel?(): void;
+  /** The chunk at `index` is about to be sent to a worker: false drops it (its future was cancelled). */
+  claim?(index: number): boolean;
   /** The chunk at `index` was sent to a worker. */
   started?(index: number): void;
   /** Ends the job early (pool terminated or broken): every unfinished part rejects with `error`. */
@@ -28,6 +30,8 @@ export interface TaskSource {
   poll(): Chunk | undefined;
   /** True once `poll` will never return a chunk again. */
   readonly exhausted: boolean;
+  /** How many workers this source's chunks could keep busy at once; a source of many chunks leaves it unset. */
+  readonly wants?: number;
 }
 
 /** The engine as jobs see it: they register, report completion, and wake the task handler. */

@@ -14,7 +14,7 @@ import { abortError, TaskGuard } from './task-limits.js';
 export interface CallOwner {
   /** The call ended, either way. Called at most once. */
   settle(settled: Settled<unknown>): void;
-  /** Asked when a worker is about to take the chunk; false keeps it from running (a cancelled future). */
+  /** Asked when a worker is there to take the chunk; false keeps it from running (a cancelled future). */
   mayStart?(): boolean;
   /** Cancel the call if it has not started (executors' `shutdown({ cancelFutures })`). */
   cancel?(): void;
@@ -46,15 +46,21 @@ export class SingleCall implements Job, TaskSource {
     host.submit(this);
   }
 
+  /** One call keeps one worker busy. */
+  readonly wants = 1;
+
   get exhausted(): boolean {
     return this.#chunk === null;
   }
 
   poll(): Chunk | undefined {
-    const chunk = this.#chunk;
+    const chunk = this.#chunk ?? undefined;
     this.#chunk = null;
-    if (!chunk || this.#owner.mayStart?.() === false) return undefined;
     return chunk;
+  }
+
+  claim(): boolean {
+    return this.#owner.mayStart?.() !== false;
   }
 
   started(): void {

@@ -1,7 +1,9 @@
 /**
- * CPython's `_handle_tasks`: takes chunks from the task queue only when a
- * worker has room for them, and sends every chunk that is ready at that moment
- * to that worker in one message.
+ * CPython's `_handle_tasks`, work-conserving: a chunk goes to a started worker
+ * that is idle, as in Python's shared task queue, so no chunk waits behind
+ * another while a worker could run it. Only chunks measured to be tiny may
+ * also queue behind others at a busy worker, several to a message, where the
+ * round trips they save matter and the wait cannot be seen.
  */
 import type { Chunk } from '../runtime/backend.js';
 import { cloneFailure } from '../runtime/transport.js';
@@ -9,8 +11,11 @@ import type { TaskQueue } from './task-queue.js';
 import type { WorkerHandler, WorkerSlot } from './worker-handler.js';
 
 export interface TaskHandlerHooks {
-  /** False once the chunk's job is over (aborted while the chunk waited for a worker): it is not sent. */
-  live(chunk: Chunk): boolean;
+  /**
+   * The chunk is about to be sent: false drops it (its job is over, or its future was cancelled while it
+   * waited). A chunk is claimed only once a worker is there to run it.
+   */
+  claim(chunk: Chunk): boolean;
   sent(slot: WorkerSlot, chunk: Chunk): void;
   /** A chunk that holds a value structured clone refuses; it never reached a worker. */
   unsendable(chunk: Chunk, error: TypeError): void;
@@ -27,35 +32,44 @@ export class TaskHandler {
     this.#hooks = hooks;
   }
 
-  /** The loop: a worker with room, then the chunks ready for it. Ends when the queue or the workers stop. */
+  /** The loop: a worker that may take work, then the chunks ready for it. Ends when the queue or the workers stop. */
   async run(): Promise<void> {
     for (;;) {
       let slot = await this.#workers.acquire(false);
       if (!slot) return;
-      const first = await this.#queue.take();
+      let first: Chunk | null | undefined = await this.#queue.take();
       if (!first) return;
-      // An exclusive chunk waits for a worker with nothing else queued.
-      if (first.exclusive && slot.inFlight.length > 0) slot = await this.#workers.acquire(true);
-      if (!slot?.alive) {
+      if (slot.inFlight.length > 0 && !this.#workers.costs.isTiny(first)) {
+        // A busy worker may take only tiny chunks: this one waits, in the queue, for an idle worker.
         this.#queue.putBack(first);
+        slot = await this.#workers.acquire(true);
         if (!slot) return;
+        first = this.#queue.poll();
+        if (!first) continue;
+      }
+      if (!slot.alive) {
+        this.#queue.putBack(first);
         continue;
       }
-      if (!this.#hooks.live(first)) continue;
-      const batch = [first];
-      for (let room = first.exclusive ? 0 : this.#workers.capacity(slot) - 1; room > 0; room--) {
-        // Never queue work behind a busy worker while another one sits idle.
-        if (this.#workers.idleOtherThan(slot)) break;
-        const next = this.#queue.poll();
-        if (!next) break;
-        if (next.exclusive) {
-          this.#queue.putBack(next);
-          break;
-        }
-        batch.push(next);
-      }
-      this.#send(slot, batch);
+      const batch = this.#batch(slot, first);
+      if (batch.length > 0) this.#send(slot, batch);
     }
+  }
+
+  /** `first`, and the tiny chunks ready now that may travel with it, each claimed. */
+  #batch(slot: WorkerSlot, first: Chunk): Chunk[] {
+    const batch = this.#hooks.claim(first) ? [first] : [];
+    // Never queue work behind a busy worker while another one sits idle.
+    while (this.#workers.room(slot, batch) > 0 && !this.#workers.idleOtherThan(slot)) {
+      const next = this.#queue.poll();
+      if (!next) break;
+      if (!this.#workers.costs.isTiny(next)) {
+        this.#queue.putBack(next);
+        break;
+      }
+      if (this.#hooks.claim(next)) batch.push(next);
+    }
+    return batch;
   }
 
   #send(slot: WorkerSlot, batch: Chunk[]): void {

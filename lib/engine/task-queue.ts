@@ -47,6 +47,19 @@ export class TaskQueue {
     this.#wakeup.wake();
   }
 
+  /**
+   * How many workers the queued work could keep busy, counted up to `limit`: a source's `wants` (a single
+   * call wants one), or `limit` for a source of many chunks, and one for each chunk given back.
+   */
+  demand(limit: number): number {
+    let wanted = this.#returned.length;
+    for (let i = this.#head; i < this.#sources.length && wanted < limit; i++) {
+      const source = this.#sources[i] as TaskSource;
+      if (!source.exhausted) wanted += source.wants ?? limit;
+    }
+    return Math.min(wanted, limit);
+  }
+
   /** The next ready chunk without waiting, or undefined. */
   poll(): Chunk | undefined {
     const returned = this.#returned.pop();

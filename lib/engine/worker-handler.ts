@@ -1,10 +1,13 @@
 /**
- * CPython's `_handle_workers`: keeps `processes` workers alive, replaces any
- * that exit or retire (`maxTasksPerChild`), and knows what each one holds so
- * a dead worker's chunks are never lost.
+ * CPython's `_handle_workers`: keeps `processes` workers alive (a pool starts
+ * them all; an executor starts one whenever work waits and no worker is idle
+ * or starting, as `_adjust_thread_count` does), replaces any that exit or
+ * retire (`maxTasksPerChild`), and knows what each one holds so a dead
+ * worker's chunks are never lost.
  */
 import { Wakeup } from '../internal/wakeup.js';
 import type { Backend, Chunk, ChunkResult, WorkerExit, WorkerHandle, WorkerMessage } from '../runtime/backend.js';
+import { ChunkCosts } from './chunk-costs.js';
 
 export interface WorkerSlot {
   readonly id: number;
@@ -27,6 +30,8 @@ export interface WorkerHandlerOptions {
   readonly maxTasksPerChild: number | undefined;
   /** Upper bound on chunks queued at one worker; executors keep it small so `cancel()` means something. */
   readonly maxWindow: number;
+  /** `'eager'`: all `processes` workers from the start (Pool). `'on-demand'`: one more whenever work waits (executors). */
+  readonly spawn: 'eager' | 'on-demand';
 }
 
 export interface WorkerHandlerHooks {
@@ -39,29 +44,28 @@ export interface WorkerHandlerHooks {
   initFailed(error: unknown): void;
   /** Workers keep dying before they are ready: the pool cannot work. */
   bootFailed(exit: WorkerExit): void;
+  /** How many workers the queued work could use now, counted up to `limit` (for on-demand spawning). */
+  demand(limit: number): number;
 }
 
 /** Workers in a row that may die before they are ready before the pool gives up. */
 const MAX_BOOT_FAILURES = 3;
 
-/** Aim for this much queued work per worker, so tiny tasks travel in batches and slow ones stay balanced. */
-const TARGET_QUEUED_MS = 4;
-
 /**
- * Chunks held by one worker before any has been timed, and the least it may hold after: one running and
- * one queued behind it, so a worker never waits for a round trip between two chunks.
+ * The least a worker may hold once its chunks are known to be tiny: one running and one queued behind it,
+ * so it never waits for a round trip between two chunks. Chunks not known to be tiny go one at a time.
  */
 const MIN_WINDOW = 2;
 
 /**
- * A pool's bound on chunks queued at one worker when they are tiny: enough for about `TARGET_QUEUED_MS` of
- * work per message. More would only grow what a dead worker takes with it.
+ * A pool's bound on tiny chunks queued at one worker: enough for a few ms of work per message. More would
+ * only grow what a dead worker takes with it.
  */
 export const POOL_MAX_WINDOW = 64;
 
 /**
- * An executor's bound: one chunk running and one queued per worker. A future counts as running once a
- * worker holds it, so only these are past `cancel()`, close to CPython's `max_workers + EXTRA_QUEUED_CALLS`.
+ * An executor's bound on tiny chunks per worker: one running and one queued. A future counts as running once
+ * a worker holds it, so only these are past `cancel()`, close to CPython's `max_workers + EXTRA_QUEUED_CALLS`.
  */
 export const EXECUTOR_MAX_WINDOW = 2;
 
@@ -77,8 +81,8 @@ export class WorkerHandler {
   readonly #changed = new Wakeup();
   /** Wakes the task handler waiting in `acquire` (a worker has room). */
   readonly #capacity = new Wakeup();
-  /** Moving average of a chunk's run time in the worker, in ms; null before the first result. */
-  #chunkMs: number | null = null;
+  /** Measured run times: which chunks are tiny enough to queue behind others. */
+  readonly costs = new ChunkCosts();
   #bootFailures = 0;
 
   constructor(backend: Backend, options: WorkerHandlerOptions, hooks: WorkerHandlerHooks) {
@@ -87,17 +91,28 @@ export class WorkerHandler {
     this.#hooks = hooks;
   }
 
-  /** The worker handler's loop: top the pool up whenever a worker leaves. */
+  /** The worker handler's loop: top the pool up whenever a worker leaves (or, on demand, work waits). */
   async run(): Promise<void> {
     while (this.#running) {
-      this.#topUp();
+      this.grow();
       await this.#changed.wait();
     }
   }
 
-  /** Spawns workers up to `processes`; `#running` is checked each time since a `workerStart` listener may stop the pool. */
-  #topUp(): void {
-    while (this.#running && this.#slots.size < this.#options.processes) this.#spawn();
+  /**
+   * Spawns workers up to `processes` (eager), or one for each unit of queued work that no idle or starting
+   * worker will take (on demand). `#running` is checked each time: a `workerStart` listener may stop the pool.
+   */
+  grow(): void {
+    const { processes } = this.#options;
+    if (this.#options.spawn === 'eager') {
+      while (this.#running && this.#slots.size < processes) this.#spawn();
+      return;
+    }
+    let free = 0;
+    for (const slot of this.#slots) if (slot.alive && slot.inFlight.length === 0) free++;
+    const wanted = this.#hooks.demand(processes);
+    for (; this.#running && free < wanted && this.#slots.size < processes; free++) this.#spawn();
   }
 
   #notify(): void {
@@ -136,9 +151,10 @@ export class WorkerHandler {
         return;
       case 'results': {
         const chunks = slot.inFlight.splice(0, message.results.length);
-        for (const { ms } of message.results) {
-          this.#chunkMs = this.#chunkMs === null ? ms : this.#chunkMs * 0.8 + ms * 0.2;
-        }
+        message.results.forEach(({ ms }, i) => {
+          const chunk = chunks[i];
+          if (chunk) this.costs.observe(chunk, ms);
+        });
         this.#hooks.results(slot, message.results, chunks);
         this.#maybeRetire(slot);
         this.#notify();
@@ -172,26 +188,38 @@ export class WorkerHandler {
     this.#notify();
   }
 
-  /** How many more chunks `slot` should hold now. */
-  capacity(slot: WorkerSlot): number {
-    if (!slot.alive || !slot.ready || slot.inFlight[0]?.exclusive) return 0;
-    const window = this.#chunkMs === null ? MIN_WINDOW : Math.max(MIN_WINDOW, Math.min(this.#options.maxWindow, Math.ceil(TARGET_QUEUED_MS / Math.max(this.#chunkMs, 0.001))));
-    let room = Math.min(window, this.#options.maxWindow) - slot.inFlight.length;
+  /**
+   * How many more chunks `slot` may take on top of what it holds and `batch` (chunks about to go to it): one
+   * when it holds nothing; beyond that only while every chunk involved is tiny, up to the window.
+   */
+  room(slot: WorkerSlot, batch: readonly Chunk[] = []): number {
+    if (!slot.alive || !slot.ready) return 0;
+    const held = batch.length === 0 ? slot.inFlight : [...slot.inFlight, ...batch];
+    let room = 1;
+    if (held.length > 0) {
+      if (!held.every((chunk) => this.costs.isTiny(chunk))) return 0;
+      room = this.costs.window(held, MIN_WINDOW, this.#options.maxWindow) - held.length;
+    }
     const max = this.#options.maxTasksPerChild;
-    if (max !== undefined) room = Math.min(room, max - slot.sent);
+    if (max !== undefined) room = Math.min(room, max - slot.sent - batch.length);
     return Math.max(0, room);
   }
 
-  /** A live worker with room for another chunk (with `idle`, one holding nothing), the least loaded first; waits for one. Null once stopped. */
+  /**
+   * A started worker that may take a chunk now, an idle one first (with `idle`, only an idle one); waits for
+   * one. Null once stopped.
+   */
   async acquire(idle: boolean): Promise<WorkerSlot | null> {
     for (;;) {
       if (!this.#running) return null;
       let best: WorkerSlot | null = null;
       for (const slot of this.#slots) {
         if (idle && slot.inFlight.length > 0) continue;
-        if (this.capacity(slot) > 0 && (best === null || slot.inFlight.length < best.inFlight.length)) best = slot;
+        if (this.room(slot) > 0 && (best === null || slot.inFlight.length < best.inFlight.length)) best = slot;
       }
       if (best) return best;
+      // Nothing started can take work: on demand, start a worker for it.
+      this.grow();
       await this.#capacity.wait();
     }
   }

@@ -84,6 +84,8 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
         initargs: options.initargs,
         maxTasksPerChild: options.maxTasksPerChild,
         maxWindow: EXECUTOR_MAX_WINDOW,
+        // Python's executors start a worker per submitted task while none is idle, up to maxWorkers.
+        spawn: 'on-demand',
         name,
         onWorkerLost: 'break',
         notRunningMessage: 'cannot schedule new futures after shutdown',

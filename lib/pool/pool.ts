@@ -74,6 +74,7 @@ export class Pool extends EventEmitter<PoolEvents> {
         onWorkerLost: 'fail-tasks',
         notRunningMessage: 'Pool not running: it was closed or terminated; create a new pool for more work',
         maxWindow: POOL_MAX_WINDOW,
+        spawn: 'eager',
       },
       emitterFor(this),
     );

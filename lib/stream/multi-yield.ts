@@ -114,6 +114,7 @@ function startEngine(fn: (...args: never[]) => unknown, mode: BackendKind, worke
       // Input items queue at a worker as in a Pool (an adaptive window); how many are out at all is
       // bounded by the job's look-ahead, which is what the back-pressure contract is about.
       maxWindow: POOL_MAX_WINDOW,
+      spawn: 'eager',
       name: 'multiYield',
       onWorkerLost: 'fail-tasks',
       notRunningMessage: 'multiYield has stopped',
