@@ -193,6 +193,12 @@ describe.each(KINDS)('$Executor.name', ({ kind, Executor: ExecutorClass, Broken,
       expect(await collect(executor.map((x: number) => x, []))).toEqual([]);
     });
 
+    test("map() walks a string like any other iterable, as Python's map does, and names a bad iterable", async () => {
+      await using executor = make();
+      expect(await collect(executor.map((c: string, n: number) => c.repeat(n), 'abc', [1, 2, 3]))).toEqual(['a', 'bb', 'ccc']);
+      expect(() => executor.map((a: number, b: number) => a + b, [1], 42 as unknown as number[])).toThrow(/Expected `iterables\[1\]` to be an iterable or async iterable, got `42` \(number\)/);
+    });
+
     test('map() zips several iterables into arguments, and the shortest one wins', async () => {
       await using executor = make();
       expect(await collect(executor.map((a: number, b: string) => `${b}${a}`, [1, 2, 3, 4], ['a', 'b', 'c']))).toEqual(['a1', 'b2', 'c3']);

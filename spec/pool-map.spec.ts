@@ -20,6 +20,14 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expect(await pool.map((x: number) => x + 1, [41])).toEqual([42]);
   });
 
+  test('map() and imap() walk a string character by character, as Python does', async () => {
+    await using pool = makePool(backend);
+    expect(await pool.map((c: string) => c.toUpperCase(), 'abc')).toEqual(['A', 'B', 'C']);
+    const seen: string[] = [];
+    for await (const c of pool.imap((c: string) => c + c, 'xy')) seen.push(c);
+    expect(seen).toEqual(['xx', 'yy']);
+  });
+
   test('map() reads generators and async iterables', async () => {
     await using pool = makePool(backend);
     function* gen(): Generator<number> {

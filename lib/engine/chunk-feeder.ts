@@ -4,6 +4,7 @@
  * Chunks have a fixed size, or ('auto') grow until each holds about a
  * millisecond of work, measured from the items already run.
  */
+import { isAsyncIterable } from '../internal/validate.js';
 
 /** Chunks an async input collects before waking the task handler, while the job already has work running. */
 const ASYNC_BURST = 16;
@@ -73,7 +74,7 @@ export class ChunkFeeder {
   start(): void {
     const { input } = this.#spec;
     try {
-      if (Symbol.asyncIterator in input) {
+      if (isAsyncIterable(input)) {
         this.#async = true;
         this.#iterator = input[Symbol.asyncIterator]();
       } else {

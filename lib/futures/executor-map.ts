@@ -11,7 +11,7 @@ import { TimeoutError } from '../errors.js';
 import type { ProgressOption } from '../internal/progress.js';
 import { progressSink, validateProgress } from '../internal/progress.js';
 import type { AnyIterable } from '../internal/validate.js';
-import { validateInteger, validateTimeout } from '../internal/validate.js';
+import { isAsyncIterable, isSyncIterable, validateInteger, validateIterable, validateTimeout } from '../internal/validate.js';
 
 /** Options of `Executor.map` (the last argument, a plain object). */
 export interface ExecutorMapOptions {
@@ -28,15 +28,12 @@ export interface ExecutorMapOptions {
 /** Zips sync or async iterables into argument tuples; the shortest ends it. */
 function zipIterables(iterables: readonly AnyIterable<unknown>[]): AnyIterable<unknown[]> {
   iterables.forEach((iterable, i) => {
-    const candidate = iterable as Partial<Iterable<unknown> & AsyncIterable<unknown>> | null;
-    if (candidate === null || typeof candidate !== 'object' || (typeof candidate[Symbol.iterator] !== 'function' && typeof candidate[Symbol.asyncIterator] !== 'function')) {
-      throw new TypeError(`Expected iterable ${i + 1} of map() to be an iterable or async iterable`);
-    }
+    validateIterable(iterable, `iterables[${i}]`);
   });
   if (iterables.length === 0) throw new TypeError('map() needs at least one iterable');
-  if (iterables.every((it) => Symbol.iterator in it)) {
+  if (iterables.every(isSyncIterable)) {
     return (function* zipSync() {
-      const iterators = iterables.map((it) => (it as Iterable<unknown>)[Symbol.iterator]());
+      const iterators = iterables.map((it) => (it)[Symbol.iterator]());
       try {
         for (;;) {
           const row: unknown[] = [];
@@ -53,7 +50,7 @@ function zipIterables(iterables: readonly AnyIterable<unknown>[]): AnyIterable<u
     })();
   }
   return (async function* zipAsync() {
-    const iterators = iterables.map((it) => (Symbol.asyncIterator in it ? it[Symbol.asyncIterator]() : (it as Iterable<unknown>)[Symbol.iterator]()));
+    const iterators = iterables.map((it) => (isAsyncIterable(it) ? it[Symbol.asyncIterator]() : it[Symbol.iterator]()));
     try {
       for (;;) {
         const row: unknown[] = [];

@@ -49,11 +49,19 @@ export function validateTimeout(value: unknown, name = 'timeout'): asserts value
 /** Items of a sync or async iterable. */
 export type AnyIterable<T> = Iterable<T> | AsyncIterable<T>;
 
-/** True for anything `for await` can walk: a sync or async iterable. */
+/** True for anything `for await` can walk: a sync or async iterable (a string included, as in Python). */
 export function isIterable(value: unknown): value is AnyIterable<unknown> {
-  if (value === null || value === undefined) return false;
-  const candidate = value as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown };
-  return typeof candidate[Symbol.iterator] === 'function' || typeof candidate[Symbol.asyncIterator] === 'function';
+  return isSyncIterable(value) || isAsyncIterable(value);
+}
+
+/** True for a sync iterable. Unlike `Symbol.iterator in value`, safe on a string (a primitive). */
+export function isSyncIterable(value: unknown): value is Iterable<unknown> {
+  return value !== null && value !== undefined && typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+}
+
+/** True for an async iterable (and safe on primitives). */
+export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return value !== null && value !== undefined && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
 }
 
 export function validateIterable(value: unknown, name: string): asserts value is AnyIterable<unknown> {

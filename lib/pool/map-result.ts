@@ -7,6 +7,7 @@ import { defaultChunksize } from '../engine/chunk-feeder.js';
 import type { ChunkOutcome, Job, JobHost, TaskSource } from '../engine/job.js';
 import type { ProgressSink } from '../internal/progress.js';
 import type { Settled } from '../internal/settled.js';
+import { isSyncIterable } from '../internal/validate.js';
 import type { Chunk } from '../runtime/backend.js';
 import type { ResultCallbacks } from './async-result.js';
 import { AsyncResult } from './async-result.js';
@@ -70,7 +71,7 @@ class MapJob implements Job, TaskSource {
   /** Reads the input; call after the job is in the cache. */
   start(): void {
     const { input } = this.#spec;
-    if (Symbol.iterator in input) {
+    if (isSyncIterable(input)) {
       let items: unknown[];
       try {
         items = Array.from(input);
