@@ -6,6 +6,7 @@
 import type { MessagePort, ResourceLimits } from 'node:worker_threads';
 import { MessageChannel } from 'node:worker_threads';
 
+import type { TinypoolWorker } from 'tinypool';
 import Tinypool from 'tinypool';
 
 import type { BrokenExecutor } from '../errors.js';
@@ -57,7 +58,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
   readonly pid: number;
   readonly threadId: number | undefined;
   readonly #pool: Tinypool;
-  readonly #worker: NonNullable<Tinypool['threads'][number]>;
+  readonly #worker: TinypoolWorker;
   readonly #port: MessagePort | undefined;
   readonly #known = new Set<number>();
   #send: (message: ToWorker) => void = () => {
@@ -66,6 +67,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
   #alive = true;
   #booted = false;
   #bootError: unknown = undefined;
+  #stopped: Promise<void> | null = null;
 
   constructor(kind: 'process' | 'thread', options: TinypoolBackendOptions, spec: WorkerSpec, events: WorkerEvents) {
     this.#pool = new Tinypool({
@@ -156,12 +158,27 @@ class TinypoolWorkerHandle implements WorkerHandle {
     }
   }
 
-  async terminate(): Promise<void> {
-    if (!this.#alive) {
-      // tinypool would wait forever for the exit event of a thread that already exited.
-      this.#pool.destroy().catch(() => {});
-      return;
+  terminate(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  /**
+   * tinypool's `destroy()` waits for each worker's 'exit' with `events.once()`, which also listens for
+   * 'error' and then calls `removeListener()`, a method tinypool's worker wrapper does not have: an 'error'
+   * from a worker that is still stopping (an uncaught exception already on its way) was an uncaught
+   * TypeError in this process (issue 15). So we stop every worker of this Tinypool ourselves and wait for
+   * its exit (after which a worker emits nothing), and only then let `destroy()` see it. tinypool answers a
+   * worker's 'error' by starting a replacement, hence the loop: it stops those too.
+   */
+  async #stop(): Promise<void> {
+    const stopped = new Set<TinypoolWorker>();
+    for (let next = [this.#worker]; next.length > 0; next = this.#pool.threads.filter((worker) => !stopped.has(worker))) {
+      for (const worker of next) stopped.add(worker);
+      await Promise.all(next.map((worker) => worker.terminate()));
     }
-    await this.#pool.destroy();
+    // destroy() fails a bootstrap still pending and closes tinypool's own port; not awaited, since it waits
+    // for 'exit' events that have already happened.
+    this.#pool.destroy().catch(() => {});
   }
 }
