@@ -24,8 +24,9 @@ export const CONTENDERS = [
   { id: 'workerpool', label: 'workerpool' },
   // multiprocessing.Pool or concurrent.futures.ProcessPoolExecutor: the row title says which.
   { id: 'cpython', label: 'CPython' },
-  { id: 'rawPostMessage', label: 'raw postMessage' },
-  { id: 'rawProcessSend', label: 'raw process.send' },
+  // The bare transports our pools are built on, no pool: what each row does with them is in bench/README.md.
+  { id: 'rawThreads', label: 'raw worker_threads' },
+  { id: 'rawProcesses', label: "raw fork ('advanced')" },
   { id: 'serial', label: 'serial (main thread)' },
 ] as const;
 
