@@ -17,13 +17,16 @@ import { WORKERS } from './harness/contenders.js';
 import type { Row, Verdict } from './harness/table.js';
 import { render } from './harness/table.js';
 import { executorMapRows } from './workloads/executor-map.js';
-import { fibRow } from './workloads/fib.js';
+import { fibRows } from './workloads/fib.js';
 import { floatSumsRow } from './workloads/float-sums.js';
+import { freshMapRows } from './workloads/fresh-map.js';
 import { imapRows } from './workloads/imap.js';
 import { latencyRow } from './workloads/latency.js';
 import { mapSquaresRow } from './workloads/map-squares.js';
 import { multiYieldRow } from './workloads/multi-yield.js';
+import { startupRow } from './workloads/startup.js';
 import { submitLatencyRow } from './workloads/submit-latency.js';
+import { sustainedRow } from './workloads/sustained.js';
 
 const RESULTS = new URL('./results.md', import.meta.url);
 
@@ -40,35 +43,48 @@ async function pythonVersion(): Promise<string> {
 }
 
 /** The 1-minute load average: other work on this small machine skews every number, so the report shows it. */
-function load(): string {
-  return (loadavg()[0] ?? 0).toFixed(2);
+function load(): number {
+  return loadavg()[0] ?? 0;
 }
 
-async function environment(config: BenchConfig, loadBefore: string): Promise<string> {
+/** The load average when the run started, and the highest one seen at the start of any section. */
+const loads = { start: 0, peak: 0 };
+
+async function environment(config: BenchConfig): Promise<string> {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const reps = `median of ${config.reps.reps} timed runs after one warm-up (a contender whose run takes over ${config.reps.slowMs / 1000} s runs once)`;
+  const end = load();
+  const busy = Math.max(loads.start, loads.peak, end) > 1 ? ' Above ~1 a 2-worker pool cannot have both cores: CPU-bound rows and ratios are skewed.' : '';
   return [
     `- Date: ${new Date().toISOString()}`,
     `- Mode: ${config.quick ? '**--quick (reduced sizes: a smoke run, targets not meaningful)**' : 'full'}`,
     `- Machine: ${cpus().length} × ${cpu}; Node ${process.version}; ${await pythonVersion()}`,
-    `- Load average (1 min, ${cpus().length} cores): ${loadBefore} at start, ${load()} at end: a noisy machine moves every number.`,
-    `- Every pool has ${WORKERS} workers; pool start-up is never timed; ${reps}.`,
-    '- Lower is better in every cell. FAIL = error, hang or wrong result; n/a = not run (see the numbered notes).',
+    `- Load average (1 min, ${cpus().length} cores): ${loads.start.toFixed(2)} at start, ${loads.peak.toFixed(2)} at the busiest row, ${end.toFixed(2)} at end: a noisy machine moves every number.${busy}`,
+    `- Every pool has ${WORKERS} workers; pool start-up is timed only in the start-up row; ${reps}. Rows that define their own runs say so in their title.`,
+    '- Lower is better in every cell, except in rows whose unit is marked ↑ (ops/s: higher is better). Every target prints the figures it compares (ours vs the raw transport, the peer or CPython, from this run). FAIL = error, hang or wrong result; n/a = not run (see the numbered notes).',
   ].join('\n');
 }
 
 function section(name: string): void {
-  process.stderr.write(`▶ ${name}\n`);
+  const now = load();
+  loads.peak = Math.max(loads.peak, now);
+  process.stderr.write(`▶ ${name} (load ${now.toFixed(2)})\n`);
 }
 
 async function runAll(config: BenchConfig): Promise<Row[]> {
   const rows: Row[] = [];
   section('map x => x * x');
   rows.push(await mapSquaresRow(config));
+  section('map on fresh pools: first and warm');
+  rows.push(...(await freshMapRows(config)));
   section('one-task round-trip latency');
   rows.push(await latencyRow(config));
+  section('sustained small-task rate');
+  rows.push(await sustainedRow(config));
+  section('start-up');
+  rows.push(await startupRow(config));
   section('fib (CPU-bound)');
-  rows.push(await fibRow(config));
+  rows.push(...(await fibRows(config)));
   section('Float64Array sums');
   rows.push(await floatSumsRow(config));
   section('imap');
@@ -104,10 +120,10 @@ function exitCheck(): void {
 
 async function main(): Promise<void> {
   const config = configFor(process.argv.slice(2));
-  const loadBefore = load();
+  loads.start = load();
   const rows = await runAll(config);
   const { markdown, verdicts } = render(rows);
-  const report = ['# multipool benchmarks', '', await environment(config, loadBefore), '', markdown, '', verdictLines(verdicts), ''].join('\n');
+  const report = ['# multipool benchmarks', '', await environment(config), '', markdown, '', verdictLines(verdicts), ''].join('\n');
   process.stdout.write(report);
   await writeFile(RESULTS, report);
   process.stderr.write(`wrote ${RESULTS.pathname}\n`);

@@ -9,6 +9,12 @@ export interface BenchConfig {
   readonly map: { readonly n: number };
   readonly latency: { readonly trips: number };
   readonly fib: { readonly tasks: number; readonly n: number };
+  /** `map(x => x * x)` on fresh pools: the first map of each, and maps 3..`mapsPerPool` (warm). */
+  readonly freshMap: { readonly n: number; readonly mapsPerPool: number };
+  /** Fresh `ThreadPool(2)`/`Pool(2)` and two raw Workers/forks, started `reps` times each, interleaved. */
+  readonly startup: { readonly reps: number };
+  /** `inFlight` tiny tasks kept in flight for `durationMs` (after `warmupMs` of the same), `reps` times. */
+  readonly sustained: { readonly inFlight: number; readonly durationMs: number; readonly warmupMs: number; readonly reps: number };
   readonly floats: { readonly arrays: number; readonly length: number };
   readonly imap: { readonly n: number; readonly chunksizes: readonly number[] };
   /** `executor.map` with default options, then with this explicit chunksize (CPython's default is 1). */
@@ -25,7 +31,10 @@ const FULL: BenchConfig = {
   timeoutMs: 180_000,
   map: { n: 100_000 },
   latency: { trips: 2_000 },
-  fib: { tasks: 40, n: 27 },
+  fib: { tasks: 40, n: 30 },
+  freshMap: { n: 100_000, mapsPerPool: 5 },
+  startup: { reps: 5 },
+  sustained: { inFlight: 1_000, durationMs: 3_000, warmupMs: 500, reps: 3 },
   // 32768 doubles = 256 KB per array.
   floats: { arrays: 200, length: 32_768 },
   imap: { n: 100_000, chunksizes: [1, 1000] },
@@ -40,7 +49,11 @@ const QUICK: BenchConfig = {
   timeoutMs: 60_000,
   map: { n: 10_000 },
   latency: { trips: 200 },
-  fib: { tasks: 8, n: 22 },
+  // 40 tasks, so the default chunksize (5) and the split between workers are the full run's.
+  fib: { tasks: 40, n: 25 },
+  freshMap: { n: 10_000, mapsPerPool: 5 },
+  startup: { reps: 3 },
+  sustained: { inFlight: 1_000, durationMs: 1_000, warmupMs: 200, reps: 3 },
   floats: { arrays: 20, length: 32_768 },
   imap: { n: 5_000, chunksizes: [1, 1000] },
   // CPython's executor.map with chunksize 1 costs ~0.2 ms per item: 5,000 items keep it near a second.

@@ -8,6 +8,11 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
+/** A bare worker thread that posts 'ready', then echoes every message (also the start-up row's raw Worker). */
+const RAW_THREAD_ECHO = new URL('../peers/raw-thread-echo.mjs', import.meta.url);
+/** A bare child that sends 'ready', then echoes every message (also the start-up row's raw fork). */
+const RAW_PROCESS_ECHO = new URL('../peers/raw-process-echo.mjs', import.meta.url);
+
 export interface Echo {
   roundTrip(value: number): Promise<unknown>;
   close(): Promise<void>;
@@ -38,8 +43,13 @@ class Pending {
   }
 }
 
-export function openThreadEcho(): Echo {
-  const worker = new Worker(new URL('../peers/raw-thread-echo.mjs', import.meta.url));
+export async function openThreadEcho(): Promise<Echo> {
+  const worker = new Worker(RAW_THREAD_ECHO);
+  // The worker posts 'ready' once it listens, as the forked child does.
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+  });
   const pending = new Pending();
   worker.on('message', (message: unknown) => pending.settle(message));
   worker.on('error', (error) => pending.fail(error));
@@ -57,7 +67,7 @@ export function openThreadEcho(): Echo {
 
 export async function openProcessEcho(): Promise<Echo> {
   // The child is plain JavaScript: no loader flags needed, whatever this process runs under.
-  const child = fork(fileURLToPath(new URL('../peers/raw-process-echo.mjs', import.meta.url)), [], {
+  const child = fork(fileURLToPath(RAW_PROCESS_ECHO), [], {
     serialization: 'advanced',
     execArgv: [],
   });

@@ -8,15 +8,28 @@ import { CONTENDERS, OURS, PEERS } from './contenders.js';
 import type { Cell } from './measure.js';
 
 /**
- * A target on one row. `atMost`: subject / reference ≤ limit (latency, time).
- * `speedupAtLeast`: reference / subject ≥ limit (speed-up over a baseline).
+ * A target on one row, always read as "ratio vs limit":
+ * - `atMost`: subject / reference ≤ limit (latency, time: lower is better).
+ * - `atLeast`: subject / reference ≥ limit (rates: higher is better).
+ * - `speedupAtLeast`: reference / subject ≥ limit (speed-up over a baseline).
+ * - `relativeSpeedupAtLeast`: the subject's speed-up over `baseline` divided
+ *   by the reference's speed-up over the same baseline ≥ limit (a pool's
+ *   scaling against the raw transport's scaling, both measured in this run).
  */
-export interface Target {
-  readonly subject: ContenderId;
-  readonly reference: ContenderId;
-  readonly kind: 'atMost' | 'speedupAtLeast';
-  readonly limit: number;
-}
+export type Target =
+  | {
+      readonly subject: ContenderId;
+      readonly reference: ContenderId;
+      readonly kind: 'atMost' | 'atLeast' | 'speedupAtLeast';
+      readonly limit: number;
+    }
+  | {
+      readonly subject: ContenderId;
+      readonly reference: ContenderId;
+      readonly baseline: ContenderId;
+      readonly kind: 'relativeSpeedupAtLeast';
+      readonly limit: number;
+    };
 
 /**
  * A ratio shown in the last column for orientation only (no goal, no
@@ -34,6 +47,13 @@ export interface Row {
   readonly cells: Partial<Record<ContenderId, Cell>>;
   readonly targets: readonly Target[];
   readonly comparisons?: readonly Comparison[] | undefined;
+  /** True for rates (ops/s): the unit is marked ↑ and the orientation ratio takes the best as the highest. */
+  readonly higherIsBetter?: boolean | undefined;
+}
+
+/** The unit as the table shows it: rows where higher is better are marked ↑. */
+export function unitText(row: Row): string {
+  return row.higherIsBetter ? `${row.unit} ↑` : row.unit;
 }
 
 export interface Verdict {
@@ -66,20 +86,49 @@ function okValue(cell: Cell | undefined): number | null {
   return cell?.kind === 'ok' ? cell.value : null;
 }
 
+/** `≤ 1.3×` or `≥ 1.5×`: every kind but `atMost` is a floor. */
+function goalText(target: Target): string {
+  return `${target.kind === 'atMost' ? '≤' : '≥'} ${target.limit}×`;
+}
+
+/**
+ * The verdict line: the ratio, then the figures it comes from (so the raw
+ * floor or the peer's number is printed next to every target), the goal,
+ * and whether it was met.
+ */
 export function evaluate(row: Row, target: Target): Verdict {
   const subject = okValue(row.cells[target.subject]);
   const reference = okValue(row.cells[target.reference]);
-  const speedup = target.kind === 'speedupAtLeast';
-  const name = speedup
-    ? `${shortName(target.subject)} speed-up vs ${shortName(target.reference)}`
-    : `${shortName(target.subject)} / ${shortName(target.reference)}`;
-  const goal = speedup ? `≥ ${target.limit}×` : `≤ ${target.limit}×`;
-  if (subject === null || reference === null || subject <= 0) {
-    return { row: row.title, text: `${name}: n/a (goal ${goal})`, met: null };
+  const s = shortName(target.subject);
+  const r = shortName(target.reference);
+  const goal = goalText(target);
+  const missing = (name: string): Verdict => ({ row: row.title, text: `${name}: n/a (goal ${goal})`, met: null });
+  const verdict = (name: string, ratio: number, figures: string): Verdict => {
+    const met = target.kind === 'atMost' ? ratio <= target.limit : ratio >= target.limit;
+    return { row: row.title, text: `${name} = ${ratio.toFixed(2)}× (${figures}; goal ${goal}) ${met ? 'MET' : 'MISSED'}`, met };
+  };
+  switch (target.kind) {
+    case 'atMost':
+    case 'atLeast': {
+      const name = `${s} / ${r}`;
+      if (subject === null || reference === null || reference <= 0) return missing(name);
+      return verdict(name, subject / reference, `${formatNumber(subject)} vs ${formatNumber(reference)} ${row.unit}`);
+    }
+    case 'speedupAtLeast': {
+      const name = `${s} speed-up vs ${r}`;
+      if (subject === null || reference === null || subject <= 0) return missing(name);
+      return verdict(name, reference / subject, `${formatNumber(reference)} / ${formatNumber(subject)} ${row.unit}`);
+    }
+    case 'relativeSpeedupAtLeast': {
+      const baseline = okValue(row.cells[target.baseline]);
+      const b = shortName(target.baseline);
+      const name = `${s} speed-up / ${r} speed-up`;
+      if (subject === null || reference === null || baseline === null || subject <= 0 || reference <= 0) return missing(name);
+      const ours = baseline / subject;
+      const raw = baseline / reference;
+      return verdict(name, ours / raw, `over ${b}: ${s} ${ours.toFixed(2)}×, ${r} ${raw.toFixed(2)}×`);
+    }
   }
-  const ratio = speedup ? reference / subject : subject / reference;
-  const met = speedup ? ratio >= target.limit : ratio <= target.limit;
-  return { row: row.title, text: `${name} = ${ratio.toFixed(2)}× (goal ${goal}) ${met ? 'MET' : 'MISSED'}`, met };
 }
 
 function comparisonText(row: Row, comparison: Comparison): string {
@@ -93,7 +142,8 @@ function comparisonText(row: Row, comparison: Comparison): string {
 function information(row: Row): string {
   const best = (ids: readonly ContenderId[]): number | null => {
     const values = ids.map((id) => okValue(row.cells[id])).filter((v): v is number => v !== null);
-    return values.length > 0 ? Math.min(...values) : null;
+    if (values.length === 0) return null;
+    return row.higherIsBetter ? Math.max(...values) : Math.min(...values);
   };
   const ours = best(OURS);
   const peers = best(PEERS);
@@ -125,7 +175,7 @@ export function render(rows: readonly Row[]): Rendered {
     const parts = [...rowVerdicts.map((v) => v.text), ...(row.comparisons ?? []).map((c) => comparisonText(row, c))];
     const targetText = parts.length > 0 ? parts.join('<br>') : information(row);
     const cells = CONTENDERS.map((c) => cellText(row.cells[c.id]));
-    lines.push(`| ${[row.title, row.unit, ...cells, targetText].join(' | ')} |`);
+    lines.push(`| ${[row.title, unitText(row), ...cells, targetText].join(' | ')} |`);
   }
   const noteLines = notes.map((note, i) => `- [${i + 1}] ${note.replaceAll('|', '\\|')}`);
   const markdown = [...lines, ...(noteLines.length > 0 ? ['', ...noteLines] : [])].join('\n');

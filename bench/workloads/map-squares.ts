@@ -30,5 +30,12 @@ export async function mapSquaresRow(config: BenchConfig): Promise<Row> {
   const cells = await mapCells(workload, config);
   // Python picks the same default chunksize itself: divmod(n, 4 * workers), rounded up.
   cells.cpython = await pythonCell({ workload: 'map', n, workers: WORKERS }, config.reps, config.timeoutMs);
-  return { title: workload.title, unit: 'ms', cells, targets: [] };
+  return {
+    title: workload.title,
+    unit: 'ms',
+    cells,
+    // piscina gets exactly our chunks, so this is our map against the same work hand-chunked on the fastest peer.
+    targets: [{ subject: 'threadPool', reference: 'piscina', kind: 'atMost', limit: 0.5 }],
+    comparisons: [{ subject: 'pool', reference: 'cpython' }],
+  };
 }

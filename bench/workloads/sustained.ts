@@ -1,0 +1,91 @@
+/**
+ * Workload: the sustained small-task rate, as piscina's own benchmark
+ * measures its `run()`: 1,000 tiny tasks are kept in flight (every lane
+ * sends its next task as soon as its previous one settles) for 3 seconds,
+ * and the completions are counted. Ours go through `applyAsync(echo, [i])`
+ * (both pools) and `executor.submit(echo, i)` (both executors); the peers
+ * through their `run`/`exec` of the same echo. Every reply is checked. The
+ * cell is completions per second (higher is better), the median of 3 runs
+ * after a short warm-up run on the same pool.
+ */
+import { performance } from 'node:perf_hooks';
+
+import type { BenchConfig } from '../harness/config.js';
+import type { ContenderId, PeerPool } from '../harness/contenders.js';
+import { closeExecutor, EXECUTORS, openExecutor, openOurs, openPeer, OURS, PEERS } from '../harness/contenders.js';
+import type { Cell } from '../harness/measure.js';
+import { attempt, check, median } from '../harness/measure.js';
+import type { Row } from '../harness/table.js';
+import { echo } from './latency.js';
+
+/**
+ * Keeps `inFlight` tasks running until `durationMs` has passed: each lane
+ * awaits its task, checks the reply, and sends the next one until the
+ * deadline. Returns completions per second over the time until the last lane
+ * finished (so the tasks still in flight at the deadline count, and their
+ * time too).
+ */
+async function sustainedRate(send: (value: number) => Promise<unknown>, inFlight: number, durationMs: number): Promise<number> {
+  let next = 0;
+  let done = 0;
+  const start = performance.now();
+  const deadline = start + durationMs;
+  const lane = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const value = next++;
+      const reply = await send(value);
+      check(reply === value, `task ${value} answered ${String(reply)}`);
+      done++;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return (done / (performance.now() - start)) * 1000;
+}
+
+function rateCell<T>(label: string, config: BenchConfig, open: () => Promise<T> | T, send: (subject: T, value: number) => Promise<unknown>, close: (subject: T) => Promise<unknown>): Promise<Cell> {
+  const { inFlight, durationMs, warmupMs, reps } = config.sustained;
+  return attempt(
+    `sustained rate / ${label}`,
+    open,
+    async (subject) => {
+      await sustainedRate((value) => send(subject, value), inFlight, warmupMs);
+      const rates: number[] = [];
+      for (let i = 0; i < reps; i++) rates.push(await sustainedRate((value) => send(subject, value), inFlight, durationMs));
+      return { kind: 'ok', value: median(rates), runs: rates };
+    },
+    close,
+    config.timeoutMs,
+  );
+}
+
+export async function sustainedRow(config: BenchConfig): Promise<Row> {
+  const { inFlight, durationMs, reps } = config.sustained;
+  const cells: Partial<Record<ContenderId, Cell>> = {};
+  for (const id of OURS) {
+    cells[id] = await rateCell(id, config, () => openOurs(id), (pool, v) => pool.applyAsync(echo, [v]).get(), (pool) => pool.terminate());
+  }
+  for (const id of EXECUTORS) {
+    // `await` on the Future itself (it is PromiseLike), as users write it.
+    cells[id] = await rateCell(id, config, () => openExecutor(id), async (ex, v) => await ex.submit(echo, v), closeExecutor);
+  }
+  for (const id of PEERS) {
+    cells[id] = await rateCell<PeerPool>(id, config, () => openPeer(id), (peer, v) => peer.run('echo', v), (peer) => peer.destroy());
+  }
+  return {
+    title: `sustained rate: ${inFlight.toLocaleString('en-US')} tiny tasks (echo) kept in flight for ${durationMs / 1000} s, median of ${reps} runs (Pool/ThreadPool: applyAsync; executors: submit; peers: run/exec)`,
+    unit: 'ops/s',
+    higherIsBetter: true,
+    cells,
+    targets: [
+      { subject: 'threadPool', reference: 'piscina', kind: 'atLeast', limit: 1.5 },
+      { subject: 'pool', reference: 'piscina', kind: 'atLeast', limit: 1.5 },
+      { subject: 'threadExecutor', reference: 'piscina', kind: 'atLeast', limit: 1.5 },
+      { subject: 'processExecutor', reference: 'piscina', kind: 'atLeast', limit: 1.5 },
+    ],
+    // Like for like: the process-based ones against the process-based peer.
+    comparisons: [
+      { subject: 'pool', reference: 'tinypoolProcess' },
+      { subject: 'processExecutor', reference: 'tinypoolProcess' },
+    ],
+  };
+}
