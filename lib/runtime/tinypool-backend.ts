@@ -15,7 +15,7 @@ import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './b
 import { batchMessage, decodeMessage } from './codec.js';
 import { fnDef } from './function-ref.js';
 import { threadLoaderHints } from './loaders.js';
-import type { FromWorker, ToWorker } from './protocol.js';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import type { BootstrapTask } from './worker/worker-entry.js';
 
 const ENTRY = new URL('./worker/worker-entry.js', import.meta.url).href;
@@ -54,12 +54,31 @@ function heapOptions(kind: 'process' | 'thread', limits: ResourceLimits | undefi
   return mb === undefined ? {} : { execArgv: [...process.execArgv, `--max-old-space-size=${mb}`] };
 }
 
+/** One single-worker Tinypool for one of our workers. */
+function createTinypool(kind: 'process' | 'thread', options: TinypoolBackendOptions): Tinypool {
+  const pool = new Tinypool({
+    filename: ENTRY,
+    runtime: kind === 'process' ? 'child_process' : 'worker_threads',
+    minThreads: 1,
+    maxThreads: 1,
+    // Atomics.wait between tinypool tasks would freeze our loop, which runs after the bootstrap task returns.
+    useAtomics: false,
+    // fork() gets only what `env` holds: pass ours, or the child has no PATH.
+    env: { ...process.env } as Record<string, string>,
+    serialization: 'advanced',
+    ...heapOptions(kind, options.resourceLimits),
+  });
+  // tinypool reports a worker that dies while idle as an 'error'; the handle's exit listener handles it.
+  pool.on('error', () => {});
+  return pool;
+}
+
 class TinypoolWorkerHandle implements WorkerHandle {
   readonly pid: number;
   readonly threadId: number | undefined;
   readonly #pool: Tinypool;
   readonly #worker: TinypoolWorker;
-  readonly #port: MessagePort | undefined;
+  #port: MessagePort | undefined;
   readonly #known = new Set<number>();
   #send: (message: ToWorker) => void = () => {
     throw new Error('multipool: worker channel is not open');
@@ -70,60 +89,61 @@ class TinypoolWorkerHandle implements WorkerHandle {
   #stopped: Promise<void> | null = null;
 
   constructor(kind: 'process' | 'thread', options: TinypoolBackendOptions, spec: WorkerSpec, events: WorkerEvents) {
-    this.#pool = new Tinypool({
-      filename: ENTRY,
-      runtime: kind === 'process' ? 'child_process' : 'worker_threads',
-      minThreads: 1,
-      maxThreads: 1,
-      // Atomics.wait between tinypool tasks would freeze our loop, which runs after the bootstrap task returns.
-      useAtomics: false,
-      // fork() gets only what `env` holds: pass ours, or the child has no PATH.
-      env: { ...process.env } as Record<string, string>,
-      serialization: 'advanced',
-      ...heapOptions(kind, options.resourceLimits),
-    });
-    // tinypool reports a worker that dies while idle as an 'error'; the exit listener below handles it.
-    this.#pool.on('error', () => {});
+    this.#pool = createTinypool(kind, options);
     const worker = this.#pool.threads[0];
     if (!worker) throw new Error('multipool: tinypool did not start a worker');
     this.#worker = worker;
     this.pid = kind === 'process' ? worker.threadId : process.pid;
     this.threadId = kind === 'thread' ? worker.threadId : undefined;
-    worker.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null = null) => {
-      this.#alive = false;
-      this.#port?.close();
-      const report = (): void => events.exit({ exitCode: exitCode ?? null, signal: signal ?? null, ...(this.#bootError === undefined ? {} : { bootError: this.#bootError }) });
-      // A worker that dies while booting: let the bootstrap's rejection (the reason) arrive first.
-      if (this.#booted) report();
-      else setImmediate(report);
-    });
-
-    const init = {
+    this.#reportExit(worker, events);
+    const init: WorkerInit = {
       workerId: spec.workerId,
       loaders: kind === 'thread' ? threadLoaderHints() : [],
       initializer: spec.initializer ? fnDef(spec.initializer, 'initializer') : null,
       initargs: spec.initargs,
     };
-    let boot: Promise<unknown>;
-    if (kind === 'thread') {
-      const { port1, port2 } = new MessageChannel();
-      this.#port = port1;
-      port1.on('message', (message: FromWorker) => events.message(decodeMessage(message)));
-      this.#send = (message) => port1.postMessage(message);
-      boot = this.#pool.run({ port: port2, init } satisfies BootstrapTask, { transferList: [port2] });
-    } else {
-      boot = this.#pool.run({ init } satisfies BootstrapTask, {
-        channel: {
-          onMessage: (send: (message: unknown) => void) => {
-            this.#send = send;
-          },
-          postMessage: (message: unknown) => events.message(decodeMessage(message as FromWorker)),
+    if (init.initializer) this.#known.add(init.initializer.id);
+    this.#reportReady(kind === 'thread' ? this.#bootThread(init, events) : this.#bootProcess(init, events), events);
+  }
+
+  /** Reports the worker's exit once; a worker that dies while booting lets the boot's rejection (the reason) arrive first. */
+  #reportExit(worker: TinypoolWorker, events: WorkerEvents): void {
+    worker.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null = null) => {
+      this.#alive = false;
+      this.#port?.close();
+      const report = (): void => events.exit({ exitCode: exitCode ?? null, signal: signal ?? null, ...(this.#bootError === undefined ? {} : { bootError: this.#bootError }) });
+      if (this.#booted) report();
+      else setImmediate(report);
+    });
+  }
+
+  /** A thread gets a MessagePort of its own, transferred with the bootstrap task. */
+  #bootThread(init: WorkerInit, events: WorkerEvents): Promise<unknown> {
+    const { port1, port2 } = new MessageChannel();
+    this.#port = port1;
+    port1.on('message', (message: FromWorker) => events.message(decodeMessage(message)));
+    this.#send = (message) => port1.postMessage(message);
+    return this.#pool.run({ port: port2, init } satisfies BootstrapTask, { transferList: [port2] });
+  }
+
+  /** A child process talks over its IPC channel, through the channel hooks tinypool offers. */
+  #bootProcess(init: WorkerInit, events: WorkerEvents): Promise<unknown> {
+    return this.#pool.run({ init } satisfies BootstrapTask, {
+      channel: {
+        onMessage: (send: (message: unknown) => void) => {
+          this.#send = send;
         },
-      });
-    }
-    // A child process drops IPC messages that arrive before the bootstrap has attached its listener.
-    // A worker that fails to boot exits, and the exit listener reports it.
-    // A bootstrap that fails (the entry or a loader cannot load) stops the worker, with the reason.
+        postMessage: (message: unknown) => events.message(decodeMessage(message as FromWorker)),
+      },
+    });
+  }
+
+  /**
+   * The worker is ready once its bootstrap task resolved: a child process drops IPC messages that arrive
+   * before the bootstrap has attached its listener. A bootstrap that fails (the entry or a loader cannot
+   * load) stops the worker, and the exit report carries the reason.
+   */
+  #reportReady(boot: Promise<unknown>, events: WorkerEvents): void {
     boot.then(
       () => {
         this.#booted = true;
@@ -134,7 +154,6 @@ class TinypoolWorkerHandle implements WorkerHandle {
         void this.terminate();
       },
     );
-    if (init.initializer) this.#known.add(init.initializer.id);
   }
 
   post(chunks: readonly Chunk[]): void {
