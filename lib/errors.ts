@@ -124,28 +124,42 @@ export class BrokenThreadPool extends BrokenExecutor {
 
 /**
  * A task's result could not be sent back from the worker (it holds a function,
- * a symbol, or another value structured clone refuses).
+ * a symbol, or another value structured clone refuses). Built as Python builds
+ * it, `new MaybeEncodingError(exc, value)`, or with just a message.
  *
  * @example
  * ```ts
  * import { MaybeEncodingError } from 'multipool';
  * const error = new MaybeEncodingError(new Error('could not be cloned'), 'a function');
  * console.log(error.value); // 'a function'
+ * console.log(new MaybeEncodingError('could not send').message); // 'could not send'
  * ```
  */
 export class MaybeEncodingError extends Error {
   /** Always `'ERR_MAYBE_ENCODING'`. */
   readonly code = 'ERR_MAYBE_ENCODING';
-  /** The serialization error. */
+  /** The serialization error (`undefined` when built with just a message). */
   readonly exc: unknown;
-  /** A short description of the value that could not be sent. */
+  /** A short description of the value that could not be sent (`''` when built with just a message). */
   readonly value: string;
-  constructor(exc: unknown, value: string) {
-    const reason = exc instanceof Error ? exc.message : String(exc);
-    super(`Error sending result: ${value}. Reason: ${reason}`);
+  /**
+   * @param message - the message; or, with `value`, the serialization error (Python's `exc`).
+   * @param value - a short description of the result that could not be sent.
+   */
+  constructor(message: string, options?: ErrorOptions);
+  constructor(exc: unknown, value: string, options?: ErrorOptions);
+  constructor(excOrMessage: unknown, valueOrOptions?: string | ErrorOptions, options?: ErrorOptions) {
+    if (typeof valueOrOptions === 'string') {
+      const reason = excOrMessage instanceof Error ? excOrMessage.message : String(excOrMessage);
+      super(`Error sending result: ${valueOrOptions}. Reason: ${reason}`, options);
+      this.exc = excOrMessage;
+      this.value = valueOrOptions;
+    } else {
+      super(String(excOrMessage), valueOrOptions);
+      this.exc = undefined;
+      this.value = '';
+    }
     this.name = 'MaybeEncodingError';
-    this.exc = exc;
-    this.value = value;
   }
 }
 
@@ -169,8 +183,8 @@ export class RemoteTraceback extends Error {
   readonly code = 'ERR_REMOTE_TRACEBACK';
   /** The stack text as the worker saw it. */
   readonly tb: string;
-  constructor(tb: string) {
-    super(`\n"""\n${tb}\n"""`);
+  constructor(tb: string, options?: ErrorOptions) {
+    super(`\n"""\n${tb}\n"""`, options);
     this.name = 'RemoteTraceback';
     this.tb = tb;
   }
@@ -184,6 +198,7 @@ export class RemoteTraceback extends Error {
  * import { WorkerLostError } from 'multipool';
  * const error = new WorkerLostError('worker 1 exited with code 3', { exitCode: 3, signal: null });
  * console.log(error.exitCode); // 3
+ * console.log(new WorkerLostError('lost').exitCode); // null
  * ```
  */
 export class WorkerLostError extends Error {
@@ -193,11 +208,15 @@ export class WorkerLostError extends Error {
   readonly exitCode: number | null;
   /** The signal that ended the worker, or `null`. */
   readonly signal: string | null;
-  constructor(message: string, exit: { exitCode: number | null; signal: string | null }, options?: ErrorOptions) {
+  /**
+   * @param message - what happened.
+   * @param exit - how the worker ended; without it both `exitCode` and `signal` are `null`.
+   */
+  constructor(message = 'A worker died while it held a task', exit?: { exitCode: number | null; signal: string | null }, options?: ErrorOptions) {
     super(message, options);
     this.name = 'WorkerLostError';
-    this.exitCode = exit.exitCode;
-    this.signal = exit.signal;
+    this.exitCode = exit?.exitCode ?? null;
+    this.signal = exit?.signal ?? null;
   }
 }
 

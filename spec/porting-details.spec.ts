@@ -1,0 +1,48 @@
+/** Python-faithful details a porter runs into: error constructors, wait(), options, dispose, isMain. */
+import * as multipool from 'multipool';
+
+describe('error classes', () => {
+  const codes: Record<string, string> = {
+    TimeoutError: 'ERR_TIMEOUT',
+    CancelledError: 'ERR_CANCELLED',
+    InvalidStateError: 'ERR_INVALID_STATE',
+    BrokenExecutor: 'ERR_BROKEN_EXECUTOR',
+    BrokenProcessPool: 'ERR_BROKEN_PROCESS_POOL',
+    BrokenThreadPool: 'ERR_BROKEN_THREAD_POOL',
+    MaybeEncodingError: 'ERR_MAYBE_ENCODING',
+    RemoteTraceback: 'ERR_REMOTE_TRACEBACK',
+    WorkerLostError: 'ERR_WORKER_LOST',
+  };
+  // Every exported class that makes errors, so a class added later is checked too.
+  const classes = Object.entries(multipool as Record<string, unknown>).filter(
+    (entry): entry is [string, new (message: string) => Error] => typeof entry[1] === 'function' && entry[1].prototype instanceof Error,
+  );
+
+  test('every exported error class is in the table of codes', () => {
+    expect(classes.map(([name]) => name).sort()).toEqual(Object.keys(codes).sort());
+  });
+
+  test.each(classes)('new %s(message) works with just a message, as in Python', (name, ErrorClass) => {
+    const error = new ErrorClass('msg');
+    expect(error).toBeInstanceOf(ErrorClass);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe(name);
+    expect(error.message).toContain('msg');
+    expect((error as Error & { code: unknown }).code).toBe(codes[name]);
+  });
+
+  test('new WorkerLostError(message) has no exit code and no signal', () => {
+    const error = new multipool.WorkerLostError('lost');
+    expect(error.message).toBe('lost');
+    expect([error.exitCode, error.signal]).toEqual([null, null]);
+  });
+
+  test('MaybeEncodingError takes a message, or (exc, value) as Python builds it', () => {
+    const alone = new multipool.MaybeEncodingError('could not send');
+    expect(alone.message).toBe('could not send');
+    const exc = new Error('could not be cloned');
+    const paired = new multipool.MaybeEncodingError(exc, 'a function');
+    expect([paired.exc, paired.value]).toEqual([exc, 'a function']);
+    expect(paired.message).toBe('Error sending result: a function. Reason: could not be cloned');
+  });
+});
