@@ -1,5 +1,6 @@
 /** Python-faithful details a porter runs into: error constructors, wait(), options, dispose, isMain. */
 import * as multipool from 'multipool';
+import { Pool } from 'multipool';
 
 describe('error classes', () => {
   const codes: Record<string, string> = {
@@ -44,5 +45,28 @@ describe('error classes', () => {
     const paired = new multipool.MaybeEncodingError(exc, 'a function');
     expect([paired.exc, paired.value]).toEqual([exc, 'a function']);
     expect(paired.message).toBe('Error sending result: a function. Reason: could not be cloned');
+  });
+});
+
+describe('AsyncResult.wait()', () => {
+  test('wait() resolves when the task threw a TypeError or a RangeError: it never rejects', async () => {
+    await using pool = new Pool({ processes: 1, backend: 'async' });
+    const typeError = pool.applyAsync(() => {
+      throw new TypeError('the task is wrong');
+    });
+    const rangeError = pool.mapAsync((x: number) => {
+      throw new RangeError(`item ${x}`);
+    }, [1]);
+    await expect(typeError.wait()).resolves.toBeUndefined();
+    await expect(typeError.wait(5)).resolves.toBeUndefined();
+    await expect(rangeError.wait(5)).resolves.toBeUndefined();
+    expect([typeError.successful(), rangeError.successful()]).toEqual([false, false]);
+  });
+
+  test('wait() refuses a bad timeout: a RangeError for a negative one, a TypeError for a string', async () => {
+    await using pool = new Pool({ processes: 1, backend: 'async' });
+    const result = pool.applyAsync(() => 1);
+    await expect(result.wait(-1)).rejects.toThrow(RangeError);
+    await expect(result.wait('1' as unknown as number)).rejects.toThrow(TypeError);
   });
 });

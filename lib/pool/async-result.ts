@@ -5,6 +5,7 @@
 import { InvalidStateError } from '../errors.js';
 import type { Settled } from '../internal/settled.js';
 import { withTimeout } from '../internal/timeout.js';
+import { validateTimeout } from '../internal/validate.js';
 
 /** Callbacks of the `*Async` methods; they run on the main event loop. */
 export interface ResultCallbacks<R> {
@@ -61,16 +62,16 @@ export abstract class AsyncResult<R> {
   }
 
   /**
-   * Waits until the result is ready, or `timeout` seconds; never rejects.
+   * Waits until the result is ready, or `timeout` seconds. Never rejects for
+   * the task's error or on timeout: check `ready()` and `successful()` after it.
    *
    * @param timeout - seconds to wait at most.
+   * @throws TypeError / RangeError (as a rejection) for a bad `timeout`, the only error it gives.
    */
   async wait(timeout?: number | null): Promise<void> {
-    try {
-      await withTimeout(this.#promise, timeout, 'The result');
-    } catch (error) {
-      if (error instanceof TypeError || error instanceof RangeError) throw error;
-    }
+    validateTimeout(timeout);
+    // The task's own error, whatever its class, and the timeout are not wait()'s to report.
+    await withTimeout(this.#promise, timeout, 'The result').catch(() => {});
   }
 
   /** True once the task has finished, either way. */
