@@ -1,6 +1,9 @@
 /** Python-faithful details a porter runs into: error constructors, wait(), options, dispose, isMain. */
+import type { PoolOptions } from 'multipool';
 import * as multipool from 'multipool';
-import { Pool } from 'multipool';
+import { multiYield, Pool, ProcessPoolExecutor, ThreadPool, ThreadPoolExecutor } from 'multipool';
+
+import { eventually, threadCount, warmThreads, workerChildren } from './support/helpers.js';
 
 describe('error classes', () => {
   const codes: Record<string, string> = {
@@ -68,5 +71,62 @@ describe('AsyncResult.wait()', () => {
     const result = pool.applyAsync(() => 1);
     await expect(result.wait(-1)).rejects.toThrow(RangeError);
     await expect(result.wait('1' as unknown as number)).rejects.toThrow(TypeError);
+  });
+});
+
+describe('options are checked before any worker starts', () => {
+  beforeAll(warmThreads);
+
+  /**
+   * `make` must throw and leave nothing behind. A leaked engine would start its workers at once or a few ticks later,
+   * so a working pool of the same kind runs a task first (by then a leak has started), and once that pool is gone the
+   * thread and child-process counts must be back where they were.
+   */
+  async function expectNothingStarted(make: () => unknown, error: RegExp, control: () => Promise<void>): Promise<void> {
+    const threads = threadCount();
+    expect(workerChildren()).toEqual([]);
+    expect(make).toThrow(error);
+    await control();
+    expect(await eventually(() => threadCount() <= threads && workerChildren().length === 0)).toBe(true);
+  }
+
+  const runPool = (Kind: typeof Pool) => async () => {
+    const pool = new Kind(1);
+    await pool.apply(() => 1);
+    await pool.terminate();
+  };
+  const runExecutor = (Kind: typeof ThreadPoolExecutor | typeof ProcessPoolExecutor) => async () => {
+    const executor = new Kind(1);
+    await executor.submit(() => 1);
+    await executor.shutdown();
+  };
+
+  test('new Pool() with a bad option throws and starts no process', async () => {
+    await expectNothingStarted(() => new Pool({ processes: 2, resourceLimits: 64 as unknown as PoolOptions['resourceLimits'] }), /`resourceLimits`/, runPool(Pool));
+  });
+
+  test('new ThreadPool() with a bad option throws and starts no thread', async () => {
+    await expectNothingStarted(() => new ThreadPool({ processes: 2, maxTasksPerChild: 0 }), /`maxTasksPerChild`/, runPool(ThreadPool));
+  });
+
+  test('new ThreadPoolExecutor() with a bad threadNamePrefix throws and starts no thread', async () => {
+    await expectNothingStarted(() => new ThreadPoolExecutor({ threadNamePrefix: 5 as unknown as string }), /`threadNamePrefix`/, runExecutor(ThreadPoolExecutor));
+  });
+
+  test('new ProcessPoolExecutor() with a bad option throws and starts no process', async () => {
+    await expectNothingStarted(
+      () => new ProcessPoolExecutor({ maxWorkers: 2, initializer: () => {}, initargs: [Symbol('s')] }),
+      /`initargs` argument 0/,
+      runExecutor(ProcessPoolExecutor),
+    );
+  });
+
+  test.each(['thread', 'process'] as const)('multiYield() in %s mode with a bad option rejects and starts no worker', async (mode) => {
+    const threads = threadCount();
+    const items = multiYield((x: number) => x, [1, 2], { mode, workers: 2, queueSize: 0 });
+    await expect(items.next()).rejects.toThrow(/`queueSize`/);
+    const control = multiYield((x: number) => x, [1], { mode, workers: 1 });
+    for await (const _ of control) break;
+    expect(await eventually(() => threadCount() <= threads && workerChildren().length === 0)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 /** Python's `concurrent.futures.ThreadPoolExecutor`, on worker threads. */
 import { availableParallelism } from 'node:os';
 
+import { describe } from '../internal/validate.js';
 import type { ExecutorOptions } from './executor.js';
 import { Executor } from './executor.js';
 
@@ -30,9 +31,16 @@ export class ThreadPoolExecutor extends Executor {
    * @throws RangeError when `maxWorkers` is not a positive integer.
    */
   constructor(options?: number | ThreadPoolExecutorOptions) {
+    // Checked before super(), which starts the workers.
+    const prefix = threadNamePrefix(options);
     super(options, 'thread', Math.min(32, availableParallelism() + 4), 'ThreadPoolExecutor');
-    const prefix = typeof options === 'object' ? options.threadNamePrefix : undefined;
-    if (prefix !== undefined && typeof prefix !== 'string') throw new TypeError('Expected `threadNamePrefix` to be a string');
-    this.threadNamePrefix = prefix ?? 'ThreadPoolExecutor';
+    this.threadNamePrefix = prefix;
   }
+}
+
+/** The `threadNamePrefix` option, validated, or the default. */
+function threadNamePrefix(options: unknown): string {
+  const prefix = typeof options === 'object' && options !== null ? (options as ThreadPoolExecutorOptions).threadNamePrefix : undefined;
+  if (prefix !== undefined && typeof prefix !== 'string') throw new TypeError(`Expected \`threadNamePrefix\` to be a string, got ${describe(prefix)}`);
+  return prefix ?? 'ThreadPoolExecutor';
 }

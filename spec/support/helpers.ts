@@ -1,5 +1,6 @@
 /** Shared test helpers: backends, child-process inspection, handshakes. */
 import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 import type { PoolOptions } from 'multipool';
 import { Pool } from 'multipool';
@@ -29,6 +30,19 @@ export function workerChildren(): number[] {
     }
   }
   return pids;
+}
+
+/**
+ * OS threads of this process. A worker thread is one more as soon as it is created (process.getActiveResourcesInfo()
+ * does not list workers); call `warmThreads()` first so libuv's thread pool is not counted as a change.
+ */
+export function threadCount(): number {
+  return readdirSync('/proc/self/task').length;
+}
+
+/** Starts libuv's thread pool (four threads on first use), so later thread counts compare like with like. */
+export async function warmThreads(): Promise<void> {
+  await readFile('/proc/self/stat');
 }
 
 export function isAlive(pid: number): boolean {
