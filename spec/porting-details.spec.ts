@@ -1,7 +1,18 @@
 /** Python-faithful details a porter runs into: error constructors, wait(), options, dispose, isMain. */
-import type { PoolOptions } from 'multipool';
+import type {
+  ApplyOptions,
+  ExecutorMapOptions,
+  IMapOptions,
+  MapOptions,
+  MultiYieldOptions,
+  PoolOptions,
+  ProcessPoolExecutorOptions,
+  ReturnWhen,
+  SubmitOptions,
+  ThreadPoolExecutorOptions,
+} from 'multipool';
 import * as multipool from 'multipool';
-import { multiYield, Pool, ProcessPoolExecutor, ThreadPool, ThreadPoolExecutor } from 'multipool';
+import { FIRST_COMPLETED, multiYield, Pool, ProcessPoolExecutor, ThreadPool, ThreadPoolExecutor, wait } from 'multipool';
 
 import { eventually, threadCount, warmThreads, workerChildren } from './support/helpers.js';
 
@@ -128,5 +139,65 @@ describe('options are checked before any worker starts', () => {
     const control = multiYield((x: number) => x, [1], { mode, workers: 1 });
     for await (const _ of control) break;
     expect(await eventually(() => threadCount() <= threads && workerChildren().length === 0)).toBe(true);
+  });
+});
+
+describe('unknown option keys', () => {
+  test.each<[string, () => unknown, RegExp]>([
+    ['new Pool({ maxtasksperchild })', () => new Pool({ maxtasksperchild: 1 } as PoolOptions), /Unknown option `maxtasksperchild` in Pool options: did you mean `maxTasksPerChild`\?/],
+    ['new ThreadPool({ max_workers })', () => new ThreadPool({ max_workers: 2 } as PoolOptions), /Unknown option `max_workers` in ThreadPool options: did you mean `processes`\?/],
+    ['new Pool({ resourceLimits: { max_old_generation_size_mb } })', () => new Pool({ resourceLimits: { max_old_generation_size_mb: 64 } as PoolOptions['resourceLimits'] }), /Unknown option `max_old_generation_size_mb` in resourceLimits: did you mean `maxOldGenerationSizeMb`\?/],
+    ['new ProcessPoolExecutor({ max_workers })', () => new ProcessPoolExecutor({ max_workers: 2 } as ProcessPoolExecutorOptions), /Unknown option `max_workers` in ProcessPoolExecutor options: did you mean `maxWorkers`\?/],
+    ['new ProcessPoolExecutor({ processes })', () => new ProcessPoolExecutor({ processes: 2 } as ProcessPoolExecutorOptions), /did you mean `maxWorkers`\?/],
+    ['new ProcessPoolExecutor({ backend })', () => new ProcessPoolExecutor({ backend: 'thread' } as ProcessPoolExecutorOptions), /Unknown option `backend` in ProcessPoolExecutor options: expected one of `maxWorkers`, `initializer`, `initargs`, `maxTasksPerChild`/],
+    ['new ThreadPoolExecutor({ thread_name_prefix })', () => new ThreadPoolExecutor({ thread_name_prefix: 'io' } as ThreadPoolExecutorOptions), /did you mean `threadNamePrefix`\?/],
+    ['new ThreadPoolExecutor({ maxTasksPerChild })', () => new ThreadPoolExecutor({ maxTasksPerChild: 1 } as ThreadPoolExecutorOptions), /Unknown option `maxTasksPerChild` in ThreadPoolExecutor options/],
+  ])('%s is a TypeError naming the key', (_, make, message) => {
+    expect(make).toThrow(TypeError);
+    expect(make).toThrow(message);
+  });
+
+  describe('in method options', () => {
+    let pool: Pool;
+    let executor: ThreadPoolExecutor;
+    beforeAll(() => {
+      pool = new Pool({ processes: 1, backend: 'async' });
+      executor = new ThreadPoolExecutor(1);
+    });
+    afterAll(async () => {
+      await pool.terminate();
+      await executor.shutdown();
+    });
+    const id = (x: number): number => x;
+
+    test('map, starmap and their Async forms refuse an unknown key, in either options position', async () => {
+      await expect(pool.map(id, [1], { chunk_size: 2 } as MapOptions<number[]>)).rejects.toThrow(/Unknown option `chunk_size` in map\(\) options: did you mean `chunksize`\?/);
+      await expect(pool.map(id, [1], 2, { error_callback: () => {} } as MapOptions<number[]>)).rejects.toThrow(/did you mean `errorCallback`\?/);
+      expect(() => pool.starmapAsync((a: number) => a, [[1]], { timeout: 1 } as MapOptions<number[]>)).toThrow(/Unknown option `timeout` in starmap\(\) options/);
+    });
+
+    test('imap and imapUnordered refuse an unknown key', () => {
+      expect(() => pool.imap(id, [1], { callback: () => {} } as IMapOptions)).toThrow(/Unknown option `callback` in imap\(\) options: expected one of `chunksize`, `progress`/);
+      expect(() => pool.imapUnordered(id, [1], { chunkSize: 2 } as IMapOptions)).toThrow(/did you mean `chunksize`\?/);
+    });
+
+    test('apply and applyAsync refuse an unknown key', async () => {
+      await expect(pool.apply(() => 1, [], { error_callback: () => {} } as ApplyOptions<number>)).rejects.toThrow(/Unknown option `error_callback` in apply\(\) options: did you mean `errorCallback`\?/);
+      expect(() => pool.applyAsync(() => 1, [], { chunksize: 1 } as ApplyOptions<number>)).toThrow(TypeError);
+    });
+
+    test('submitWith, executor map and shutdown refuse an unknown key', async () => {
+      expect(() => executor.submitWith({ time_out: 1 } as SubmitOptions, () => 1)).toThrow(/Unknown option `time_out` in submitWith\(\) options: did you mean `timeout`\?/);
+      expect(() => executor.map(id, [1], { buffer_size: 2 } as ExecutorMapOptions)).toThrow(/Unknown option `buffer_size` in map\(\) options: did you mean `buffersize`\?/);
+      await expect(executor.shutdown({ cancel_futures: true } as { cancelFutures?: boolean })).rejects.toThrow(/Unknown option `cancel_futures` in shutdown\(\) options: did you mean `cancelFutures`\?/);
+      expect(await executor.submit(() => 'still running')).toBe('still running');
+    });
+
+    test('multiYield and wait refuse an unknown key', async () => {
+      await expect(multiYield(id, [1], { queue_size: 2, mode: 'async' } as MultiYieldOptions).next()).rejects.toThrow(/Unknown option `queue_size` in multiYield\(\) options: did you mean `queueSize`\?/);
+      const future = executor.submit(() => 1);
+      await expect(wait([future], { return_when: FIRST_COMPLETED } as { returnWhen?: ReturnWhen })).rejects.toThrow(/Unknown option `return_when` in wait\(\) options: did you mean `returnWhen`\?/);
+      await future;
+    });
   });
 });

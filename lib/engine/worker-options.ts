@@ -5,7 +5,7 @@
  */
 import type { ResourceLimits } from 'node:worker_threads';
 
-import { describe, validateInteger, validateOneOf, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
+import { describe, validateInteger, validateKeys, validateOneOf, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
 import type { BackendKind } from '../runtime/backend.js';
 import { BACKEND_KINDS } from '../runtime/index.js';
 import { canClone } from '../runtime/transport.js';
@@ -30,11 +30,21 @@ export interface ResolvedWorkerOptions {
 }
 
 export interface WorkerDefaults {
+  /** The class, for messages: "Unknown option … in ProcessPoolExecutor options". */
+  readonly name: string;
+  /** The option keys this class takes; any other is a TypeError. */
+  readonly keys: readonly WorkerOptionKey[];
   /** The option that holds the worker count: `'processes'` or `'maxWorkers'`. */
   readonly countName: string;
   readonly count: number;
   readonly backend: BackendKind;
 }
+
+/** Every key some class takes (`threadNamePrefix` is ThreadPoolExecutor's own, checked there). */
+export type WorkerOptionKey = 'processes' | 'maxWorkers' | 'initializer' | 'initargs' | 'maxTasksPerChild' | 'backend' | 'resourceLimits' | 'threadNamePrefix';
+
+/** The keys of Node's `ResourceLimits` (threads get them all; child processes the old-generation size). */
+const RESOURCE_LIMIT_KEYS = ['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'];
 
 /**
  * A worker count or an options object, validated. Anything but an object is taken as the worker count and
@@ -43,6 +53,7 @@ export interface WorkerDefaults {
 export function resolveWorkerOptions(input: unknown, defaults: WorkerDefaults): ResolvedWorkerOptions {
   const options = (typeof input === 'object' && input !== null ? input : input === undefined ? {} : { [defaults.countName]: input }) as WorkerOptionsInput &
     Record<string, unknown>;
+  validateKeys(options, `${defaults.name} options`, defaults.keys);
   const count = options[defaults.countName] ?? defaults.count;
   validateInteger(count, defaults.countName, 1);
   if (options.maxTasksPerChild !== undefined) validateInteger(options.maxTasksPerChild, 'maxTasksPerChild', 1);
@@ -52,6 +63,7 @@ export function resolveWorkerOptions(input: unknown, defaults: WorkerDefaults): 
   // On the event loop nothing travels, so initargs need not clone there.
   const initargs = resolveInitargs(options.initargs, backend !== 'async');
   validatePlainObject(options.resourceLimits, 'resourceLimits');
+  validateKeys(options.resourceLimits, 'resourceLimits', RESOURCE_LIMIT_KEYS);
   return {
     count,
     initializer: (options.initializer as ((...args: never[]) => unknown) | null | undefined) ?? null,

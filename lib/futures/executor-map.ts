@@ -11,7 +11,7 @@ import { TimeoutError } from '../errors.js';
 import type { ProgressOption } from '../internal/progress.js';
 import { progressSink, validateProgress } from '../internal/progress.js';
 import type { AnyIterable } from '../internal/validate.js';
-import { isAsyncIterable, isSyncIterable, validateInteger, validateIterable, validateTimeout } from '../internal/validate.js';
+import { isAsyncIterable, isSyncIterable, validateInteger, validateIterable, validateKeys, validateTimeout } from '../internal/validate.js';
 
 /** Options of `Executor.map` (the last argument, a plain object). */
 export interface ExecutorMapOptions {
@@ -24,6 +24,8 @@ export interface ExecutorMapOptions {
   /** `true` for a progress bar on stderr (when it is a terminal), or a callback `(done, total)`. */
   progress?: ProgressOption | undefined;
 }
+
+const MAP_OPTION_KEYS = ['timeout', 'chunksize', 'buffersize', 'progress'] as const satisfies readonly (keyof ExecutorMapOptions)[];
 
 /** Zips sync or async iterables into argument tuples; the shortest ends it. */
 function zipIterables(iterables: readonly AnyIterable<unknown>[]): AnyIterable<unknown[]> {
@@ -83,6 +85,7 @@ export class ExecutorMapIterator<R> implements AsyncIterableIterator<R> {
   readonly #timeout: number | null;
 
   constructor(host: LazyJobHost, fn: (...args: never[]) => unknown, iterables: AnyIterable<unknown>[], options: ExecutorMapOptions, workers: number) {
+    validateKeys(options, 'map() options', MAP_OPTION_KEYS);
     validateTimeout(options.timeout);
     if (options.chunksize !== undefined) validateInteger(options.chunksize, 'chunksize', 1);
     if (options.buffersize !== undefined) validateInteger(options.buffersize, 'buffersize', 1);

@@ -12,10 +12,11 @@ import { emitterFor } from '../engine/events.js';
 import { SingleCall } from '../engine/single-call.js';
 import { validateLimits } from '../engine/task-limits.js';
 import { EXECUTOR_MAX_WINDOW } from '../engine/worker-handler.js';
+import type { WorkerOptionKey } from '../engine/worker-options.js';
 import { resolveWorkerOptions } from '../engine/worker-options.js';
 import { assertNotImportingTaskModule } from '../internal/state.js';
 import type { AnyIterable } from '../internal/validate.js';
-import { validatePlainObject } from '../internal/validate.js';
+import { validateKeys, validatePlainObject } from '../internal/validate.js';
 import type { BackendKind } from '../runtime/backend.js';
 import { createBackend } from '../runtime/index.js';
 import type { ExecutorMapOptions } from './executor-map.js';
@@ -41,6 +42,8 @@ export interface SubmitOptions {
   /** Cancels the task: dropped if queued, its worker stopped if running. */
   signal?: AbortSignal | undefined;
 }
+
+const SUBMIT_OPTION_KEYS = ['timeout', 'signal'] as const satisfies readonly (keyof SubmitOptions)[];
 
 /** The iterables of `map`, one per parameter of `fn`. */
 export type IterablesFor<A extends unknown[]> = { [K in keyof A]: AnyIterable<A[K]> };
@@ -69,9 +72,9 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
   #shutdown: Promise<void> | null = null;
 
   /** @internal */
-  protected constructor(input: unknown, kind: BackendKind, defaultWorkers: number, name: string) {
+  protected constructor(input: unknown, kind: BackendKind, defaultWorkers: number, name: string, keys: readonly WorkerOptionKey[]) {
     super();
-    const options = resolveWorkerOptions(input, { countName: 'maxWorkers', count: defaultWorkers, backend: kind });
+    const options = resolveWorkerOptions(input, { name, keys, countName: 'maxWorkers', count: defaultWorkers, backend: kind });
     assertNotImportingTaskModule(name);
     const backend = createBackend(kind);
     if (options.initializer) backend.prepare(options.initializer, 'initializer');
@@ -115,6 +118,7 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
   submitWith<A extends unknown[], R>(options: SubmitOptions, fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
     this.#engine.admit(fn);
     validatePlainObject(options, 'options');
+    validateKeys(options, 'submitWith() options', SUBMIT_OPTION_KEYS);
     validateLimits(options);
     const future = new Future<Awaited<R>>();
     // The chunk goes to a worker only if the future was not cancelled first, as CPython checks
@@ -156,6 +160,7 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
    */
   async shutdown(options: { wait?: boolean; cancelFutures?: boolean } = {}): Promise<void> {
     validatePlainObject(options, 'options');
+    validateKeys(options, 'shutdown() options', ['wait', 'cancelFutures']);
     const { wait = true, cancelFutures = false } = options;
     if (cancelFutures) this.#engine.cancelPending();
     this.#shutdown ??= (async () => {

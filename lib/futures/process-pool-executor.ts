@@ -25,8 +25,9 @@ export class ProcessPoolExecutor extends Executor {
   /**
    * @param options - `maxWorkers`, or `{ maxWorkers, initializer, initargs, maxTasksPerChild }`.
    * @throws RangeError when `maxWorkers` or `maxTasksPerChild` is not a positive integer.
+   * @throws TypeError for an unknown option or one of the wrong type (checked before any worker starts).
    */
   constructor(options?: number | ProcessPoolExecutorOptions) {
-    super(options, 'process', availableParallelism(), 'ProcessPoolExecutor');
+    super(options, 'process', availableParallelism(), 'ProcessPoolExecutor', ['maxWorkers', 'initializer', 'initargs', 'maxTasksPerChild']);
   }
 }

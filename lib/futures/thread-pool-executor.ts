@@ -29,11 +29,12 @@ export class ThreadPoolExecutor extends Executor {
   /**
    * @param options - `maxWorkers`, or `{ maxWorkers, initializer, initargs, threadNamePrefix }`.
    * @throws RangeError when `maxWorkers` is not a positive integer.
+   * @throws TypeError for an unknown option or one of the wrong type (checked before any worker starts).
    */
   constructor(options?: number | ThreadPoolExecutorOptions) {
     // Checked before super(), which starts the workers.
     const prefix = threadNamePrefix(options);
-    super(options, 'thread', Math.min(32, availableParallelism() + 4), 'ThreadPoolExecutor');
+    super(options, 'thread', Math.min(32, availableParallelism() + 4), 'ThreadPoolExecutor', ['maxWorkers', 'initializer', 'initargs', 'threadNamePrefix']);
     this.threadNamePrefix = prefix;
   }
 }

@@ -3,7 +3,7 @@
  * from any executors (or made by hand).
  */
 import { TimeoutError } from '../errors.js';
-import { validateTimeout } from '../internal/validate.js';
+import { validateKeys, validatePlainObject, validateTimeout } from '../internal/validate.js';
 import { Wakeup } from '../internal/wakeup.js';
 import { finishedWithError,Future } from './future.js';
 
@@ -88,6 +88,8 @@ export async function wait<R>(
   options: { timeout?: number | null | undefined; returnWhen?: ReturnWhen | undefined } = {},
 ): Promise<{ done: Set<Future<R>>; notDone: Set<Future<R>> }> {
   const futures = uniqueFutures<R>(fs, 'fs');
+  validatePlainObject(options, 'options');
+  validateKeys(options, 'wait() options', ['timeout', 'returnWhen']);
   const { timeout, returnWhen = ALL_COMPLETED } = options;
   validateTimeout(timeout);
   if (![FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED].includes(returnWhen)) {

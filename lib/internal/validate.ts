@@ -85,3 +85,36 @@ export function validatePlainObject(value: unknown, name: string): void {
     throw new TypeError(`Expected \`${name}\` to be an options object, got ${describe(value)}`);
   }
 }
+
+/** Option names compared the way Python spells them: `max_workers`, `maxtasksperchild` and `maxWorkers` are one name. */
+function normalizeKey(key: string): string {
+  return key.replace(/[_-]/g, '').toLowerCase();
+}
+
+/** The worker count's name in each API of the family: a Pool's `processes` is an executor's `maxWorkers`. */
+const WORKER_COUNT_NAMES = ['processes', 'maxworkers', 'workers'];
+
+/** The allowed key that `key` is a Python or sibling-API spelling of, if any. */
+function suggestKey(key: string, allowed: readonly string[]): string | undefined {
+  const wanted = normalizeKey(key);
+  const same = allowed.find((name) => normalizeKey(name) === wanted);
+  if (same !== undefined || !WORKER_COUNT_NAMES.includes(wanted)) return same;
+  return allowed.find((name) => WORKER_COUNT_NAMES.includes(normalizeKey(name)));
+}
+
+/**
+ * Refuses an options object with a key it does not know, so a misspelt or Python-spelt option is never
+ * silently ignored: "Unknown option \`max_workers\` in ProcessPoolExecutor options: did you mean \`maxWorkers\`?".
+ * Anything but an object is left to the shape checks.
+ *
+ * @param name - what the options belong to, for the message ("Pool options", "map() options").
+ */
+export function validateKeys(options: unknown, name: string, allowed: readonly string[]): void {
+  if (typeof options !== 'object' || options === null) return;
+  for (const key of Object.keys(options)) {
+    if (allowed.includes(key)) continue;
+    const suggestion = suggestKey(key, allowed);
+    const hint = suggestion === undefined ? `expected one of ${allowed.map((k) => `\`${k}\``).join(', ')}` : `did you mean \`${suggestion}\`?`;
+    throw new TypeError(`Unknown option \`${key}\` in ${name}: ${hint}`);
+  }
+}

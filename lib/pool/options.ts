@@ -5,7 +5,7 @@ import type { TaskLimits } from '../engine/task-limits.js';
 import { validateLimits } from '../engine/task-limits.js';
 import type { ProgressOption } from '../internal/progress.js';
 import { validateProgress } from '../internal/progress.js';
-import { describe, validateInteger, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
+import { describe, validateInteger, validateKeys, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
 import type { BackendKind } from '../runtime/backend.js';
 import type { ResultCallbacks } from './async-result.js';
 
@@ -28,6 +28,9 @@ export interface PoolOptions {
   resourceLimits?: ResourceLimits | undefined;
 }
 
+/** The keys of `PoolOptions`; any other is a TypeError. */
+export const POOL_OPTION_KEYS = ['processes', 'initializer', 'initargs', 'maxTasksPerChild', 'backend', 'resourceLimits'] as const satisfies readonly (keyof PoolOptions)[];
+
 /** Options of `map`/`starmap` and their `*Async` forms. */
 export interface MapOptions<R> extends ResultCallbacks<R> {
   /** Items per task; defaults to Python's `ceil(n / (4 * processes))`. */
@@ -36,21 +39,38 @@ export interface MapOptions<R> extends ResultCallbacks<R> {
   progress?: ProgressOption | undefined;
 }
 
+/** The keys of `MapOptions`. */
+export const MAP_OPTION_KEYS = ['chunksize', 'progress', 'callback', 'errorCallback'] as const satisfies readonly (keyof MapOptions<unknown>)[];
+
 /** Options of `apply`/`applyAsync`: callbacks, and per-task `timeout` (seconds from when it starts) and `signal`. */
 export interface ApplyOptions<R> extends ResultCallbacks<R>, TaskLimits {}
+
+const APPLY_OPTION_KEYS = ['callback', 'errorCallback', 'timeout', 'signal'] as const satisfies readonly (keyof ApplyOptions<unknown>)[];
+
+/** Which method's options, for messages, and the keys it takes. */
+export interface OptionsOf {
+  readonly method: string;
+  readonly keys: readonly string[];
+}
 
 /**
  * `map(fn, xs, 10)`, `map(fn, xs, { chunksize: 10 })` and `map(fn, xs, 10, { callback })` all mean the same.
  * `null`, which untyped callers may pass, counts as no chunksize.
  */
-export function resolveMapOptions<R>(chunksizeOrOptions: number | MapOptions<R> | null | undefined, options: MapOptions<R> | undefined): MapOptions<R> {
+export function resolveMapOptions<R>(
+  chunksizeOrOptions: number | MapOptions<R> | null | undefined,
+  options: MapOptions<R> | undefined,
+  of: OptionsOf,
+): MapOptions<R> {
   let merged: MapOptions<R>;
   if (typeof chunksizeOrOptions === 'object' && chunksizeOrOptions !== null) {
+    validateKeys(chunksizeOrOptions, `${of.method}() options`, of.keys);
     merged = { ...chunksizeOrOptions, ...options };
   } else {
     validatePlainObject(options, 'options');
     merged = { ...options, chunksize: chunksizeOrOptions ?? options?.chunksize };
   }
+  validateKeys(options, `${of.method}() options`, of.keys);
   if (merged.chunksize !== undefined) validateInteger(merged.chunksize, 'chunksize', 1);
   validateProgress(merged.progress);
   validateOptionalFunction(merged.callback, 'callback');
@@ -62,6 +82,7 @@ export function resolveApplyArgs(args: unknown, options: unknown): { args: unkno
   const list = args ?? [];
   if (!Array.isArray(list)) throw new TypeError(`Expected \`args\` to be an array of arguments, got ${describe(args)}: wrap a single argument as [arg]`);
   validatePlainObject(options, 'options');
+  validateKeys(options, 'apply() options', APPLY_OPTION_KEYS);
   const resolved = (options ?? {}) as ApplyOptions<unknown>;
   validateOptionalFunction(resolved.callback, 'callback');
   validateOptionalFunction(resolved.errorCallback, 'errorCallback');

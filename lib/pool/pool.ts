@@ -23,7 +23,7 @@ import { createBackend } from '../runtime/index.js';
 import { ApplyResult } from './apply-result.js';
 import { MapResult } from './map-result.js';
 import type { ApplyOptions, MapOptions, PoolOptions } from './options.js';
-import { resolveApplyArgs, resolveMapOptions } from './options.js';
+import { MAP_OPTION_KEYS, POOL_OPTION_KEYS, resolveApplyArgs, resolveMapOptions } from './options.js';
 
 export type { PoolEvents } from '../engine/events.js';
 
@@ -34,6 +34,8 @@ export interface IMapOptions {
   /** `true` for a progress bar on stderr (when it is a terminal), or a callback `(done, total)`. */
   progress?: ProgressOption | undefined;
 }
+
+const IMAP_OPTION_KEYS = ['chunksize', 'progress'] as const satisfies readonly (keyof IMapOptions)[];
 
 /**
  * A pool of worker processes, as Python's `multiprocessing.Pool`. Tasks run in
@@ -55,12 +57,13 @@ export class Pool extends EventEmitter<PoolEvents> {
   /**
    * @param options - the worker count, or `{ processes, initializer, initargs, maxTasksPerChild, backend }`.
    * @throws RangeError when `processes` or `maxTasksPerChild` is not a positive integer.
-   * @throws TypeError when `initializer` is not a function or `initargs` cannot be cloned.
+   * @throws TypeError when `initializer` is not a function, `initargs` cannot be cloned, or an option is unknown
+   *   (checked before any worker starts).
    */
   constructor(options?: number | PoolOptions) {
     super();
     const defaultBackend = (new.target as { defaultBackend?: BackendKind }).defaultBackend ?? 'process';
-    const resolved = resolveWorkerOptions(options, { countName: 'processes', count: availableParallelism(), backend: defaultBackend });
+    const resolved = resolveWorkerOptions(options, { name: new.target.name, keys: POOL_OPTION_KEYS, countName: 'processes', count: availableParallelism(), backend: defaultBackend });
     if (resolved.backend !== 'async') assertNotImportingTaskModule(new.target.name);
     const backend = createBackend(resolved.backend, resolved);
     if (resolved.initializer) backend.prepare(resolved.initializer, 'initializer');
@@ -146,7 +149,10 @@ export class Pool extends EventEmitter<PoolEvents> {
   #mapJob(fn: unknown, iterable: unknown, chunksize: unknown, options: unknown, star: boolean): MapResult<unknown> {
     this.#engine.admit(fn);
     validateIterable(iterable, 'iterable');
-    const resolved = resolveMapOptions(chunksize as number | MapOptions<unknown[]> | undefined, options as MapOptions<unknown[]> | undefined);
+    const resolved = resolveMapOptions(chunksize as number | MapOptions<unknown[]> | undefined, options as MapOptions<unknown[]> | undefined, {
+      method: star ? 'starmap' : 'map',
+      keys: MAP_OPTION_KEYS,
+    });
     return new MapResult<unknown>(
       this.#engine,
       { fn, input: iterable, chunksize: resolved.chunksize, star, processes: this.#processes, progress: this.#progress(resolved.progress) },
@@ -174,7 +180,7 @@ export class Pool extends EventEmitter<PoolEvents> {
   #imapJob(fn: unknown, iterable: unknown, chunksize: number | IMapOptions | undefined, ordered: boolean): IMapIterator<unknown> {
     this.#engine.admit(fn);
     validateIterable(iterable, 'iterable');
-    const options = resolveMapOptions(chunksize, undefined);
+    const options = resolveMapOptions(chunksize, undefined, { method: ordered ? 'imap' : 'imapUnordered', keys: IMAP_OPTION_KEYS });
     return new IMapIterator<unknown>(this.#engine, {
       fn,
       input: iterable,

@@ -12,7 +12,7 @@ import { Engine } from '../engine/engine.js';
 import { IMapIterator } from '../engine/imap-iterator.js';
 import { POOL_MAX_WINDOW } from '../engine/worker-handler.js';
 import type { AnyIterable } from '../internal/validate.js';
-import { validateFunction, validateInteger, validateIterable, validateOneOf, validatePlainObject } from '../internal/validate.js';
+import { validateFunction, validateInteger, validateIterable, validateKeys, validateOneOf, validatePlainObject } from '../internal/validate.js';
 import type { BackendKind } from '../runtime/backend.js';
 import { BACKEND_KINDS, createBackend } from '../runtime/index.js';
 
@@ -93,6 +93,7 @@ function resolveOptions(fn: unknown, source: unknown, options: MultiYieldOptions
   validateFunction(fn, 'fn');
   validateIterable(source, 'source');
   validatePlainObject(options, 'options');
+  validateKeys(options, 'multiYield() options', ['mode', 'workers', 'queueSize']);
   const { mode = 'process', workers = availableParallelism(), queueSize = 10 } = options;
   validateOneOf(mode, 'mode', BACKEND_KINDS);
   validateInteger(workers, 'workers', 1);
