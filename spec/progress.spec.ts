@@ -33,6 +33,20 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expect(calls[0]?.[1]).toBeUndefined();
   });
 
+  test('imap() and imapUnordered() take a chunksize and then { progress }, as map() does', async () => {
+    await using pool = makePool(backend);
+    for (const method of ['imap', 'imapUnordered'] as const) {
+      const calls: Call[] = [];
+      const progress = (done: number, total: number | undefined): void => {
+        calls.push([done, total]);
+      };
+      const out: number[] = [];
+      for await (const x of pool[method]((x: number) => x + 1, range(6), 2, { progress })) out.push(x);
+      expect(out.sort((a, b) => a - b)).toEqual(range(6).map((x) => x + 1));
+      expect(calls.at(-1)).toEqual([6, 6]);
+    }
+  });
+
   test('a progress callback that throws goes to the error event; the map still succeeds', async () => {
     await using pool = makePool(backend);
     const errors: unknown[] = [];

@@ -165,22 +165,23 @@ export class Pool extends EventEmitter<PoolEvents> {
    * only a bounded distance ahead of the consumer, so it may be infinite;
    * `break` stops reading it and frees the workers.
    *
-   * @param chunksize - items per task (default 1), or `{ chunksize }`.
+   * @param chunksize - items per task (default 1), or the options object `{ chunksize, progress }`.
+   * @param options - `{ progress }` after a numeric chunksize, as `map(fn, xs, 10, { progress })`.
    * @throws InvalidStateError when the pool is not running; TypeError/RangeError for bad arguments.
    */
-  imap<T, R>(fn: (item: T) => R, iterable: AnyIterable<T>, chunksize?: number | IMapOptions): IMapIterator<Awaited<R>> {
-    return this.#imapJob(fn, iterable, chunksize, true) as IMapIterator<Awaited<R>>;
+  imap<T, R>(fn: (item: T) => R, iterable: AnyIterable<T>, chunksize?: number | IMapOptions, options?: IMapOptions): IMapIterator<Awaited<R>> {
+    return this.#imapJob(fn, iterable, chunksize, options, true) as IMapIterator<Awaited<R>>;
   }
 
-  /** `imap` in completion order. */
-  imapUnordered<T, R>(fn: (item: T) => R, iterable: AnyIterable<T>, chunksize?: number | IMapOptions): IMapIterator<Awaited<R>> {
-    return this.#imapJob(fn, iterable, chunksize, false) as IMapIterator<Awaited<R>>;
+  /** `imap` in completion order; takes the same arguments. */
+  imapUnordered<T, R>(fn: (item: T) => R, iterable: AnyIterable<T>, chunksize?: number | IMapOptions, options?: IMapOptions): IMapIterator<Awaited<R>> {
+    return this.#imapJob(fn, iterable, chunksize, options, false) as IMapIterator<Awaited<R>>;
   }
 
-  #imapJob(fn: unknown, iterable: unknown, chunksize: number | IMapOptions | undefined, ordered: boolean): IMapIterator<unknown> {
+  #imapJob(fn: unknown, iterable: unknown, chunksize: number | IMapOptions | undefined, extra: IMapOptions | undefined, ordered: boolean): IMapIterator<unknown> {
     this.#engine.admit(fn);
     validateIterable(iterable, 'iterable');
-    const options = resolveMapOptions(chunksize, undefined, { method: ordered ? 'imap' : 'imapUnordered', keys: IMAP_OPTION_KEYS });
+    const options = resolveMapOptions(chunksize, extra, { method: ordered ? 'imap' : 'imapUnordered', keys: IMAP_OPTION_KEYS });
     return new IMapIterator<unknown>(this.#engine, {
       fn,
       input: iterable,
