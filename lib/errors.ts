@@ -271,6 +271,11 @@ export function initializerFailedMessage(cause: unknown): string {
   return `A worker's initializer failed, the pool is not usable anymore: ${String(message)}`;
 }
 
+/** The message of a lazy map whose pool was disposed while nobody read it. */
+export function unreadAtDisposeMessage(name: string): string {
+  return `This iterator was not read to its end before its ${name} was disposed (the end of its \`await using\` block), so the rest of its input was not read: read it inside the block, or leave the loop with break`;
+}
+
 /** The message of an executor broken by a worker that died (Python's "terminated abruptly"). */
 export function terminatedAbruptlyMessage(kind: 'process' | 'thread' | 'async', worker: WorkerIdentity, exit: WorkerEnding): string {
   const what = kind === 'process' ? 'child process' : 'worker thread';

@@ -2,10 +2,11 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+import type { ApplyResult, IMapIterator, MapResult } from 'multipool';
 import { BrokenProcessPool, BrokenThreadPool, CancelledError, InvalidStateError, task } from 'multipool';
 
 import { failInit, waitForever, whoAmI } from './fixtures/tasks.js';
-import { BACKENDS, eventually, makePool, range, workerChildren } from './support/helpers.js';
+import { BACKENDS, eventually, makePool, range, withinSeconds, workerChildren } from './support/helpers.js';
 
 const fixtures = new URL('./fixtures/', import.meta.url);
 
@@ -77,6 +78,49 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expect(await eventually(() => workerChildren().length === 0)).toBe(true);
   });
 
+  test('await using finishes the work still outstanding at the end of the block, then stops the workers', async () => {
+    let applied: ApplyResult<number>;
+    let mapped: MapResult<number>;
+    {
+      await using pool = makePool(backend);
+      applied = pool.applyAsync(() => 42);
+      mapped = pool.mapAsync((x: number) => x * 2, range(10), 1);
+    }
+    expect(await applied.get()).toBe(42);
+    expect(await mapped.get()).toEqual(range(10).map((x) => x * 2));
+    expect(workerChildren()).toEqual([]);
+  });
+
+  test('an imap returned from an await using block still gives every result', async () => {
+    async function doubled(): Promise<IMapIterator<number>> {
+      await using pool = makePool(backend);
+      return pool.imap((x: number) => x * 2, range(5));
+    }
+    const out: number[] = [];
+    for await (const x of await doubled()) out.push(x);
+    expect(out).toEqual(range(5).map((x) => x * 2));
+  });
+
+  test('await using ends an imap left half-read over an infinite input instead of waiting for it', async () => {
+    function* naturals(): Generator<number> {
+      for (let i = 0; ; i++) yield i;
+    }
+    const pool = makePool(backend);
+    const items = pool.imap((x: number) => x, naturals());
+    expect(await items.next()).toEqual({ done: false, value: 0 });
+    await withinSeconds(30, pool[Symbol.asyncDispose](), 'dispose with a half-read imap');
+    expect(workerChildren()).toEqual([]);
+    // What was computed can still be read; then the iterator says why it ended.
+    const error = await (async () => {
+      for (let i = 1; ; i++) {
+        const step = await items.next();
+        expect(step).toEqual({ done: false, value: i });
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect((error as Error).message).toMatch(/was not read to its end/);
+  });
+
   test('maxTasksPerChild replaces a worker after that many tasks', async () => {
     await using pool = makePool(backend, { processes: 1, maxTasksPerChild: 2 });
     let started = 0;
@@ -86,6 +130,15 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     if (backend === 'process') expect(new Set(ids.map((id) => id.pid)).size).toBe(3);
     if (backend === 'thread') expect(new Set(ids.map((id) => id.threadId)).size).toBe(3);
   });
+});
+
+test('`await using pool` + `return pool.map(…)` returns the results and exits with code 0', () => {
+  const script = fileURLToPath(new URL('dispose-returns-map.ts', fixtures));
+  const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+  expect(run.error).toBeUndefined();
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  expect(run.stdout.trim()).toBe('[2,4,6]');
 });
 
 test('a script that never closes its pool still exits with code 0 once its work is done', () => {

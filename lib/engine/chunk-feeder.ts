@@ -66,6 +66,11 @@ export class ChunkFeeder {
     return this.#done;
   }
 
+  /** True while nothing more is pulled until the consumer takes results (the look-ahead is full). */
+  get waitingForConsumer(): boolean {
+    return !this.#done && !this.#pulling;
+  }
+
   /** Chunks pulled and not yet taken. */
   get readyCount(): number {
     return this.#ready.length;

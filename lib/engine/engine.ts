@@ -3,7 +3,7 @@
  * task queue and the three handlers, plus the pool's lifecycle (run → close →
  * done, terminate, broken). Facades own an Engine and forward to it.
  */
-import { CancelledError, initializerFailedMessage, InvalidStateError, terminatedAbruptlyMessage, workerLost, workersFailToStartMessage } from '../errors.js';
+import { CancelledError, initializerFailedMessage, InvalidStateError, terminatedAbruptlyMessage, unreadAtDisposeMessage, workerLost, workersFailToStartMessage } from '../errors.js';
 import { validateFunction } from '../internal/validate.js';
 import type { Backend, Chunk, WorkerExit } from '../runtime/backend.js';
 import type { Emit } from './events.js';
@@ -152,6 +152,14 @@ export class Engine implements LazyJobHost {
     this.#state = 'close';
     this.#queue.close();
     if (this.#cache.size === 0) void this.#stop();
+  }
+
+  /**
+   * For the end of an `await using` block, after `close()`: a lazy job left half-read (an `imap` whose
+   * remaining input only its consumer could pull) ends with a `CancelledError` instead of waiting forever.
+   */
+  endUnread(): void {
+    for (const job of [...this.#cache.values()]) job.endUnread?.(() => new CancelledError(unreadAtDisposeMessage(this.#options.name)));
   }
 
   /** Python's `terminate()`: stop now; everything outstanding rejects. */

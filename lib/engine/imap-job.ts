@@ -50,6 +50,8 @@ export class IMapJob implements Job, TaskSource {
   readonly #output = new OutputQueue();
   #finished = false;
   #closed = false;
+  /** Set when the pool is disposed: the error to end with once only the consumer could move the job on. */
+  #unread: (() => Error) | null = null;
 
   constructor(host: LazyJobHost, spec: IMapSpec, changed: () => void) {
     this.id = host.nextJobId();
@@ -130,6 +132,7 @@ export class IMapJob implements Job, TaskSource {
       this.#enqueue(outcome);
     }
     this.#checkDone();
+    this.#endIfUnread();
     this.#changed();
   }
 
@@ -151,6 +154,22 @@ export class IMapJob implements Job, TaskSource {
     if (chunk !== undefined && !this.#closed) this.#host.credit(this.id, chunk, 1);
     this.#feeder.consumed(1);
     return taken;
+  }
+
+  endUnread(error: () => Error): void {
+    this.#unread = error;
+    this.#endIfUnread();
+    this.#changed();
+  }
+
+  /**
+   * After `endUnread`: once nothing runs and the look-ahead is full, only the consumer could move the job on, and
+   * it will not. The input is not read further; the results already here stay readable, then comes the error.
+   */
+  #endIfUnread(): void {
+    if (!this.#unread || this.#finished || !this.#feeder.waitingForConsumer || this.#feeder.readyCount > 0 || this.#sizes.size > 0) return;
+    this.#output.pushError(this.#unread());
+    this.#endAfterOutput();
   }
 
   /** Stops early (the consumer left): no more input is read and pending results are dropped. */

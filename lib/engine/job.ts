@@ -22,6 +22,11 @@ export interface Job {
   started?(index: number): void;
   /** Ends the job early (pool terminated or broken): every unfinished part rejects with `error`. */
   abort(error: unknown): void;
+  /**
+   * The pool is being disposed: a lazy job ends with `error()` as soon as it waits only for a consumer who
+   * will not read (its remaining input would never be pulled), instead of keeping the pool alive forever.
+   */
+  endUnread?(error: () => Error): void;
 }
 
 /** Where the task handler gets chunks from. */

@@ -220,9 +220,17 @@ export class Pool extends EventEmitter<PoolEvents> {
     await this.#engine.terminate();
   }
 
-  /** `await using pool = new Pool()` terminates the pool at the end of the block, as Python's `with Pool()`. */
+  /**
+   * `await using pool = new Pool()`: at the end of the block the pool finishes its outstanding work, then
+   * stops its workers (`close()` + `join()`), so `return pool.map(…)` from the block works. An `imap` left
+   * half-read (its remaining input would only be pulled by a reader) ends instead, with a `CancelledError`
+   * after the results it already has. Python's `with Pool()` terminates, because its calls have all returned
+   * by then; call `terminate()` to stop now.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.terminate();
+    this.close();
+    this.#engine.endUnread();
+    await this.join();
   }
 }
 

@@ -64,6 +64,19 @@ export async function eventually(condition: () => boolean, ms = 5000): Promise<b
   return condition();
 }
 
+/** `promise`, or a rejection naming `what` if it has not settled after `seconds`: the limit of a test that could hang. */
+export async function withinSeconds<T>(seconds: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${seconds} s`)), seconds * 1000);
+  });
+  try {
+    return await Promise.race([promise, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A promise with its resolver, for handshakes. */
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
