@@ -19,7 +19,7 @@ import {
 } from 'multipool';
 
 import { exitWith, failInit, killSelf, waitForever } from './fixtures/tasks.js';
-import { deferred, eventually, range, workerChildren } from './support/helpers.js';
+import { deferred, eventually, range, withinSeconds, workerChildren } from './support/helpers.js';
 
 const tasks = new URL('./fixtures/tasks.ts', import.meta.url);
 /** Never settles; map() passes it an item it ignores. */
@@ -404,6 +404,22 @@ describe.each(KINDS)('$Executor.name', ({ kind, Executor: ExecutorClass, Broken,
       expect(await future).toBe(15);
       expect(() => escaped.submit(() => 1)).toThrow('cannot schedule new futures after shutdown');
       expect(workerChildren()).toEqual([]);
+    });
+
+    test('`await using` ends a map() left half-read over an infinite input instead of waiting for it', async () => {
+      function* naturals(): Generator<number> {
+        for (let i = 0; ; i++) yield i;
+      }
+      const executor = make(2);
+      const items = executor.map((x: number) => x, naturals());
+      expect(await items.next()).toEqual({ done: false, value: 0 });
+      await withinSeconds(30, executor[Symbol.asyncDispose](), 'dispose with a half-read map');
+      expect(workerChildren()).toEqual([]);
+      const error = await (async () => {
+        for (;;) if ((await items.next()).done) return 'ended without an error';
+      })().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CancelledError);
+      expect((error as Error).message).toMatch(/was not read to its end/);
     });
 
     test('shutdown({ cancelFutures: true }) cancels the queued futures and lets the running ones finish', async () => {

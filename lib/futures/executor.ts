@@ -170,8 +170,14 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
     if (wait) await this.#shutdown;
   }
 
-  /** `await using executor = …` shuts down with `wait: true` at the end of the block. */
+  /**
+   * `await using executor = …` shuts down with `wait: true` at the end of the block. A `map()` left
+   * half-read in the block (its remaining input would only be pulled by a reader) is not waited for: it ends
+   * with a `CancelledError` after the results it already has.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.shutdown({ wait: true });
+    const shutdown = this.shutdown({ wait: true });
+    this.#engine.endUnread();
+    await shutdown;
   }
 }
