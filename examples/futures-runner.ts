@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import type { CompletedFuture, Future } from 'multipool';
+import type { Future } from 'multipool';
 import { asCompleted, isWorker, ProcessPoolExecutor, task, ThreadPoolExecutor, TimeoutError } from 'multipool';
 
 /** Seed 001's create_hash. It needs an import, so workers load it from this module: task(import.meta.url, md5). */
@@ -61,10 +61,10 @@ if (!isWorker()) {
   {
     await using executor = new ThreadPoolExecutor(4);
     const urls = ['http://www.foxnews.com/', 'http://www.cnn.com/', 'http://europe.wsj.com/', 'http://www.bbc.co.uk/', 'http://some-made-up-domain.com/'];
-    const futures = urls.map((url) => executor.submit(loadUrl, url));
-    // asCompleted() yields these same objects, typed as CompletedFuture (a Future without `then`).
-    const futureToUrl = new Map<CompletedFuture<string>, string>(futures.map((future, i) => [future, urls[i]!]));
-    for await (const future of asCompleted(futures)) {
+    // future_to_url = {executor.submit(load_url, url): url for url in URLS}
+    const futureToUrl = new Map(urls.map((url) => [executor.submit(loadUrl, url), url] as const));
+    // A Map stands for its keys, as a dict does; each future comes back as the very key it was.
+    for await (const future of asCompleted(futureToUrl)) {
       const url = futureToUrl.get(future);
       try {
         console.log(`${url} content is ${await future.result()}`);

@@ -24,7 +24,7 @@ export type { ProcessPoolExecutorOptions } from './futures/process-pool-executor
 export { ProcessPoolExecutor } from './futures/process-pool-executor.js';
 export type { ThreadPoolExecutorOptions } from './futures/thread-pool-executor.js';
 export { ThreadPoolExecutor } from './futures/thread-pool-executor.js';
-export type { CompletedFuture, ReturnWhen } from './futures/wait.js';
+export type { Completed, CompletedFuture, ReturnWhen, WaitOptions } from './futures/wait.js';
 export { ALL_COMPLETED,asCompleted, FIRST_COMPLETED, FIRST_EXCEPTION, wait } from './futures/wait.js';
 export type { ProgressOption } from './internal/progress.js';
 export { isWorker } from './internal/state.js';

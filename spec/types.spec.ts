@@ -1,6 +1,6 @@
 /** Type tests: `npm run typecheck` compiles this file; the runtime part only keeps jest happy. */
-import type { ApplyResult, IMapIterator, MapResult } from 'multipool';
-import { Pool, ThreadPool } from 'multipool';
+import type { ApplyResult, CompletedFuture, Future, IMapIterator, MapResult } from 'multipool';
+import { asCompleted, Pool, ThreadPool, ThreadPoolExecutor, wait } from 'multipool';
 
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<T extends true>(_ok?: T): void {}
@@ -37,4 +37,42 @@ test('Pool accepts a number or an options object', async () => {
   // @ts-expect-error processes must be a number
   expect(() => new Pool({ processes: '2' })).toThrow(RangeError);
   expect(a.processes).toBe(1);
+});
+
+test('asCompleted and wait take a port of future_to_url with no cast: Map keys, or the Map itself', async () => {
+  await using executor = new ThreadPoolExecutor(2);
+  const urls = ['a', 'bb'];
+  const length = (url: string): number => url.length;
+  // future_to_url = {executor.submit(load, url): url for url in urls}, keyed by Future as inferred.
+  const futureToUrl = new Map(urls.map((url) => [executor.submit(length, url), url] as const));
+  assertType<Equals<typeof futureToUrl, Map<Future<number>, string>>>();
+  const seen: string[] = [];
+  for await (const future of asCompleted(futureToUrl.keys())) {
+    const url: string | undefined = futureToUrl.get(future);
+    const size: number = await future.result();
+    seen.push(`${url}:${size}`);
+  }
+  // for future in as_completed(future_to_url): a Map stands for its keys, as a dict does in Python.
+  for await (const future of asCompleted(futureToUrl, 10)) seen.push(`${futureToUrl.get(future)}:${await future.result()}`);
+  // Keyed by CompletedFuture, as asCompleted used to require.
+  const byCompleted = new Map<CompletedFuture<number>, string>([...futureToUrl]);
+  for await (const future of asCompleted(byCompleted.keys())) seen.push(`${byCompleted.get(future)}:${await future.result()}`);
+  for await (const future of asCompleted(byCompleted)) seen.push(`${byCompleted.get(future)}:${await future.result()}`);
+  const { done, notDone } = await wait(futureToUrl, { timeout: 10 });
+  assertType<Equals<typeof done, Set<Future<number>>>>();
+  const waited = await wait(byCompleted.keys());
+  assertType<Equals<typeof waited.notDone, Set<CompletedFuture<number>>>>();
+  for (const future of done) seen.push(`${futureToUrl.get(future)}`);
+
+  for await (const future of asCompleted([executor.submit(length, 'ccc')])) {
+    // @ts-expect-error a yielded future is the future, not its result
+    const size: number = future;
+    // @ts-expect-error awaiting `then` directly would give the result: it is not offered
+    void future.then(() => 1);
+    seen.push(typeof size);
+  }
+  // @ts-expect-error only futures
+  expect(() => asCompleted([1, 2])).toThrow(TypeError);
+  expect(seen.sort()).toEqual(['object', 'a', 'a:1', 'a:1', 'a:1', 'a:1', 'bb', 'bb:2', 'bb:2', 'bb:2', 'bb:2'].sort());
+  expect(notDone.size + waited.notDone.size).toBe(0);
 });

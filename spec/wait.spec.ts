@@ -126,6 +126,26 @@ describe('asCompleted()', () => {
   });
 });
 
+describe('a Map of futures, as Python passes a dict', () => {
+  test('asCompleted(map) and wait(map) take the Map\'s keys, as Python iterates a dict\'s keys', async () => {
+    const [a, b] = futures(2) as [Future<number>, Future<number>];
+    const futureToUrl = new Map([
+      [a, 'https://a.example/'],
+      [b, 'https://b.example/'],
+    ]);
+    const iterator = asCompleted(futureToUrl);
+    b.setResult(2);
+    const first = await iterator.next();
+    expect(first.value).toBe(b);
+    expect(futureToUrl.get(b)).toBe('https://b.example/');
+    const { done, notDone } = await wait(futureToUrl, { timeout: 0 });
+    expect([done, notDone]).toEqual([new Set([b]), new Set([a])]);
+    a.setResult(1);
+    expect(await drain(iterator)).toEqual([a]);
+    expect(await drain(asCompleted(futureToUrl.keys()))).toEqual([a, b]);
+  });
+});
+
 describe('wait()', () => {
   test('wait() returns when ALL_COMPLETED by default', async () => {
     const [a, b, c] = futures(3) as [Future<number>, Future<number>, Future<number>];

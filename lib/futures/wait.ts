@@ -49,18 +49,32 @@ export const ALL_COMPLETED = 'ALL_COMPLETED';
 export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
 
 /**
- * A future as `asCompleted` yields it: the `Future` object itself, typed
- * without `then`, because TypeScript types a `for await` variable as the
- * awaited value and would otherwise claim it is the result.
+ * A `Future` without `then`: TypeScript types a `for await` variable as the awaited value, so a thenable
+ * would be typed as its result. Key a `Map` by it, or by `Future`: `asCompleted` and `wait` take either.
  */
 export type CompletedFuture<R> = Omit<Future<R>, 'then'>;
 
-/** `fs` is checked as `unknown`: JavaScript callers may pass anything. */
+/**
+ * A future as `asCompleted` yields it: the very object you passed in (an `F`, so it finds its entry in a
+ * `Map<Future<R>, X>` or `Map<CompletedFuture<R>, X>`), with `then` typed away so that `for await` does not
+ * type it as the result.
+ */
+export type Completed<F> = F & { readonly then: never };
+
+/** Options of `wait()`. */
+export interface WaitOptions {
+  /** Seconds to wait at most; `wait` then returns what is done by then. */
+  timeout?: number | null | undefined;
+  /** `FIRST_COMPLETED`, `FIRST_EXCEPTION` or `ALL_COMPLETED` (default). */
+  returnWhen?: ReturnWhen | undefined;
+}
+
+/** `fs` is checked as `unknown`: JavaScript callers may pass anything. A Map stands for its keys, as a dict does in Python. */
 function uniqueFutures<R>(fs: unknown, name: string): Future<R>[] {
   if (fs === null || typeof fs !== 'object' || typeof (fs as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function') {
-    throw new TypeError(`Expected \`${name}\` to be an iterable of futures`);
+    throw new TypeError(`Expected \`${name}\` to be an iterable of futures, or a Map keyed by futures`);
   }
-  const unique = [...new Set(fs as Iterable<Future<R>>)];
+  const unique = [...new Set(fs instanceof Map ? (fs.keys() as Iterable<Future<R>>) : (fs as Iterable<Future<R>>))];
   for (const f of unique) {
     if (!(f instanceof Future)) throw new TypeError(`Expected \`${name}\` to hold only Future objects, got ${typeof f}`);
   }
@@ -72,6 +86,7 @@ function uniqueFutures<R>(fs: unknown, name: string): Future<R>[] {
  * Waits for the futures, as Python's `concurrent.futures.wait`. Never
  * rejects on timeout: it returns what is done by then.
  *
+ * @param fs - the futures: an iterable of them, or a `Map` keyed by them (its keys, as Python iterates a dict's).
  * @param options.timeout - seconds to wait at most.
  * @param options.returnWhen - `FIRST_COMPLETED`, `FIRST_EXCEPTION` or `ALL_COMPLETED` (default).
  * @example
@@ -83,11 +98,11 @@ function uniqueFutures<R>(fs: unknown, name: string): Future<R>[] {
  * console.log(done.size >= 1, done.size + notDone.size); // true 2
  * ```
  */
-export async function wait<R>(
-  fs: Iterable<Future<R>>,
-  options: { timeout?: number | null | undefined; returnWhen?: ReturnWhen | undefined } = {},
-): Promise<{ done: Set<Future<R>>; notDone: Set<Future<R>> }> {
-  const futures = uniqueFutures<R>(fs, 'fs');
+export function wait<F extends CompletedFuture<unknown>>(fs: ReadonlyMap<F, unknown>, options?: WaitOptions): Promise<{ done: Set<F>; notDone: Set<F> }>;
+// eslint-disable-next-line @typescript-eslint/unified-signatures -- as one union, F would be inferred from a Map's entries
+export function wait<F extends CompletedFuture<unknown>>(fs: Iterable<F>, options?: WaitOptions): Promise<{ done: Set<F>; notDone: Set<F> }>;
+export async function wait(fs: unknown, options: WaitOptions = {}): Promise<{ done: Set<unknown>; notDone: Set<unknown> }> {
+  const futures = uniqueFutures<unknown>(fs, 'fs');
   validatePlainObject(options, 'options');
   validateKeys(options, 'wait() options', ['timeout', 'returnWhen']);
   const { timeout, returnWhen = ALL_COMPLETED } = options;
@@ -118,9 +133,12 @@ export async function wait<R>(
 
 /**
  * The futures as they finish (already finished ones first), as Python's
- * `as_completed`. Yields the `Future` objects themselves (typed as
- * `CompletedFuture`, see there).
+ * `as_completed`. Yields the `Future` objects themselves, typed as
+ * `Completed<F>` (see there), so they find their entry in a `Map` keyed by
+ * `Future` or `CompletedFuture` with no cast.
  *
+ * @param fs - the futures: an iterable of them, or a `Map` keyed by them (its keys, as Python iterates a dict's):
+ *   `asCompleted(futureToUrl)` is `as_completed(future_to_url)`.
  * @param timeout - seconds, counted from this call; after that `next()` rejects with
  *   `TimeoutError("N (of M) futures unfinished")`.
  * @example
@@ -129,11 +147,17 @@ export async function wait<R>(
  * await using executor = new ThreadPoolExecutor(2);
  * const fs = [3, 1, 2].map((n) => executor.submit((x: number) => x * 10, n));
  * for await (const future of asCompleted(fs, 10)) console.log(await future.result());
+ *
+ * const futureToUrl = new Map(['a.example', 'b.example'].map((url) => [executor.submit((u: string) => u.length, url), url] as const));
+ * for await (const future of asCompleted(futureToUrl)) console.log(futureToUrl.get(future), await future.result());
  * ```
  */
-export function asCompleted<R>(fs: Iterable<Future<R>>, timeout?: number | null): AsyncIterableIterator<CompletedFuture<R>> {
+export function asCompleted<F extends CompletedFuture<unknown>>(fs: ReadonlyMap<F, unknown>, timeout?: number | null): AsyncIterableIterator<Completed<F>>;
+// eslint-disable-next-line @typescript-eslint/unified-signatures -- as one union, F would be inferred from a Map's entries
+export function asCompleted<F extends CompletedFuture<unknown>>(fs: Iterable<F>, timeout?: number | null): AsyncIterableIterator<Completed<F>>;
+export function asCompleted(fs: unknown, timeout?: number | null): AsyncIterableIterator<unknown> {
   validateTimeout(timeout);
-  return new AsCompletedIterator(uniqueFutures<R>(fs, 'fs'), timeout);
+  return new AsCompletedIterator(uniqueFutures<unknown>(fs, 'fs'), timeout);
 }
 
 /** A class, not an async generator: a generator would `await` each yielded future and yield its result. */
