@@ -10,7 +10,7 @@
  * The task needs `node:crypto` and `node:fs`, so it cannot travel inline as
  * source: the pools get it as a module task, `task(import.meta.url, hashFile)`,
  * and the workers import this file. That is why the main program is guarded
- * with `if (!isWorker())`, the analog of `if __name__ == '__main__':`.
+ * with `if (isMain(import.meta))`, the analog of `if __name__ == '__main__':`.
  *
  * Run it: node --import tsx examples/file-hashing.ts [directory]   (default: this repository's lib/)
  */
@@ -20,7 +20,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { isWorker, Pool, task, ThreadPool } from 'multipool';
+import { isMain, Pool, task, ThreadPool } from 'multipool';
 
 /** How many times the CPU-bound round computes 299! per file. */
 const FACTORIAL_ROUNDS = 100;
@@ -58,7 +58,7 @@ function seconds(start: bigint): string {
 }
 
 // Workers import this module to find hashFile(); only the main program runs what follows.
-if (!isWorker()) {
+if (isMain(import.meta)) {
   const root = resolve(process.argv[2] ?? fileURLToPath(new URL('../lib', import.meta.url)));
   const files = [...traverse(root)];
   const workers = availableParallelism();

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 
 import type { Future } from 'multipool';
-import { asCompleted, isWorker, ProcessPoolExecutor, task, ThreadPoolExecutor, TimeoutError } from 'multipool';
+import { asCompleted, isMain, ProcessPoolExecutor, task, ThreadPoolExecutor, TimeoutError } from 'multipool';
 
 /** Seed 001's create_hash. It needs an import, so workers load it from this module: task(import.meta.url, md5). */
 export function md5(text: string): string {
@@ -33,7 +33,7 @@ async function loadUrl(url: string): Promise<string> {
 }
 
 // Workers import this module to find md5(); only the main program runs what follows.
-if (!isWorker()) {
+if (isMain(import.meta)) {
   const runners = ['python', 'java', 'golang', 'php', 'rust', 'shell', 'c'];
   for (const Executor of [ProcessPoolExecutor, ThreadPoolExecutor]) {
     await using executor = new Executor(4);

@@ -26,6 +26,7 @@ export type { ThreadPoolExecutorOptions } from './futures/thread-pool-executor.j
 export { ThreadPoolExecutor } from './futures/thread-pool-executor.js';
 export type { Completed, CompletedFuture, ReturnWhen, WaitOptions } from './futures/wait.js';
 export { ALL_COMPLETED,asCompleted, FIRST_COMPLETED, FIRST_EXCEPTION, wait } from './futures/wait.js';
+export { isMain } from './internal/is-main.js';
 export type { ProgressOption } from './internal/progress.js';
 export { isWorker } from './internal/state.js';
 export type { AnyIterable } from './internal/validate.js';

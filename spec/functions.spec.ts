@@ -69,7 +69,7 @@ describe.each(['process', 'thread'] as const)('%s backend', (backend) => {
     const work = task(new URL('unguarded.ts', fixtures), (x: number) => x, 'work');
     const error = (await pool.apply(work, [1]).catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(/Cannot create a Pool while a worker imports the task module .*unguarded\.ts/);
-    expect(error.message).toContain('isWorker()');
+    expect(error.message).toContain('isMain(import.meta)');
     expect(await pool.apply((x: number) => x + 1, [1])).toBe(2);
   });
 

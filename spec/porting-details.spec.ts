@@ -1,4 +1,10 @@
-/** Python-faithful details a porter runs into: error constructors, wait(), options, dispose, isMain. */
+/** Python-faithful details a porter runs into: error constructors, wait(), options, isMain. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import type {
   ApplyOptions,
   ExecutorMapOptions,
@@ -12,7 +18,7 @@ import type {
   ThreadPoolExecutorOptions,
 } from 'multipool';
 import * as multipool from 'multipool';
-import { FIRST_COMPLETED, multiYield, Pool, ProcessPoolExecutor, ThreadPool, ThreadPoolExecutor, wait } from 'multipool';
+import { FIRST_COMPLETED, isMain, multiYield, Pool, ProcessPoolExecutor, ThreadPool, ThreadPoolExecutor, wait } from 'multipool';
 
 import { eventually, threadCount, warmThreads, workerChildren } from './support/helpers.js';
 
@@ -199,5 +205,41 @@ describe('unknown option keys', () => {
       await expect(wait([future], { return_when: FIRST_COMPLETED } as { returnWhen?: ReturnWhen })).rejects.toThrow(/Unknown option `return_when` in wait\(\) options: did you mean `returnWhen`\?/);
       await future;
     });
+  });
+});
+
+describe('isMain(import.meta)', () => {
+  const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+  function run(script: string): string[] {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.error).toBeUndefined();
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    return result.stdout.trim().split('\n');
+  }
+
+  test('isMain() is true in the script Node was started with, and false in its workers', () => {
+    expect(run(fixture('main-guard.ts'))).toEqual(['main-guard.ts: main code ran', 'Pool worker: isMain false', 'ThreadPool worker: isMain false']);
+  });
+
+  test('isMain() is false in a module another script imports, where !isWorker() is true', () => {
+    expect(run(fixture('main-guard-importer.ts'))).toEqual(['importer: isMain true; main-guard.ts: isMain false, !isWorker() true']);
+  });
+
+  test('isMain() sees through a symlinked script and a script named without its extension', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'multipool-is-main-'));
+    try {
+      symlinkSync(fixture('main-guard-importer.ts'), join(dir, 'linked.ts'));
+      expect(run(join(dir, 'linked.ts'))).toEqual(['importer: isMain true; main-guard.ts: isMain false, !isWorker() true']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(run(fixture('main-guard-importer'))).toEqual(['importer: isMain true; main-guard.ts: isMain false, !isWorker() true']);
+  });
+
+  test('isMain() is false in a test file, which a runner imports, and refuses what is not import.meta', () => {
+    expect(isMain(import.meta)).toBe(false);
+    expect(() => isMain(undefined as unknown as ImportMeta)).toThrow(/Expected `meta` to be `import.meta`/);
   });
 });

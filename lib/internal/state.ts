@@ -17,16 +17,17 @@ function state(): WorkerState | undefined {
 }
 
 /**
- * True inside a multipool worker (thread or child process): the analog of
- * Python's `if __name__ == '__main__':` guard, inverted.
+ * True inside a multipool worker (thread or child process), for code that must behave differently there.
+ * To guard a script's main code, as Python's `if __name__ == '__main__':`, use `isMain(import.meta)`:
+ * `!isWorker()` is also true in a module that another script imports.
  *
  * @example
  * ```ts
- * import { Pool, isWorker } from 'multipool';
- * if (!isWorker()) {
- *   await using pool = new Pool(2);
- *   console.log(await pool.map((x: number) => x + 1, [1, 2, 3]));
+ * import { isWorker } from 'multipool';
+ * export function where(): string {
+ *   return isWorker() ? 'in a pool worker' : 'in the program';
  * }
+ * console.log(where()); // 'in the program'
  * ```
  */
 export function isWorker(): boolean {
@@ -62,7 +63,7 @@ export function assertNotImportingTaskModule(what: string): void {
   throw new Error(
     `Cannot create a ${what} while a worker imports the task module ${current.current ?? ''}. ` +
       'The module creates a pool at top level, so every worker would start a pool of its own. ' +
-      "Guard the script's main code with `if (!isWorker()) { ... }` (Python's `if __name__ == '__main__':`), " +
+      "Guard the script's main code with `if (isMain(import.meta)) { ... }` (Python's `if __name__ == '__main__':`), " +
       'or move the task functions into a module of their own.',
   );
 }

@@ -22,7 +22,7 @@ export type AnyFunction = (...args: never[]) => unknown;
  * or helpers. The returned function has the same type and still works locally.
  *
  * The worker imports the module, so a script that exports tasks and also
- * creates a pool must guard its main code with `if (!isWorker())`.
+ * creates a pool must guard its main code with `if (isMain(import.meta))`.
  *
  * @param moduleUrl - the module that exports `fn`: pass `import.meta.url`.
  * @param fn - the exported function.
@@ -30,11 +30,11 @@ export type AnyFunction = (...args: never[]) => unknown;
  * @throws TypeError when `fn` is not a function or has no usable name.
  * @example
  * ```ts
- * import { Pool, isWorker, task } from 'multipool';
+ * import { isMain, Pool, task } from 'multipool';
  * export function wordCount(text: string): number {
  *   return text.split(/\s+/).filter(Boolean).length;
  * }
- * if (!isWorker()) {
+ * if (isMain(import.meta)) {
  *   await using pool = new Pool(2);
  *   console.log(await pool.map(task(import.meta.url, wordCount), ['a b', 'c']));
  * }
