@@ -1,7 +1,7 @@
 /** apply / applyAsync / map / mapAsync / starmap: one behaviour suite for every backend. */
 import { ApplyResult, InvalidStateError, MapResult } from 'multipool';
 
-import { BACKENDS, makePool, range } from './support/helpers.js';
+import { BACKENDS, makePool, range, withinSeconds } from './support/helpers.js';
 
 describe.each(BACKENDS)('%s backend', (backend) => {
   test('map() keeps input order for every chunksize, including chunksize > n', async () => {
@@ -195,5 +195,26 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     const result = pool.applyAsync((x: number) => x, [1]);
     await result.get();
     expect(events).toEqual([`start ${result.id}:0`, `done ${result.id}:0`]);
+  });
+});
+
+describe('map() over an endless input', () => {
+  function* naturals(): Generator<number> {
+    for (let i = 0; ; i++) yield i;
+  }
+  async function* asyncNaturals(): AsyncGenerator<number> {
+    yield* naturals();
+  }
+
+  test.each([
+    ['a generator', naturals],
+    ['an async generator', asyncNaturals],
+  ])('map() over %s that never ends rejects with a RangeError that points to imap', async (_, endless) => {
+    await using pool = makePool('async', 1);
+    const error = await withinSeconds(120, pool.map((x: number) => x, endless()).catch((e: unknown) => e), 'map() over an endless input');
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toMatch(/map\(\) reads its whole input .*imap\(\) or imapUnordered\(\)/);
+    // The pool is not hurt.
+    expect(await pool.map((x: number) => x + 1, [1, 2])).toEqual([2, 3]);
   });
 });

@@ -47,6 +47,34 @@ export class MapResult<R> extends AsyncResult<R[]> {
   }
 }
 
+/**
+ * Items `map` reads from an iterator before it gives up. It must hold its whole input (CPython's
+ * `list(iterable)`), so an endless generator would block the event loop for seconds, grow to gigabytes, and end
+ * in a bare "Invalid array length" or a fatal V8 error (arrays stop near 2^27 items). 2^24 items take a second
+ * or two to read and a few hundred MB; a longer input is what `imap` is for. Collections (arrays, typed arrays,
+ * Sets, Maps) are finite and already in memory: they are taken whole, whatever their size.
+ */
+const MAX_ITERATOR_ITEMS = 2 ** 24;
+
+function inputTooLong(): RangeError {
+  return new RangeError(
+    `map() reads its whole input before it starts, as Python's does, and this input went on past ${MAX_ITERATOR_ITEMS.toLocaleString('en')} items ` +
+      '(an endless generator?): use imap() or imapUnordered(), which read their input lazily, as you consume the results',
+  );
+}
+
+/** A sync input as an array; an iterator that is not a collection is read up to `MAX_ITERATOR_ITEMS`. */
+function readAll(input: Iterable<unknown>): unknown[] {
+  if (Array.isArray(input) || ArrayBuffer.isView(input) || input instanceof Set || input instanceof Map) return Array.from(input);
+  const items: unknown[] = [];
+  for (const item of input) {
+    // Throwing out of the loop calls the iterator's return(), so a generator's finally blocks run.
+    if (items.length === MAX_ITERATOR_ITEMS) throw inputTooLong();
+    items.push(item);
+  }
+  return items;
+}
+
 /** The map as a job of the engine: chunks out, results into their input positions. */
 class MapJob implements Job, TaskSource {
   readonly id: number;
@@ -74,7 +102,7 @@ class MapJob implements Job, TaskSource {
     if (isSyncIterable(input)) {
       let items: unknown[];
       try {
-        items = Array.from(input);
+        items = readAll(input);
       } catch (error) {
         this.#finish({ ok: false, error });
         return;
@@ -85,7 +113,10 @@ class MapJob implements Job, TaskSource {
     void (async () => {
       const items: unknown[] = [];
       try {
-        for await (const item of input) items.push(item);
+        for await (const item of input) {
+          if (items.length === MAX_ITERATOR_ITEMS) throw inputTooLong();
+          items.push(item);
+        }
       } catch (error) {
         this.#finish({ ok: false, error });
         return;

@@ -126,6 +126,8 @@ export class Pool extends EventEmitter<PoolEvents> {
    *
    * @param chunksize - items per task (default `ceil(n / (4 * processes))`), or the options object.
    * @throws InvalidStateError (as a rejection) when the pool is not running.
+   * @throws RangeError (as a rejection) when an input that is not a collection goes on past 2^24 items (an
+   *   endless generator): `imap`/`imapUnordered` read their input lazily.
    */
   async map<T, R>(fn: (item: T) => R, iterable: AnyIterable<T>, chunksize?: number | MapOptions<Awaited<R>[]>, options?: MapOptions<Awaited<R>[]>): Promise<Awaited<R>[]> {
     return this.mapAsync(fn, iterable, chunksize, options).get();
