@@ -51,8 +51,8 @@ export class MapResult<R> extends AsyncResult<R[]> {
  * Items `map` reads from an iterator before it gives up. It must hold its whole input (CPython's
  * `list(iterable)`), so an endless generator would block the event loop for seconds, grow to gigabytes, and end
  * in a bare "Invalid array length" or a fatal V8 error (arrays stop near 2^27 items). 2^24 items take a second
- * or two to read and a few hundred MB; a longer input is what `imap` is for. Collections (arrays, typed arrays,
- * Sets, Maps) are finite and already in memory: they are taken whole, whatever their size.
+ * or two to read and a few hundred MB; a longer input is what `imap` is for. Strings and collections (arrays,
+ * typed arrays, Sets, Maps) are finite and already in memory: they are taken whole, whatever their size.
  */
 const MAX_ITERATOR_ITEMS = 2 ** 24;
 
@@ -65,7 +65,7 @@ function inputTooLong(): RangeError {
 
 /** A sync input as an array; an iterator that is not a collection is read up to `MAX_ITERATOR_ITEMS`. */
 function readAll(input: Iterable<unknown>): unknown[] {
-  if (Array.isArray(input) || ArrayBuffer.isView(input) || input instanceof Set || input instanceof Map) return Array.from(input);
+  if (typeof input === 'string' || Array.isArray(input) || ArrayBuffer.isView(input) || input instanceof Set || input instanceof Map) return Array.from(input);
   const items: unknown[] = [];
   for (const item of input) {
     // Throwing out of the loop calls the iterator's return(), so a generator's finally blocks run.
