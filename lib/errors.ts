@@ -142,11 +142,12 @@ export class MaybeEncodingError extends Error {
   readonly exc: unknown;
   /** A short description of the value that could not be sent (`''` when built with just a message). */
   readonly value: string;
+  /** @param message - the whole message, as any error class takes. */
+  constructor(message: string, options?: ErrorOptions);
   /**
-   * @param message - the message; or, with `value`, the serialization error (Python's `exc`).
+   * @param exc - the serialization error (Python's `exc`).
    * @param value - a short description of the result that could not be sent.
    */
-  constructor(message: string, options?: ErrorOptions);
   constructor(exc: unknown, value: string, options?: ErrorOptions);
   constructor(excOrMessage: unknown, valueOrOptions?: string | ErrorOptions, options?: ErrorOptions) {
     if (typeof valueOrOptions === 'string') {
