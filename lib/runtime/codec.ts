@@ -8,7 +8,7 @@
 import type { Chunk, ChunkOutcome, ChunkResult, WorkerMessage } from './backend.js';
 import type { FnDef, FromWorker, PackedChunks, PackedOutcome, ToWorker, WireChunk, WireOutcome } from './protocol.js';
 import { assertNever } from './protocol.js';
-import { rebuildThrown } from './transport.js';
+import { cloneFailure, encodingFailure, rebuildThrown } from './transport.js';
 
 /**
  * The message that carries `chunks` to one worker: packed chunks, plus the
@@ -126,4 +126,28 @@ function unpackOutcomes(packed: readonly PackedOutcome[]): WireOutcome[] {
     }
   }
   return outcomes;
+}
+
+/** `outcome` with every value that would not clone replaced by its encoding failure (a MaybeEncodingError on the main side). */
+export function encodable(outcome: WireOutcome): WireOutcome {
+  if (outcome.kind === 'error') return outcome; // flattenThrown only keeps what clones
+  if (outcome.kind === 'values') {
+    for (const value of outcome.values) {
+      const failure = cloneFailure(value);
+      if (failure !== null) {
+        const { values: _dropped, ...rest } = outcome;
+        return { ...rest, kind: 'error', ...encodingFailure(value, failure) };
+      }
+    }
+    return outcome;
+  }
+  const values = [...outcome.values];
+  const errors = [...outcome.errors];
+  values.forEach((value, i) => {
+    const failure = cloneFailure(value);
+    if (failure === null) return;
+    values[i] = undefined;
+    errors.push([i, encodingFailure(value, failure)]);
+  });
+  return { ...outcome, values, errors };
 }

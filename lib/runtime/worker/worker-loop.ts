@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 
 import { Wakeup } from '../../internal/wakeup.js';
-import { packOutcomes, unpackChunks } from '../codec.js';
+import { encodable, packOutcomes, unpackChunks } from '../codec.js';
 import type { FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from '../protocol.js';
 import { assertNever } from '../protocol.js';
 import { cloneFailure, encodingFailure, flattenThrown } from '../transport.js';
@@ -264,27 +264,4 @@ export class WorkerLoop {
       this.#channel.send({ t: 'results', results: packOutcomes(results.map(encodable)) });
     }
   }
-}
-
-function encodable(outcome: WireOutcome): WireOutcome {
-  if (outcome.kind === 'error') return outcome; // flattenThrown only keeps what clones
-  if (outcome.kind === 'values') {
-    for (const value of outcome.values) {
-      const failure = cloneFailure(value);
-      if (failure !== null) {
-        const { values: _dropped, ...rest } = outcome;
-        return { ...rest, kind: 'error', ...encodingFailure(value, failure) };
-      }
-    }
-    return outcome;
-  }
-  const values = [...outcome.values];
-  const errors = [...outcome.errors];
-  values.forEach((value, i) => {
-    const failure = cloneFailure(value);
-    if (failure === null) return;
-    values[i] = undefined;
-    errors.push([i, encodingFailure(value, failure)]);
-  });
-  return { ...outcome, values, errors };
 }
