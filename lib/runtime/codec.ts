@@ -9,13 +9,16 @@ import type { Chunk, ChunkOutcome, ChunkResult, WorkerMessage } from './backend.
 import type { FnDef, FromWorker, PackedChunks, PackedOutcome, ToWorker, WireChunk, WireOutcome } from './protocol.js';
 import { assertNever } from './protocol.js';
 import { cloneFailure, encodingFailure, rebuildThrown } from './transport.js';
+import { findLostClass, lostClassMessage } from './values.js';
+
+type BatchMessage = Extract<ToWorker, { t: 'batch' }>;
 
 /**
  * The message that carries `chunks` to one worker: packed chunks, plus the
  * definitions of functions this worker has not been sent yet (`known` ids).
  * Returns the new definitions too, to be marked known once the send succeeded.
  */
-export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) => FnDef, known: ReadonlySet<number>): { message: ToWorker; fns: FnDef[] } {
+export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) => FnDef, known: ReadonlySet<number>): { message: BatchMessage; fns: FnDef[] } {
   const fns: FnDef[] = [];
   const wire = chunks.map((chunk): WireChunk => {
     const def = defOf(chunk.fn);
@@ -24,6 +27,33 @@ export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) 
     return { job, index, fn: def.id, items, star, perItem, ...(stream ? { stream } : {}) };
   });
   return { message: { t: 'batch', fns, chunks: packChunks(wire) }, fns };
+}
+
+/**
+ * Refuses values bound for another thread or process when one holds a class
+ * instance, which would arrive as a plain object: throws a TypeError. For a
+ * batch the task handler then names the argument and fails only its chunk.
+ */
+export function refuseLostClass(values: readonly unknown[]): void {
+  const found = findLostClass(values);
+  if (found !== null) throw new TypeError(`Cannot send a value to another thread or process: ${lostClassMessage(undefined, found)}`);
+}
+
+/** {@link refuseLostClass} for every argument of a batch. */
+export function checkBatch(message: BatchMessage): void {
+  for (const run of message.chunks) refuseLostClass(run.items);
+}
+
+/**
+ * Outcomes ready to cross back from a thread or process: one whose values hold
+ * a class instance fails as a MaybeEncodingError instead of arriving as a
+ * plain object.
+ */
+export function crossingOutcomes(outcomes: WireOutcome[]): WireOutcome[] {
+  for (const outcome of outcomes) {
+    if (outcome.kind !== 'error' && findLostClass(outcome.values) !== null) return outcomes.map(encodable);
+  }
+  return outcomes;
 }
 
 /** A worker's message as the engine sees it: outcomes unpacked and rebuilt. Fails loudly on an unknown tag. */

@@ -11,7 +11,7 @@ import Tinypool from 'tinypool';
 import type { BrokenExecutor } from '../errors.js';
 import { BrokenProcessPool, BrokenThreadPool } from '../errors.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
-import { batchMessage, decodeMessage } from './codec.js';
+import { batchMessage, checkBatch, decodeMessage } from './codec.js';
 import { fnDef } from './function-ref.js';
 import { threadLoaderHints } from './loaders.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -137,6 +137,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
 
   post(chunks: readonly Chunk[]): void {
     const { message, fns } = batchMessage(chunks, (fn) => fnDef(fn), this.#known);
+    checkBatch(message);
     this.#send(message);
     for (const def of fns) this.#known.add(def.id);
   }

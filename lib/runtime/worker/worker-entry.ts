@@ -31,6 +31,7 @@ export default async function bootstrap(task: BootstrapTask): Promise<true> {
 
 function portChannel(port: MessagePort): WorkerChannel {
   return {
+    clones: true,
     send: (message: FromWorker) => port.postMessage(message),
     onMessage: (listener) => port.on('message', listener),
   };
@@ -43,6 +44,7 @@ function processChannel(): WorkerChannel {
   process.once('disconnect', () => process.exit(0));
   watchParent();
   return {
+    clones: true,
     send: (message: FromWorker) => void send(message),
     onMessage: (listener) =>
       process.on('message', (message: unknown) => {

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 
 import { Wakeup } from '../../internal/wakeup.js';
-import { encodable, packOutcomes, unpackChunks } from '../codec.js';
+import { crossingOutcomes, encodable, packOutcomes, refuseLostClass, unpackChunks } from '../codec.js';
 import type { FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from '../protocol.js';
 import { assertNever } from '../protocol.js';
 import { cloneFailure, encodingFailure, flattenThrown } from '../transport.js';
@@ -15,6 +15,8 @@ import { explainMissingVariable, loadFn } from './function-load.js';
 
 /** The worker's end of its channel to the engine. `send` throws when a value cannot be cloned. */
 export interface WorkerChannel {
+  /** False on the in-process backend, where values are passed by reference and nothing is cloned. */
+  readonly clones: boolean;
   send(message: FromWorker): void;
   onMessage(listener: (message: ToWorker) => void): void;
 }
@@ -199,7 +201,11 @@ export class WorkerLoop {
     let buffer: unknown[] = [];
     let lastSend = performance.now();
     const send = (): void => {
-      if (buffer.length > 0) this.#channel.send({ t: 'items', job: chunk.job, index: chunk.index, values: buffer });
+      if (buffer.length > 0) {
+        // Throws at a class instance: the catch below turns it into a MaybeEncodingError.
+        if (this.#channel.clones) refuseLostClass(buffer);
+        this.#channel.send({ t: 'items', job: chunk.job, index: chunk.index, values: buffer });
+      }
       buffer = [];
       lastSend = performance.now();
     };
@@ -255,7 +261,7 @@ export class WorkerLoop {
 
   #flush(): void {
     if (this.#outbox.length === 0) return;
-    const results = this.#outbox;
+    const results = this.#channel.clones ? crossingOutcomes(this.#outbox) : this.#outbox;
     this.#outbox = [];
     try {
       this.#channel.send({ t: 'results', results: packOutcomes(results) });

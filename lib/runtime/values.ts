@@ -1,0 +1,110 @@
+/**
+ * What structured clone changes without a word. A class instance arrives as a
+ * plain object without its methods, so it is refused before it crosses (the
+ * callers turn it into a TypeError or a MaybeEncodingError).
+ */
+import { createRequire } from 'node:module';
+
+/**
+ * Walks `values` (into arrays, plain objects, `Map`s and `Set`s) for what
+ * structured clone would change. Returns the first class instance found, or
+ * null. Primitives cost one `typeof`; each prototype is judged once.
+ */
+export function findLostClass(values: readonly unknown[]): object | null {
+  let stack: object[] | null = null;
+  for (const value of values) if (typeof value === 'object' && value !== null) (stack ??= []).push(value);
+  if (!stack) return null;
+  // Shared and cyclic references are walked once, as structured clone copies them once.
+  const seen = new Set<object>();
+  const push = (value: unknown): void => {
+    if (typeof value === 'object' && value !== null && !seen.has(value)) stack.push(value);
+  };
+  for (let value = stack.pop(); value !== undefined; value = stack.pop()) {
+    if (seen.has(value)) continue;
+    seen.add(value);
+    const proto = Object.getPrototypeOf(value) as object | null;
+    if (proto === Array.prototype) {
+      for (const item of value as unknown[]) push(item);
+    } else if (proto === Object.prototype || proto === null) {
+      for (const key in value) push((value as Record<string, unknown>)[key]);
+    } else if (proto === Map.prototype) {
+      for (const [key, item] of value as Map<unknown, unknown>) {
+        push(key);
+        push(item);
+      }
+    } else if (proto === Set.prototype) {
+      for (const item of value as Set<unknown>) push(item);
+    } else if (lostClassOf(proto) !== null) {
+      return value;
+    }
+  }
+  return null;
+}
+
+/**
+ * Why `found` (a class instance inside `value`) cannot cross, and the fix:
+ * "it is a Point instance, …" or "it holds a Point instance, …".
+ */
+export function lostClassMessage(value: unknown, found: object): string {
+  const name = lostClassOf(Object.getPrototypeOf(found) as object) ?? 'object';
+  const what = name === CUSTOM_PROTOTYPE ? 'an object with a custom prototype' : `${/^[AEIOU][a-z]/.test(name) ? 'an' : 'a'} ${name} instance`;
+  return (
+    `it ${found === value ? 'is' : 'holds'} ${what}, which would arrive as a plain object without its class or methods. ` +
+    `Send plain data instead (its fields) and rebuild the ${name === CUSTOM_PROTOTYPE ? 'object' : name} on the other side: ` +
+    'a module task, task(import.meta.url, fn), can import the class.'
+  );
+}
+
+const CUSTOM_PROTOTYPE = '';
+
+/** Prototype → null for a built-in structured clone keeps, else the class name ('' for a custom prototype). */
+const verdicts = new WeakMap<object, string | null>();
+
+function lostClassOf(proto: object): string | null {
+  let verdict = verdicts.get(proto);
+  if (verdict === undefined) {
+    verdict = judge(proto);
+    verdicts.set(proto, verdict);
+  }
+  return verdict;
+}
+
+function judge(proto: object): string | null {
+  // Typed arrays, DataView and errors of every class clone (errors as the nearest built-in class).
+  if (isPrototypeOf(proto, Object.getPrototypeOf(Uint8Array.prototype) as object) || proto === DataView.prototype || isPrototypeOf(proto, Error.prototype)) {
+    return null;
+  }
+  const ctor = Object.hasOwn(proto, 'constructor') ? (proto as { constructor: unknown }).constructor : undefined;
+  if (typeof ctor !== 'function' || ctor.prototype !== proto) return CUSTOM_PROTOTYPE;
+  // Built-ins (Date, RegExp, ArrayBuffer, MessagePort, boxed primitives, and those of another realm) are native.
+  if (/\{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(ctor))) return null;
+  if (nodeCloneables().some((known) => isPrototypeOf(proto, known))) return null;
+  return ctor.name || 'anonymous class';
+}
+
+function isPrototypeOf(proto: object, ancestor: object): boolean {
+  return proto === ancestor || Object.prototype.isPrototypeOf.call(ancestor, proto);
+}
+
+let cloneables: object[] | null = null;
+
+/** Node's classes written in JavaScript that a MessagePort clones on purpose (v8 serialization refuses them). */
+function nodeCloneables(): object[] {
+  if (cloneables) return cloneables;
+  const require = createRequire(import.meta.url);
+  const crypto = require('node:crypto') as typeof import('node:crypto');
+  const net = require('node:net') as typeof import('node:net');
+  const { createHistogram } = require('node:perf_hooks') as typeof import('node:perf_hooks');
+  const globals = globalThis as { Blob?: { prototype: object }; File?: { prototype: object }; CryptoKey?: { prototype: object } };
+  cloneables = [
+    crypto.KeyObject.prototype,
+    crypto.X509Certificate.prototype,
+    net.BlockList.prototype,
+    net.SocketAddress.prototype,
+    Object.getPrototypeOf(createHistogram()) as object,
+    globals.Blob?.prototype,
+    globals.File?.prototype,
+    globals.CryptoKey?.prototype,
+  ].filter((proto): proto is object => proto !== undefined);
+  return cloneables;
+}
