@@ -1,5 +1,5 @@
 /** What crosses the worker boundary: values bit for bit, errors as their own class, clear failures for what cannot. */
-import { MaybeEncodingError, Pool, RemoteTraceback, ThreadPoolExecutor } from 'multipool';
+import { MaybeEncodingError, multiYield, Pool, RemoteTraceback, ThreadPoolExecutor } from 'multipool';
 
 import { BACKENDS, makePool } from './support/helpers.js';
 
@@ -34,6 +34,61 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expect(Number.isNaN(back.nested.nan)).toBe(true);
     expect(back.map).toBeInstanceOf(Map);
     expect(back.date.getTime()).toBe(value.date.getTime());
+  });
+
+  test('a Buffer stays a Buffer both ways, nested in arrays, objects, Maps and Sets; a Uint8Array stays a Uint8Array', async () => {
+    await using pool = makePool(backend);
+    const shared = Buffer.from('shared');
+    const value = {
+      top: Buffer.from('multipool'),
+      list: [Buffer.from([1, 2, 3]), shared, shared],
+      map: new Map([[Buffer.from('key'), { deep: Buffer.from('value') }]]),
+      set: new Set([Buffer.from('member')]),
+      plain: new Uint8Array([4, 5]),
+    };
+    type Value = typeof value;
+    const buffersOf = (v: Value): unknown[] => [v.top, ...v.list, ...[...v.map].flatMap(([k, e]) => [k, e.deep]), ...v.set];
+    const inWorker = await pool.apply(
+      (v: Value) => [...[v.top, ...v.list, ...[...v.map].flatMap(([k, e]) => [k, e.deep]), ...v.set].map((b) => Buffer.isBuffer(b)), Buffer.isBuffer(v.plain), v.list[1] === v.list[2], v.top.toString()],
+      [value],
+    );
+    expect(inWorker).toEqual([true, true, true, true, true, true, true, false, true, 'multipool']);
+    const back = await pool.apply((v: Value) => v, [value]);
+    expect(buffersOf(back).every((b) => Buffer.isBuffer(b))).toBe(true);
+    expect(back.top.toString('hex')).toBe(value.top.toString('hex'));
+    expect(Buffer.isBuffer(back.plain)).toBe(false);
+    expect(back.plain).toBeInstanceOf(Uint8Array);
+    const digest = await pool.apply(async (text: string) => (await import('node:crypto')).createHash('md5').update(text).digest(), ['multipool']);
+    expect(Buffer.isBuffer(digest)).toBe(true);
+    expect(digest.toString('hex')).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  test('Buffers stay Buffers in initargs, map results, streamed items and a thrown error', async () => {
+    await using pool = makePool(backend, {
+      processes: 1,
+      initializer: (b: Buffer) => {
+        (globalThis as { initBuffer?: unknown }).initBuffer = b;
+      },
+      initargs: [Buffer.from('init')],
+    });
+    expect(await pool.apply(() => Buffer.isBuffer((globalThis as { initBuffer?: unknown }).initBuffer))).toBe(true);
+    const mapped = await pool.map((n: number) => Buffer.alloc(n, n), [1, 2, 3]);
+    expect(mapped.map((b) => Buffer.isBuffer(b))).toEqual([true, true, true]);
+    const streamed: unknown[] = [];
+    for await (const item of multiYield(function* (n: number) {
+      yield Buffer.from([n]);
+      yield { inner: Buffer.from([n, n]) };
+    }, [7], { mode: backend, workers: 1 })) {
+      streamed.push(item);
+    }
+    expect(Buffer.isBuffer(streamed[0])).toBe(true);
+    expect(Buffer.isBuffer((streamed[1] as { inner: unknown }).inner)).toBe(true);
+    const error = (await pool
+      .apply(() => {
+        throw Object.assign(new Error('with data'), { data: Buffer.from('payload') });
+      })
+      .catch((e: unknown) => e)) as Error & { data: unknown };
+    expect(Buffer.isBuffer(error.data)).toBe(true);
   });
 
   test('an 8 MB Float64Array survives the round trip bit for bit', async () => {

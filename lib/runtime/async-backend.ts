@@ -53,7 +53,7 @@ class InProcessWorker implements WorkerHandle {
     this.#events = events;
     this.#loop = new WorkerLoop(
       {
-        clones: false,
+        crossing: 'reference',
         send: (message) => queueMicrotask(() => this.#alive && events.message(decodeMessage(message))),
         onMessage: (listener) => {
           this.#deliver = listener;

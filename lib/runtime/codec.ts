@@ -6,10 +6,10 @@
  * classes again), so the engine only ever sees chunks and rebuilt outcomes.
  */
 import type { Chunk, ChunkOutcome, ChunkResult, WorkerMessage } from './backend.js';
-import type { FnDef, FromWorker, PackedChunks, PackedOutcome, ToWorker, WireChunk, WireOutcome } from './protocol.js';
+import type { Crossing, FnDef, FromWorker, PackedChunks, PackedOutcome, ToWorker, WireChunk, WireOutcome } from './protocol.js';
 import { assertNever } from './protocol.js';
 import { cloneFailure, encodingFailure, rebuildThrown } from './transport.js';
-import { findLostClass, lostClassMessage } from './values.js';
+import { findLostClass, lostClassMessage, restoreBuffers } from './values.js';
 
 type BatchMessage = Extract<ToWorker, { t: 'batch' }>;
 
@@ -33,36 +33,67 @@ export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) 
  * Refuses values bound for another thread or process when one holds a class
  * instance, which would arrive as a plain object: throws a TypeError. For a
  * batch the task handler then names the argument and fails only its chunk.
+ * Buffers found are pushed onto `buffers` when it is given.
  */
-export function refuseLostClass(values: readonly unknown[]): void {
-  const found = findLostClass(values);
+export function refuseLostClass(values: readonly unknown[], buffers: Buffer[] | null = null): void {
+  const found = findLostClass(values, buffers);
   if (found !== null) throw new TypeError(`Cannot send a value to another thread or process: ${lostClassMessage(undefined, found)}`);
 }
 
-/** {@link refuseLostClass} for every argument of a batch. */
-export function checkBatch(message: BatchMessage): void {
-  for (const run of message.chunks) refuseLostClass(run.items);
+/** A batch ready to cross: {@link refuseLostClass} for every argument, and the Buffers listed for a MessagePort. */
+export function crossingBatch(message: BatchMessage, crossing: Crossing): BatchMessage {
+  if (crossing === 'reference') return message;
+  const buffers = crossing === 'clone' ? [] : null;
+  for (const run of message.chunks) refuseLostClass(run.items, buffers);
+  return buffers && buffers.length > 0 ? { ...message, buffers } : message;
+}
+
+/** Streamed items ready to cross; throws at a class instance, as {@link refuseLostClass}. */
+export function itemsMessage(job: number, index: number, values: unknown[], crossing: Crossing): FromWorker {
+  if (crossing === 'reference') return { t: 'items', job, index, values };
+  const buffers = crossing === 'clone' ? [] : null;
+  refuseLostClass(values, buffers);
+  return { t: 'items', job, index, values, ...(buffers && buffers.length > 0 ? { buffers } : {}) };
 }
 
 /**
- * Outcomes ready to cross back from a thread or process: one whose values hold
- * a class instance fails as a MaybeEncodingError instead of arriving as a
- * plain object.
+ * The message that carries outcomes back. Crossing to another thread or
+ * process, an outcome whose values hold a class instance fails as a
+ * MaybeEncodingError instead of arriving as a plain object, and the Buffers
+ * are listed for a MessagePort.
  */
-export function crossingOutcomes(outcomes: WireOutcome[]): WireOutcome[] {
-  for (const outcome of outcomes) {
-    if (outcome.kind !== 'error' && findLostClass(outcome.values) !== null) return outcomes.map(encodable);
+export function resultsMessage(outcomes: readonly WireOutcome[], crossing: Crossing): FromWorker {
+  if (crossing === 'reference') return { t: 'results', results: packOutcomes(outcomes) };
+  let buffers: Buffer[] | null = crossing === 'clone' ? [] : null;
+  let sendable = outcomes;
+  if (scanOutcomes(outcomes, buffers)) {
+    sendable = outcomes.map(encodable);
+    buffers = buffers && [];
+    scanOutcomes(sendable, buffers);
   }
-  return outcomes;
+  return { t: 'results', results: packOutcomes(sendable), ...(buffers && buffers.length > 0 ? { buffers } : {}) };
+}
+
+/** True when a value of an outcome holds a class instance; Buffers anywhere go onto `buffers`. */
+function scanOutcomes(outcomes: readonly WireOutcome[], buffers: Buffer[] | null): boolean {
+  let lost = false;
+  for (const outcome of outcomes) {
+    if (outcome.kind !== 'error') lost = findLostClass(outcome.values, buffers) !== null || lost;
+    // What a task threw may hold class instances (it travels as a plain object); only its Buffers matter.
+    else if (buffers) findLostClass('error' in outcome ? Object.values(outcome.error.props) : [outcome.raw], buffers);
+  }
+  return lost;
 }
 
 /** A worker's message as the engine sees it: outcomes unpacked and rebuilt. Fails loudly on an unknown tag. */
 export function decodeMessage(message: FromWorker): WorkerMessage {
   switch (message.t) {
     case 'results':
+      restoreBuffers(message.buffers);
       return { t: 'results', results: unpackOutcomes(message.results).map(rebuildResult) };
     case 'items':
-      return message;
+      restoreBuffers(message.buffers);
+      return { t: 'items', job: message.job, index: message.index, values: message.values };
     case 'init-error':
       return { t: 'init-error', error: rebuildThrown(message.error) };
     default:

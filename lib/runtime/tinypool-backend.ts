@@ -11,10 +11,10 @@ import Tinypool from 'tinypool';
 import type { BrokenExecutor } from '../errors.js';
 import { BrokenProcessPool, BrokenThreadPool } from '../errors.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
-import { batchMessage, checkBatch, decodeMessage } from './codec.js';
+import { batchMessage, crossingBatch, decodeMessage, refuseLostClass } from './codec.js';
 import { fnDef } from './function-ref.js';
 import { threadLoaderHints } from './loaders.js';
-import type { FromWorker, ToWorker } from './protocol.js';
+import type { Crossing, FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import type { BootstrapTask } from './worker/worker-entry.js';
 
 const ENTRY = new URL('./worker/worker-entry.js', import.meta.url).href;
@@ -53,6 +53,22 @@ function heapOptions(kind: 'process' | 'thread', limits: ResourceLimits | undefi
   return mb === undefined ? {} : { execArgv: [...process.execArgv, `--max-old-space-size=${mb}`] };
 }
 
+/**
+ * What the bootstrap task hands a new worker. tinypool posts a task over a MessagePort, even to a child process,
+ * so the Buffers in `initargs` are listed for the worker to restore.
+ */
+function workerInit(kind: 'process' | 'thread', spec: WorkerSpec): WorkerInit {
+  const buffers: Buffer[] = [];
+  refuseLostClass(spec.initargs, buffers);
+  return {
+    workerId: spec.workerId,
+    loaders: kind === 'thread' ? threadLoaderHints() : [],
+    initializer: spec.initializer ? fnDef(spec.initializer, 'initializer') : null,
+    initargs: spec.initargs,
+    ...(buffers.length > 0 ? { buffers } : {}),
+  };
+}
+
 class TinypoolWorkerHandle implements WorkerHandle {
   readonly pid: number;
   readonly threadId: number | undefined;
@@ -60,6 +76,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
   readonly #worker: NonNullable<Tinypool['threads'][number]>;
   readonly #port: MessagePort | undefined;
   readonly #known = new Set<number>();
+  readonly #crossing: Crossing;
   #send: (message: ToWorker) => void = () => {
     throw new Error('multipool: worker channel is not open');
   };
@@ -68,6 +85,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
   #bootError: unknown = undefined;
 
   constructor(kind: 'process' | 'thread', options: TinypoolBackendOptions, spec: WorkerSpec, events: WorkerEvents) {
+    this.#crossing = kind === 'thread' ? 'clone' : 'v8';
     this.#pool = new Tinypool({
       filename: ENTRY,
       runtime: kind === 'process' ? 'child_process' : 'worker_threads',
@@ -96,12 +114,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
       else setImmediate(report);
     });
 
-    const init = {
-      workerId: spec.workerId,
-      loaders: kind === 'thread' ? threadLoaderHints() : [],
-      initializer: spec.initializer ? fnDef(spec.initializer, 'initializer') : null,
-      initargs: spec.initargs,
-    };
+    const init = workerInit(kind, spec);
     let boot: Promise<unknown>;
     if (kind === 'thread') {
       const { port1, port2 } = new MessageChannel();
@@ -137,8 +150,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
 
   post(chunks: readonly Chunk[]): void {
     const { message, fns } = batchMessage(chunks, (fn) => fnDef(fn), this.#known);
-    checkBatch(message);
-    this.#send(message);
+    this.#send(crossingBatch(message, this.#crossing));
     for (const def of fns) this.#known.add(def.id);
   }
 

@@ -1,16 +1,21 @@
 /**
  * What structured clone changes without a word. A class instance arrives as a
  * plain object without its methods, so it is refused before it crosses (the
- * callers turn it into a TypeError or a MaybeEncodingError).
+ * callers turn it into a TypeError or a MaybeEncodingError). A `Buffer` sent
+ * over a MessagePort arrives as a plain `Uint8Array`, so the sender lists the
+ * Buffers it sends (structured clone keeps their identity within a message)
+ * and the receiver gives them their prototype back: the same memory, no copy.
+ * v8 serialization (child processes) keeps Buffers as they are.
  */
 import { createRequire } from 'node:module';
 
 /**
  * Walks `values` (into arrays, plain objects, `Map`s and `Set`s) for what
  * structured clone would change. Returns the first class instance found, or
- * null. Primitives cost one `typeof`; each prototype is judged once.
+ * null; pushes every `Buffer` found onto `buffers` when it is given.
+ * Primitives cost one `typeof`; each prototype is judged once.
  */
-export function findLostClass(values: readonly unknown[]): object | null {
+export function findLostClass(values: readonly unknown[], buffers: Buffer[] | null = null): object | null {
   let stack: object[] | null = null;
   for (const value of values) if (typeof value === 'object' && value !== null) (stack ??= []).push(value);
   if (!stack) return null;
@@ -27,6 +32,8 @@ export function findLostClass(values: readonly unknown[]): object | null {
       for (const item of value as unknown[]) push(item);
     } else if (proto === Object.prototype || proto === null) {
       for (const key in value) push((value as Record<string, unknown>)[key]);
+    } else if (proto === Buffer.prototype) {
+      buffers?.push(value as Buffer);
     } else if (proto === Map.prototype) {
       for (const [key, item] of value as Map<unknown, unknown>) {
         push(key);
@@ -53,6 +60,12 @@ export function lostClassMessage(value: unknown, found: object): string {
     `Send plain data instead (its fields) and rebuild the ${name === CUSTOM_PROTOTYPE ? 'object' : name} on the other side: ` +
     'a module task, task(import.meta.url, fn), can import the class.'
   );
+}
+
+/** Gives Buffers that a MessagePort delivered as plain Uint8Arrays their prototype back. */
+export function restoreBuffers(views: readonly Uint8Array[] | undefined): void {
+  if (!views) return;
+  for (const view of views) if (!(view instanceof Buffer)) Object.setPrototypeOf(view, Buffer.prototype as object);
 }
 
 const CUSTOM_PROTOTYPE = '';

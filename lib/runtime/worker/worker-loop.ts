@@ -7,16 +7,17 @@
 import { performance } from 'node:perf_hooks';
 
 import { Wakeup } from '../../internal/wakeup.js';
-import { crossingOutcomes, encodable, packOutcomes, refuseLostClass, unpackChunks } from '../codec.js';
-import type { FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from '../protocol.js';
+import { encodable, itemsMessage, resultsMessage, unpackChunks } from '../codec.js';
+import type { Crossing, FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from '../protocol.js';
 import { assertNever } from '../protocol.js';
 import { cloneFailure, encodingFailure, flattenThrown } from '../transport.js';
+import { restoreBuffers } from '../values.js';
 import { explainMissingVariable, loadFn } from './function-load.js';
 
 /** The worker's end of its channel to the engine. `send` throws when a value cannot be cloned. */
 export interface WorkerChannel {
-  /** False on the in-process backend, where values are passed by reference and nothing is cloned. */
-  readonly clones: boolean;
+  /** How values cross this channel (see `Crossing`). */
+  readonly crossing: Crossing;
   send(message: FromWorker): void;
   onMessage(listener: (message: ToWorker) => void): void;
 }
@@ -83,6 +84,7 @@ export class WorkerLoop {
   #receive(message: ToWorker): void {
     switch (message.t) {
       case 'batch':
+        restoreBuffers(message.buffers);
         for (const def of message.fns) this.#defs.set(def.id, def);
         for (const chunk of unpackChunks(message.chunks)) this.#queue.push(chunk);
         if (!this.#draining) void this.#drain();
@@ -203,8 +205,7 @@ export class WorkerLoop {
     const send = (): void => {
       if (buffer.length > 0) {
         // Throws at a class instance: the catch below turns it into a MaybeEncodingError.
-        if (this.#channel.clones) refuseLostClass(buffer);
-        this.#channel.send({ t: 'items', job: chunk.job, index: chunk.index, values: buffer });
+        this.#channel.send(itemsMessage(chunk.job, chunk.index, buffer, this.#channel.crossing));
       }
       buffer = [];
       lastSend = performance.now();
@@ -261,13 +262,13 @@ export class WorkerLoop {
 
   #flush(): void {
     if (this.#outbox.length === 0) return;
-    const results = this.#channel.clones ? crossingOutcomes(this.#outbox) : this.#outbox;
+    const results = this.#outbox;
     this.#outbox = [];
     try {
-      this.#channel.send({ t: 'results', results: packOutcomes(results) });
+      this.#channel.send(resultsMessage(results, this.#channel.crossing));
     } catch {
       // Some result would not clone: replace each refused value, keep the rest.
-      this.#channel.send({ t: 'results', results: packOutcomes(results.map(encodable)) });
+      this.#channel.send(resultsMessage(results.map(encodable), this.#channel.crossing));
     }
   }
 }
