@@ -12,7 +12,7 @@ import type { Crossing, FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireO
 import { assertNever } from '../protocol.js';
 import { cloneFailure, encodingFailure, flattenThrown } from '../transport.js';
 import { restoreBuffers } from '../values.js';
-import { explainMissingVariable, loadFn } from './function-load.js';
+import { explainCapture, loadFn } from './function-load.js';
 
 /** The worker's end of its channel to the engine. `send` throws when a value cannot be cloned. */
 export interface WorkerChannel {
@@ -257,7 +257,7 @@ export class WorkerLoop {
 
   #flatten(chunk: WireChunk, error: unknown): WireThrown {
     const def = this.#defs.get(chunk.fn);
-    return flattenThrown(error, def ? (e) => explainMissingVariable(def, e) : undefined);
+    return flattenThrown(error, def ? (e) => explainCapture(def, e) : undefined);
   }
 
   #flush(): void {
