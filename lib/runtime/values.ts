@@ -13,39 +13,63 @@ import { createRequire } from 'node:module';
  * Walks `values` (into arrays, plain objects, `Map`s and `Set`s) for what
  * structured clone would change. Returns the first class instance found, or
  * null; pushes every `Buffer` found onto `buffers` when it is given.
- * Primitives cost one `typeof`; each prototype is judged once.
+ * Primitives, and arrays or plain objects of primitives, cost no allocation;
+ * each prototype is judged once.
  */
 export function findLostClass(values: readonly unknown[], buffers: Buffer[] | null = null): object | null {
-  let stack: object[] | null = null;
-  for (const value of values) if (typeof value === 'object' && value !== null) (stack ??= []).push(value);
-  if (!stack) return null;
+  if (flat(values)) return null;
+  const stack: object[] = [];
   // Shared and cyclic references are walked once, as structured clone copies them once.
   const seen = new Set<object>();
-  const push = (value: unknown): void => {
-    if (typeof value === 'object' && value !== null && !seen.has(value)) stack.push(value);
-  };
+  pushObjects(stack, seen, values);
   for (let value = stack.pop(); value !== undefined; value = stack.pop()) {
     if (seen.has(value)) continue;
     seen.add(value);
     const proto = Object.getPrototypeOf(value) as object | null;
     if (proto === Array.prototype) {
-      for (const item of value as unknown[]) push(item);
+      pushObjects(stack, seen, value as unknown[]);
     } else if (proto === Object.prototype || proto === null) {
-      for (const key in value) push((value as Record<string, unknown>)[key]);
+      pushObjects(stack, seen, Object.values(value));
     } else if (proto === Buffer.prototype) {
       buffers?.push(value as Buffer);
     } else if (proto === Map.prototype) {
-      for (const [key, item] of value as Map<unknown, unknown>) {
-        push(key);
-        push(item);
-      }
+      pushObjects(stack, seen, [...(value as Map<unknown, unknown>).keys()]);
+      pushObjects(stack, seen, [...(value as Map<unknown, unknown>).values()]);
     } else if (proto === Set.prototype) {
-      for (const item of value as Set<unknown>) push(item);
+      pushObjects(stack, seen, [...(value as Set<unknown>)]);
     } else if (lostClassOf(proto) !== null) {
       return value;
     }
   }
   return null;
+}
+
+function pushObjects(stack: object[], seen: ReadonlySet<object>, values: readonly unknown[]): void {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value === 'object' && value !== null && !seen.has(value)) stack.push(value);
+  }
+}
+
+/** True when `values` holds only primitives, and arrays or plain objects of primitives: nothing to walk. */
+function flat(values: readonly unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== 'object' || value === null) continue;
+    const proto = Object.getPrototypeOf(value) as object | null;
+    if (proto === Array.prototype) {
+      const items = value as unknown[];
+      for (let j = 0; j < items.length; j++) if (typeof items[j] === 'object' && items[j] !== null) return false;
+    } else if (proto === Object.prototype) {
+      for (const key in value) {
+        const field = (value as Record<string, unknown>)[key];
+        if (typeof field === 'object' && field !== null) return false;
+      }
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**
