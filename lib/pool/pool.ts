@@ -107,6 +107,16 @@ export class Pool extends EventEmitter<PoolEvents> {
    * Calls `fn(...args)` in a worker; returns at once with an `ApplyResult`.
    *
    * @throws InvalidStateError when the pool is not running; TypeError for a bad `fn` or `args`.
+   * @example
+   * ```ts
+   * import { Pool } from 'multipool';
+   * await using pool = new Pool(2);
+   * const result = pool.applyAsync((a: number, b: number) => a + b, [2, 3], {
+   *   callback: (sum) => console.log('callback:', sum),
+   * });
+   * console.log(result.ready()); // false: it runs in the background
+   * console.log(await result.get(10)); // 5 (waits 10 s at most)
+   * ```
    */
   applyAsync<R>(fn: () => R, args?: [], options?: ApplyOptions<Awaited<R>>): ApplyResult<Awaited<R>>;
   applyAsync<A extends unknown[], R>(fn: (...args: A) => R, args: A, options?: ApplyOptions<Awaited<R>>): ApplyResult<Awaited<R>>;
@@ -122,6 +132,17 @@ export class Pool extends EventEmitter<PoolEvents> {
    *
    * @param chunksize - items per task (default `ceil(n / (4 * processes))`), or the options object.
    * @throws InvalidStateError (as a rejection) when the pool is not running.
+   * @example
+   * ```ts
+   * import { Pool } from 'multipool';
+   * await using pool = new Pool(2);
+   * console.log(await pool.map((x: number) => x * x, [1, 2, 3])); // [ 1, 4, 9 ]
+   * // After the input: chunksize, a progress bar, callbacks.
+   * const lengths = await pool.map((w: string) => w.length, ['a', 'bb'], {
+   *   chunksize: 1,
+   *   progress: true,
+   * });
+   * ```
    */
   async map<T, R>(fn: (item: T) => R, iterable: AnyIterable<T>, chunksize?: number | MapOptions<Awaited<R>[]>, options?: MapOptions<Awaited<R>[]>): Promise<Awaited<R>[]> {
     return this.mapAsync(fn, iterable, chunksize, options).get();
@@ -132,7 +153,17 @@ export class Pool extends EventEmitter<PoolEvents> {
     return this.#mapJob(fn, iterable, chunksize, options, false) as MapResult<Awaited<R>>;
   }
 
-  /** `map` with each item spread as the arguments: `fn(...item)`. */
+  /**
+   * `map` with each item spread as the arguments: `fn(...item)`.
+   *
+   * @example
+   * ```ts
+   * import { Pool } from 'multipool';
+   * await using pool = new Pool(2);
+   * const pow = (base: number, exponent: number) => base ** exponent;
+   * console.log(await pool.starmap(pow, [[2, 3], [3, 2], [10, 0]])); // [ 8, 9, 1 ]
+   * ```
+   */
   async starmap<A extends unknown[], R>(fn: (...args: A) => R, iterable: AnyIterable<A>, chunksize?: number | MapOptions<Awaited<R>[]>, options?: MapOptions<Awaited<R>[]>): Promise<Awaited<R>[]> {
     return this.starmapAsync(fn, iterable, chunksize, options).get();
   }
@@ -160,12 +191,38 @@ export class Pool extends EventEmitter<PoolEvents> {
    *
    * @param chunksize - items per task (default 1), or `{ chunksize }`.
    * @throws InvalidStateError when the pool is not running; TypeError/RangeError for bad arguments.
+   * @example
+   * ```ts
+   * import { Pool } from 'multipool';
+   * await using pool = new Pool(2);
+   * function* naturals(): Generator<number> {
+   *   for (let n = 1; ; n++) yield n;
+   * }
+   * // An infinite input: read only a little ahead of the loop.
+   * for await (const sq of pool.imap((n: number) => n * n, naturals())) {
+   *   if (sq > 50) break; // stops the input, frees the workers
+   *   console.log(sq); // 1, 4, 9, … 49, in input order
+   * }
+   * ```
    */
   imap<T, R>(fn: (item: T) => R, iterable: AnyIterable<T>, chunksize?: number | IMapOptions): IMapIterator<Awaited<R>> {
     return this.#imapJob(fn, iterable, chunksize, true) as IMapIterator<Awaited<R>>;
   }
 
-  /** `imap` in completion order. */
+  /**
+   * `imap` in completion order.
+   *
+   * @example
+   * ```ts
+   * import { ThreadPool } from 'multipool';
+   * await using pool = new ThreadPool(3);
+   * const nap = (ms: number) =>
+   *   new Promise<number>((resolve) => setTimeout(() => resolve(ms), ms));
+   * for await (const ms of pool.imapUnordered(nap, [300, 100, 200])) {
+   *   console.log(ms); // each as soon as it is done, not in input order
+   * }
+   * ```
+   */
   imapUnordered<T, R>(fn: (item: T) => R, iterable: AnyIterable<T>, chunksize?: number | IMapOptions): IMapIterator<Awaited<R>> {
     return this.#imapJob(fn, iterable, chunksize, false) as IMapIterator<Awaited<R>>;
   }
