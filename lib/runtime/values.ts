@@ -9,67 +9,95 @@
  */
 import { createRequire } from 'node:module';
 
+/** Deeper than this, a value (maybe a cyclic one) takes the walk that remembers what it saw. */
+const TREE_DEPTH = 64;
+/** More containers than this, likewise: a value that shares much would be walked again and again. */
+const TREE_VISITS = 1 << 20;
+const GIVE_UP: object = Object.freeze({});
+let visits = 0;
+
 /**
  * Walks `values` (into arrays, plain objects, `Map`s and `Set`s) for what
  * structured clone would change. Returns the first class instance found, or
  * null; pushes every `Buffer` found onto `buffers` when it is given.
- * Primitives, and arrays or plain objects of primitives, cost no allocation;
- * each prototype is judged once.
+ * Primitives cost a `typeof`, arrays and plain objects no allocation, and
+ * each prototype is judged once. Values walked as trees first; one that is
+ * too deep or too large for that (a cycle, much sharing) is walked again,
+ * each object once.
  */
 export function findLostClass(values: readonly unknown[], buffers: Buffer[] | null = null): object | null {
-  if (flat(values)) return null;
-  const stack: object[] = [];
-  // Shared and cyclic references are walked once, as structured clone copies them once.
-  const seen = new Set<object>();
-  pushObjects(stack, seen, values);
-  for (let value = stack.pop(); value !== undefined; value = stack.pop()) {
-    if (seen.has(value)) continue;
-    seen.add(value);
-    const proto = Object.getPrototypeOf(value) as object | null;
-    if (proto === Array.prototype) {
-      pushObjects(stack, seen, value as unknown[]);
-    } else if (proto === Object.prototype || proto === null) {
-      pushObjects(stack, seen, Object.values(value));
-    } else if (proto === Buffer.prototype) {
-      buffers?.push(value as Buffer);
-    } else if (proto === Map.prototype) {
-      pushObjects(stack, seen, [...(value as Map<unknown, unknown>).keys()]);
-      pushObjects(stack, seen, [...(value as Map<unknown, unknown>).values()]);
-    } else if (proto === Set.prototype) {
-      pushObjects(stack, seen, [...(value as Set<unknown>)]);
-    } else if (lostClassOf(proto) !== null) {
-      return value;
-    }
+  const mark = buffers?.length ?? 0;
+  visits = 0;
+  const found = treeWalk(values, buffers, 0);
+  if (found !== GIVE_UP) return found;
+  if (buffers) buffers.length = mark;
+  return graphWalk(values, buffers);
+}
+
+function treeWalk(values: ArrayLike<unknown>, buffers: Buffer[] | null, depth: number): object | null {
+  for (let i = 0; i < values.length; i++) {
+    const found = treeVisit(values[i], buffers, depth);
+    if (found !== null) return found;
   }
   return null;
 }
 
-function pushObjects(stack: object[], seen: ReadonlySet<object>, values: readonly unknown[]): void {
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (typeof value === 'object' && value !== null && !seen.has(value)) stack.push(value);
+function treeVisit(value: unknown, buffers: Buffer[] | null, depth: number): object | null {
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth > TREE_DEPTH || ++visits > TREE_VISITS) return GIVE_UP;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto === Array.prototype) return treeWalk(value as unknown[], buffers, depth + 1);
+  if (proto === Object.prototype || proto === null) {
+    for (const key in value) {
+      const found = treeVisit((value as Record<string, unknown>)[key], buffers, depth + 1);
+      if (found !== null) return found;
+    }
+    return null;
   }
+  const children = childrenOf(value, proto);
+  return children ? treeWalk(children, buffers, depth + 1) : leaf(value, proto, buffers);
 }
 
-/** True when `values` holds only primitives, and arrays or plain objects of primitives: nothing to walk. */
-function flat(values: readonly unknown[]): boolean {
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (typeof value !== 'object' || value === null) continue;
+function graphWalk(values: readonly unknown[], buffers: Buffer[] | null): object | null {
+  // Shared and cyclic references are walked once, as structured clone copies them once.
+  const seen = new Set<object>();
+  const stack = [...values];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+    seen.add(value);
     const proto = Object.getPrototypeOf(value) as object | null;
-    if (proto === Array.prototype) {
-      const items = value as unknown[];
-      for (let j = 0; j < items.length; j++) if (typeof items[j] === 'object' && items[j] !== null) return false;
-    } else if (proto === Object.prototype) {
-      for (const key in value) {
-        const field = (value as Record<string, unknown>)[key];
-        if (typeof field === 'object' && field !== null) return false;
-      }
-    } else {
-      return false;
+    const children = childrenOf(value, proto);
+    if (children) {
+      for (const child of children) stack.push(child);
+      continue;
     }
+    const found = leaf(value, proto, buffers);
+    if (found !== null) return found;
   }
-  return true;
+  return null;
+}
+
+/** The values inside a container structured clone walks into (keys too, for a Map), or null. */
+function childrenOf(value: object, proto: object | null): readonly unknown[] | null {
+  if (proto === Array.prototype) return value as unknown[];
+  if (proto === Object.prototype || proto === null) return Object.values(value as Record<string, unknown>);
+  if (proto === Map.prototype) {
+    const entries: unknown[] = [];
+    for (const [key, item] of value as Map<unknown, unknown>) entries.push(key, item);
+    return entries;
+  }
+  if (proto === Set.prototype) return [...(value as Set<unknown>)];
+  return null;
+}
+
+/** Anything but a container: a Buffer is listed, a built-in passes, a class instance is the answer. */
+function leaf(value: object, proto: object | null, buffers: Buffer[] | null): object | null {
+  if (proto === Buffer.prototype) {
+    buffers?.push(value as Buffer);
+    return null;
+  }
+  return proto === null || lostClassOf(proto) === null ? null : value;
 }
 
 /**
