@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { eventually, workerChildren } from './support/helpers.js';
+import { crashReport, expectStderr } from './support/stderr.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let copy: string;
@@ -25,13 +26,16 @@ afterAll(() => {
 test.each([
   ['Pool', 'BrokenProcessPool'],
   ['ThreadPool', 'BrokenThreadPool'],
-] as const)('%s whose workers cannot start rejects its work with %s instead of hanging', async (name, brokenName) => {
-  const multipool = (await import(pathToFileURL(join(copy, 'dist', 'index.js')).href)) as typeof import('multipool');
-  const pool = new multipool[name](2);
-  const error = (await pool.map((x: number) => x, [1, 2, 3]).catch((e: unknown) => e)) as Error;
-  expect(error.name).toBe(brokenName);
-  expect(error.message).toMatch(/Workers fail to start/);
-  expect(() => pool.applyAsync(() => 1)).toThrow(/fail to start/);
-  await pool.terminate();
-  expect(await eventually(() => workerChildren().length === 0)).toBe(true);
-});
+] as const)('%s whose workers cannot start rejects its work with %s instead of hanging', (name, brokenName) =>
+  // A child process that cannot load its entry prints Node's report before it dies (three times: three boot failures).
+  expectStderr(name === 'Pool' ? [crashReport("Cannot find module '")] : [], async () => {
+    const multipool = (await import(pathToFileURL(join(copy, 'dist', 'index.js')).href)) as typeof import('multipool');
+    const pool = new multipool[name](2);
+    const error = (await pool.map((x: number) => x, [1, 2, 3]).catch((e: unknown) => e)) as Error;
+    expect(error.name).toBe(brokenName);
+    expect(error.message).toMatch(/Workers fail to start/);
+    expect(() => pool.applyAsync(() => 1)).toThrow(/fail to start/);
+    await pool.terminate();
+    expect(await eventually(() => workerChildren().length === 0)).toBe(true);
+  }),
+);

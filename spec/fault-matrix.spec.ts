@@ -25,6 +25,7 @@ import {
 
 import { exhaustHeap, exitWith, failInit, killSelf, sleepThen, throwCoded, unclonableResult, waitForever } from './fixtures/tasks.js';
 import { eventually, range, workerChildren } from './support/helpers.js';
+import { expectStderr, HEAP_LIMIT, warningPrintout } from './support/stderr.js';
 
 const tasks = new URL('./fixtures/tasks.ts', import.meta.url);
 
@@ -117,6 +118,8 @@ interface Fault {
   /** Provokes the fault; returns the error it surfaced (undefined for none). May assert fault-specific details. */
   readonly provoke: (subject: Subject, target: Target) => Promise<unknown>;
   readonly expected: (target: Target) => Expected;
+  /** What Node prints on stderr when the fault happens (a dying child's report, a warning): expected, kept out of the run's output. */
+  readonly stderr?: (target: Target) => RegExp[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -439,6 +442,7 @@ const FAULTS: readonly Fault[] = [
     applies: (t) => t.family === 'pool' && t.kind !== 'async',
     options: { resourceLimits: { maxOldGenerationSizeMb: 64 } },
     provoke: (s) => rejection(s.call(task(tasks, exhaustHeap), [])),
+    stderr: (t) => (t.kind === 'process' ? [HEAP_LIMIT] : []),
     // A process aborts in V8's fatal OOM handler; a thread is stopped by its resource limit.
     expected: (t) =>
       t.kind === 'process'
@@ -539,6 +543,7 @@ const FAULTS: readonly Fault[] = [
         process.off('warning', onWarning);
       }
     },
+    stderr: (t) => (t.family === 'pool' ? [] : [warningPrintout('done-callback threw')]),
     expected: (t) =>
       t.family === 'pool'
         ? { error: SyntaxError, check: (error) => expect(error).toBe(CALLBACK_ERROR), state: 'serving' }
@@ -709,7 +714,9 @@ async function runCell(fault: Fault, target: Target): Promise<void> {
   const subject = target.create({ workers: 2, ...fault.options });
   let failure: unknown = null;
   try {
-    const error = await within(PROVOKE_DEADLINE, fault.name, () => fault.provoke(subject, target));
+    const provoke = (): Promise<unknown> => within(PROVOKE_DEADLINE, fault.name, () => fault.provoke(subject, target));
+    const stderr = fault.stderr?.(target) ?? [];
+    const error = await (stderr.length > 0 ? expectStderr(stderr, provoke) : provoke());
     const expected = fault.expected(target);
     if (expected.error === null) {
       expect(error).toBeUndefined();

@@ -1,10 +1,17 @@
 /** Shipping functions to workers: inline source, module tasks (TypeScript under tsx, plain JS), and the guards. */
+import crypto from 'node:crypto';
+
 import { isWorker, task } from 'multipool';
 
 import { addOffset, greet, inWorker, setGreeting } from './fixtures/tasks.js';
 import { BACKENDS, makePool } from './support/helpers.js';
 
 const fixtures = new URL('./fixtures/', import.meta.url);
+
+/** A module-level name that a test's nested function shadows, so tsx compiles that one as `inner2`. */
+export function inner(x: number): number {
+  return x;
+}
 
 describe.each(['process', 'thread'] as const)('%s backend', (backend) => {
   test('an inline function that uses an outer variable fails with a message that says how to fix it', async () => {
@@ -15,6 +22,34 @@ describe.each(['process', 'thread'] as const)('%s backend', (backend) => {
     expect(error.message).toContain('factor is not defined');
     expect(error.message).toContain('cannot capture variables');
     expect(error.message).toContain('task(import.meta.url, fn)');
+  });
+
+  test('a captured name that tsx renamed is reported as written (inner, not inner2)', async () => {
+    await using pool = makePool(backend);
+    function inner(x: number): number {
+      return x + 1;
+    }
+    expect(inner(1)).toBe(2);
+    const error = (await pool.map((x: number) => inner(x), [1]).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(ReferenceError);
+    expect(error.message).toMatch(/^inner2 is not defined: the inline function uses `inner` \(`inner2` once tsx compiled it\)/);
+    expect(error.message).toContain('Pass `inner` as an argument');
+  });
+
+  test('an inline function that uses an imported name the worker has as a global gets the capture hint', async () => {
+    await using pool = makePool(backend);
+    const md5 = (await pool.apply((s: string) => crypto.createHash('md5').update(s).digest('hex'), ['x']).catch((e: unknown) => e)) as Error;
+    expect(md5).toBeInstanceOf(TypeError);
+    expect(md5.message).toMatch(/^crypto\.createHash is not a function\. The inline function uses `crypto`: in the worker that is the global/);
+    expect(md5.message).toContain('task(import.meta.url, fn)');
+    // A task's own TypeError keeps its message.
+    const own = (await pool
+      .apply(() => {
+        if (typeof console.log === 'function') throw new TypeError('expected a number');
+        return 0;
+      })
+      .catch((e: unknown) => e)) as Error;
+    expect(own.message).toBe('expected a number');
   });
 
   test('inline functions may declare nested named helpers and use globals', async () => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ThreadPoolExecutor } from 'multipool';
 
 import { BACKENDS, makePool, range } from './support/helpers.js';
+import { screenOf } from './support/screen.js';
 
 type Call = [done: number, total: number | undefined];
 
@@ -63,6 +64,13 @@ describe.each(BACKENDS)('%s backend', (backend) => {
   });
 });
 
+test('progress: { label } is checked: a tqdm spelling names the option to use', async () => {
+  await using pool = makePool('thread', 1);
+  expect(() => pool.imap((x: number) => x, [1], { progress: { desc: 'x' } as never })).toThrow(/Unknown `progress` option `desc`: tqdm's `desc` is `label` here/);
+  expect(() => pool.imap((x: number) => x, [1], { progress: { label: 3 } as never })).toThrow(/Expected `progress.label` to be a string/);
+  expect(await pool.map((x: number) => x, [1, 2], { progress: { label: 'quiet when not a terminal' } })).toEqual([1, 2]);
+});
+
 test('executor map() reports progress too', async () => {
   await using executor = new ThreadPoolExecutor(2);
   const calls: Call[] = [];
@@ -73,11 +81,32 @@ test('executor map() reports progress too', async () => {
 });
 
 const quickstart = fileURLToPath(new URL('../examples/quickstart.ts', import.meta.url));
+const loggingLoop = fileURLToPath(new URL('./fixtures/progress-logging.ts', import.meta.url));
 
-test('progress: true draws a bar that ends at 40/40 under a pseudo-terminal', () => {
+/** What `script` captured when it ran `file` under a pseudo-terminal. */
+function underTerminal(file: string): string {
+  return execFileSync('script', ['-qec', `${process.execPath} --import tsx ${file}`, '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
+}
+
+test('progress: true draws a bar that ends at 40/40 under a pseudo-terminal, with no ETA before the first item', () => {
   // `script` gives the example a terminal; the bar's final state must be in what it printed.
-  const output = execFileSync('script', ['-qec', `${process.execPath} --import tsx ${quickstart}`, '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
+  const output = underTerminal(quickstart);
   expect(output).toMatch(/40\/40 \| \d+\/s \| ETA/);
+  expect(output).toMatch(/ 0\/40 \| 0\/s/);
+  expect(output).not.toMatch(/ 0\/40 \| \d+\/s \| ETA/);
+});
+
+test('lines logged while a labelled bar is drawn land intact on lines of their own, and the final bar keeps a line of its own', () => {
+  const screen = screenOf(underTerminal(loggingLoop)).filter((line) => line !== '');
+  // The worker's line and a line written in two pieces are intact too.
+  const logged = ['from worker 3', 'logged line 2', 'logged line 4', 'logged line 6', 'logged line 8', 'a line in two writes', 'logged line 10', 'logged line 12'];
+  for (const line of logged) expect(screen).toContain(line);
+  const bars = screen.filter((line) => line.startsWith('doubling: '));
+  expect(bars).toHaveLength(1);
+  expect(bars[0]).toMatch(/^doubling: \S+ 6\/6 \| \d+\/s \| ETA \d+s$/);
+  // Nothing but the logged lines, the bar and the line printed after the loop, which comes last.
+  expect(screen.toSorted()).toEqual([...logged, bars[0], 'after the loop'].toSorted());
+  expect(screen.at(-1)).toBe('after the loop');
 });
 
 test('progress: true prints nothing when stderr is not a terminal', () => {

@@ -21,7 +21,7 @@ export interface ExecutorMapOptions {
   chunksize?: number | undefined;
   /** At most this many items are read ahead of what has been yielded. */
   buffersize?: number | undefined;
-  /** `true` for a progress bar on stderr (when it is a terminal), or a callback `(done, total)`. */
+  /** `true` (or `{ label }`) for a progress bar on stderr when it is a terminal, or a callback `(done, total)`. */
   progress?: ProgressOption | undefined;
 }
 

@@ -106,6 +106,14 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
    * Schedules `fn(...args)` and returns its `Future` at once.
    *
    * @throws InvalidStateError "cannot schedule new futures after shutdown"; the Broken class once broken.
+   * @example
+   * ```ts
+   * import { ProcessPoolExecutor } from 'multipool';
+   * await using executor = new ProcessPoolExecutor(2);
+   * const future = executor.submit((a: number, b: number) => a * b, 6, 7);
+   * console.log(await future); // 42: a Future is PromiseLike
+   * console.log(await future.result(5)); // 42 (waits 5 s at most)
+   * ```
    */
   submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>> {
     return this.submitWith({}, fn, ...args);
@@ -143,6 +151,16 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
    * `chunksize` is given, and keeps Python's per-item behaviour: a failing
    * item yields every earlier result, then throws its own error; `timeout`
    * counts from this call.
+   *
+   * @example
+   * ```ts
+   * import { ThreadPoolExecutor } from 'multipool';
+   * await using executor = new ThreadPoolExecutor(2);
+   * // Iterables are zipped, as in Python; options come last.
+   * const add = (a: number, b: number) => a + b;
+   * const sums = executor.map(add, [1, 2, 3], [10, 20, 30], { timeout: 60 });
+   * for await (const sum of sums) console.log(sum); // 11, 22, 33
+   * ```
    */
   map<A extends unknown[], R>(fn: (...args: A) => R, ...iterables: IterablesFor<A>): AsyncIterableIterator<Awaited<R>>;
   map<A extends unknown[], R>(fn: (...args: A) => R, ...rest: [...IterablesFor<A>, ExecutorMapOptions]): AsyncIterableIterator<Awaited<R>>;

@@ -35,7 +35,7 @@ export const POOL_OPTION_KEYS = ['processes', 'initializer', 'initargs', 'maxTas
 export interface MapOptions<R> extends ResultCallbacks<R> {
   /** Items per task; defaults to Python's `ceil(n / (4 * processes))`. */
   chunksize?: number | undefined;
-  /** `true` for a progress bar on stderr (when it is a terminal), or a callback `(done, total)`. */
+  /** `true` (or `{ label }`) for a progress bar on stderr when it is a terminal, or a callback `(done, total)`. */
   progress?: ProgressOption | undefined;
 }
 

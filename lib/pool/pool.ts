@@ -111,6 +111,16 @@ export class Pool extends EventEmitter<PoolEvents> {
    * Calls `fn(...args)` in a worker; returns at once with an `ApplyResult`.
    *
    * @throws InvalidStateError when the pool is not running; TypeError for a bad `fn` or `args`.
+   * @example
+   * ```ts
+   * import { Pool } from 'multipool';
+   * await using pool = new Pool(2);
+   * const result = pool.applyAsync((a: number, b: number) => a + b, [2, 3], {
+   *   callback: (sum) => console.log('callback:', sum),
+   * });
+   * console.log(result.ready()); // false: it runs in the background
+   * console.log(await result.get(10)); // 5 (waits 10 s at most)
+   * ```
    */
   applyAsync<R>(fn: () => R, args?: [], options?: ApplyOptions<Awaited<R>>): ApplyResult<Awaited<R>>;
   applyAsync<A extends unknown[], R>(fn: (...args: A) => R, args: A, options?: ApplyOptions<Awaited<R>>): ApplyResult<Awaited<R>>;
@@ -128,6 +138,17 @@ export class Pool extends EventEmitter<PoolEvents> {
    * @throws InvalidStateError (as a rejection) when the pool is not running.
    * @throws RangeError (as a rejection) when an input that is not a collection goes on past 2^24 items (an
    *   endless generator): `imap`/`imapUnordered` read their input lazily.
+   * @example
+   * ```ts
+   * import { Pool } from 'multipool';
+   * await using pool = new Pool(2);
+   * console.log(await pool.map((x: number) => x * x, [1, 2, 3])); // [ 1, 4, 9 ]
+   * // After the input: chunksize, a progress bar, callbacks.
+   * const lengths = await pool.map((w: string) => w.length, ['a', 'bb'], {
+   *   chunksize: 1,
+   *   progress: true,
+   * });
+   * ```
    */
   async map<T, R>(fn: (item: T) => R, iterable: AnyIterable<T>, chunksize?: number | MapOptions<Awaited<R>[]>, options?: MapOptions<Awaited<R>[]>): Promise<Awaited<R>[]> {
     return this.mapAsync(fn, iterable, chunksize, options).get();
@@ -138,7 +159,17 @@ export class Pool extends EventEmitter<PoolEvents> {
     return this.#mapJob(fn, iterable, chunksize, options, false) as MapResult<Awaited<R>>;
   }
 
-  /** `map` with each item spread as the arguments: `fn(...item)`. */
+  /**
+   * `map` with each item spread as the arguments: `fn(...item)`.
+   *
+   * @example
+   * ```ts
+   * import { Pool } from 'multipool';
+   * await using pool = new Pool(2);
+   * const pow = (base: number, exponent: number) => base ** exponent;
+   * console.log(await pool.starmap(pow, [[2, 3], [3, 2], [10, 0]])); // [ 8, 9, 1 ]
+   * ```
+   */
   async starmap<A extends unknown[], R>(fn: (...args: A) => R, iterable: AnyIterable<A>, chunksize?: number | MapOptions<Awaited<R>[]>, options?: MapOptions<Awaited<R>[]>): Promise<Awaited<R>[]> {
     return this.starmapAsync(fn, iterable, chunksize, options).get();
   }
@@ -170,12 +201,38 @@ export class Pool extends EventEmitter<PoolEvents> {
    * @param chunksize - items per task (default 1), or the options object `{ chunksize, progress }`.
    * @param options - `{ progress }` after a numeric chunksize, as `map(fn, xs, 10, { progress })`.
    * @throws InvalidStateError when the pool is not running; TypeError/RangeError for bad arguments.
+   * @example
+   * ```ts
+   * import { Pool } from 'multipool';
+   * await using pool = new Pool(2);
+   * function* naturals(): Generator<number> {
+   *   for (let n = 1; ; n++) yield n;
+   * }
+   * // An infinite input: read only a little ahead of the loop.
+   * for await (const sq of pool.imap((n: number) => n * n, naturals())) {
+   *   if (sq > 50) break; // stops the input, frees the workers
+   *   console.log(sq); // 1, 4, 9, … 49, in input order
+   * }
+   * ```
    */
   imap<T, R>(fn: (item: T) => R, iterable: AnyIterable<T>, chunksize?: number | IMapOptions, options?: IMapOptions): IMapIterator<Awaited<R>> {
     return this.#imapJob(fn, iterable, chunksize, options, true) as IMapIterator<Awaited<R>>;
   }
 
-  /** `imap` in completion order; takes the same arguments. */
+  /**
+   * `imap` in completion order; takes the same arguments.
+   *
+   * @example
+   * ```ts
+   * import { ThreadPool } from 'multipool';
+   * await using pool = new ThreadPool(3);
+   * const nap = (ms: number) =>
+   *   new Promise<number>((resolve) => setTimeout(() => resolve(ms), ms));
+   * for await (const ms of pool.imapUnordered(nap, [300, 100, 200])) {
+   *   console.log(ms); // each as soon as it is done, not in input order
+   * }
+   * ```
+   */
   imapUnordered<T, R>(fn: (item: T) => R, iterable: AnyIterable<T>, chunksize?: number | IMapOptions, options?: IMapOptions): IMapIterator<Awaited<R>> {
     return this.#imapJob(fn, iterable, chunksize, options, false) as IMapIterator<Awaited<R>>;
   }
@@ -234,20 +291,4 @@ export class Pool extends EventEmitter<PoolEvents> {
     this.#engine.endUnread();
     await this.join();
   }
-}
-
-/**
- * A pool of worker threads, as Python's `multiprocessing.pool.ThreadPool`:
- * the same API as `Pool`, with tasks on `worker_threads`.
- *
- * @example
- * ```ts
- * import { ThreadPool } from 'multipool';
- * await using pool = new ThreadPool(2);
- * console.log(await pool.apply((a: number, b: number) => a * b, [6, 7])); // 42
- * ```
- */
-export class ThreadPool extends Pool {
-  /** @internal */
-  static override readonly defaultBackend: BackendKind = 'thread';
 }

@@ -53,6 +53,7 @@ class InProcessWorker implements WorkerHandle {
     this.#events = events;
     this.#loop = new WorkerLoop(
       {
+        crossing: 'reference',
         send: (message) => queueMicrotask(() => this.#alive && events.message(decodeMessage(message))),
         onMessage: (listener) => {
           this.#deliver = listener;

@@ -6,16 +6,19 @@
  * classes again), so the engine only ever sees chunks and rebuilt outcomes.
  */
 import type { Chunk, ChunkOutcome, ChunkResult, WorkerMessage } from './backend.js';
-import type { FnDef, FromWorker, PackedChunks, PackedOutcome, ToWorker, WireChunk, WireOutcome } from './protocol.js';
+import type { Crossing, FnDef, FromWorker, PackedChunks, PackedOutcome, ToWorker, WireChunk, WireOutcome } from './protocol.js';
 import { assertNever } from './protocol.js';
-import { rebuildThrown } from './transport.js';
+import { cloneFailure, encodingFailure, rebuildThrown } from './transport.js';
+import { findLostClass, lostClassMessage, restoreBuffers } from './values.js';
+
+type BatchMessage = Extract<ToWorker, { t: 'batch' }>;
 
 /**
  * The message that carries `chunks` to one worker: packed chunks, plus the
  * definitions of functions this worker has not been sent yet (`known` ids).
  * Returns the new definitions too, to be marked known once the send succeeded.
  */
-export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) => FnDef, known: ReadonlySet<number>): { message: ToWorker; fns: FnDef[] } {
+export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) => FnDef, known: ReadonlySet<number>): { message: BatchMessage; fns: FnDef[] } {
   const fns: FnDef[] = [];
   const wire = chunks.map((chunk): WireChunk => {
     const def = defOf(chunk.fn);
@@ -26,13 +29,71 @@ export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) 
   return { message: { t: 'batch', fns, chunks: packChunks(wire) }, fns };
 }
 
+/**
+ * Refuses values bound for another thread or process when one holds a class
+ * instance, which would arrive as a plain object: throws a TypeError. For a
+ * batch the task handler then names the argument and fails only its chunk.
+ * Buffers found are pushed onto `buffers` when it is given.
+ */
+export function refuseLostClass(values: readonly unknown[], buffers: Buffer[] | null = null): void {
+  const found = findLostClass(values, buffers);
+  if (found !== null) throw new TypeError(`Cannot send a value to another thread or process: ${lostClassMessage(undefined, found)}`);
+}
+
+/** A batch ready to cross: {@link refuseLostClass} for every argument, and the Buffers listed for a MessagePort. */
+export function crossingBatch(message: BatchMessage, crossing: Crossing): BatchMessage {
+  if (crossing === 'reference') return message;
+  const buffers = crossing === 'clone' ? [] : null;
+  for (const run of message.chunks) refuseLostClass(run.items, buffers);
+  return buffers && buffers.length > 0 ? { ...message, buffers } : message;
+}
+
+/** Streamed items ready to cross; throws at a class instance, as {@link refuseLostClass}. */
+export function itemsMessage(job: number, index: number, values: unknown[], crossing: Crossing): FromWorker {
+  if (crossing === 'reference') return { t: 'items', job, index, values };
+  const buffers = crossing === 'clone' ? [] : null;
+  refuseLostClass(values, buffers);
+  return { t: 'items', job, index, values, ...(buffers && buffers.length > 0 ? { buffers } : {}) };
+}
+
+/**
+ * The message that carries outcomes back. Crossing to another thread or
+ * process, an outcome whose values hold a class instance fails as a
+ * MaybeEncodingError instead of arriving as a plain object, and the Buffers
+ * are listed for a MessagePort.
+ */
+export function resultsMessage(outcomes: readonly WireOutcome[], crossing: Crossing): FromWorker {
+  if (crossing === 'reference') return { t: 'results', results: packOutcomes(outcomes) };
+  let buffers: Buffer[] | null = crossing === 'clone' ? [] : null;
+  let sendable = outcomes;
+  if (scanOutcomes(outcomes, buffers)) {
+    sendable = outcomes.map(encodable);
+    buffers = buffers && [];
+    scanOutcomes(sendable, buffers);
+  }
+  return { t: 'results', results: packOutcomes(sendable), ...(buffers && buffers.length > 0 ? { buffers } : {}) };
+}
+
+/** True when a value of an outcome holds a class instance; Buffers anywhere go onto `buffers`. */
+function scanOutcomes(outcomes: readonly WireOutcome[], buffers: Buffer[] | null): boolean {
+  let lost = false;
+  for (const outcome of outcomes) {
+    if (outcome.kind !== 'error') lost = findLostClass(outcome.values, buffers) !== null || lost;
+    // What a task threw may hold class instances (it travels as a plain object); only its Buffers matter.
+    else if (buffers) findLostClass('error' in outcome ? Object.values(outcome.error.props) : [outcome.raw], buffers);
+  }
+  return lost;
+}
+
 /** A worker's message as the engine sees it: outcomes unpacked and rebuilt. Fails loudly on an unknown tag. */
 export function decodeMessage(message: FromWorker): WorkerMessage {
   switch (message.t) {
     case 'results':
+      restoreBuffers(message.buffers);
       return { t: 'results', results: unpackOutcomes(message.results).map(rebuildResult) };
     case 'items':
-      return message;
+      restoreBuffers(message.buffers);
+      return { t: 'items', job: message.job, index: message.index, values: message.values };
     case 'init-error':
       return { t: 'init-error', error: rebuildThrown(message.error) };
     default:
@@ -126,4 +187,28 @@ function unpackOutcomes(packed: readonly PackedOutcome[]): WireOutcome[] {
     }
   }
   return outcomes;
+}
+
+/** `outcome` with every value that would not clone replaced by its encoding failure (a MaybeEncodingError on the main side). */
+export function encodable(outcome: WireOutcome): WireOutcome {
+  if (outcome.kind === 'error') return outcome; // flattenThrown only keeps what clones
+  if (outcome.kind === 'values') {
+    for (const value of outcome.values) {
+      const failure = cloneFailure(value);
+      if (failure !== null) {
+        const { values: _dropped, ...rest } = outcome;
+        return { ...rest, kind: 'error', ...encodingFailure(value, failure) };
+      }
+    }
+    return outcome;
+  }
+  const values = [...outcome.values];
+  const errors = [...outcome.errors];
+  values.forEach((value, i) => {
+    const failure = cloneFailure(value);
+    if (failure === null) return;
+    values[i] = undefined;
+    errors.push([i, encodingFailure(value, failure)]);
+  });
+  return { ...outcome, values, errors };
 }

@@ -65,15 +65,25 @@ export interface PackedChunks {
 /** Successful outcomes of consecutive chunks of one job, values flattened; anything else as is. */
 export type PackedOutcome = WireOutcome | { readonly job: number; readonly index: number; readonly ms: number; readonly kind: 'run'; readonly sizes: number[]; readonly values: unknown[] };
 
-/** Chunks travel packed (see codec.ts): consecutive chunks of one job share one record. */
+/**
+ * Chunks travel packed (see codec.ts): consecutive chunks of one job share one record.
+ * `buffers`, on a MessagePort only, lists the Buffers inside the message (see values.ts).
+ */
 export type ToWorker =
-  | { readonly t: 'batch'; readonly fns: FnDef[]; readonly chunks: PackedChunks[] }
+  | { readonly t: 'batch'; readonly fns: FnDef[]; readonly chunks: PackedChunks[]; readonly buffers?: Buffer[] }
   | { readonly t: 'credit'; readonly job: number; readonly index: number; readonly n: number };
 
 export type FromWorker =
-  | { readonly t: 'results'; readonly results: PackedOutcome[] }
-  | { readonly t: 'items'; readonly job: number; readonly index: number; readonly values: unknown[] }
+  | { readonly t: 'results'; readonly results: PackedOutcome[]; readonly buffers?: Buffer[] }
+  | { readonly t: 'items'; readonly job: number; readonly index: number; readonly values: unknown[]; readonly buffers?: Buffer[] }
   | { readonly t: 'init-error'; readonly error: WireThrown };
+
+/**
+ * How values cross a channel: by reference (the in-process backend copies nothing), by v8 serialization (a
+ * child process's IPC channel: Buffers survive), or by structured clone (a MessagePort: Buffers arrive as plain
+ * Uint8Arrays, so messages list them in `buffers` and the receiver restores them; see values.ts).
+ */
+export type Crossing = 'reference' | 'v8' | 'clone';
 
 /** What the bootstrap task hands each new worker. */
 export interface WorkerInit {
@@ -82,6 +92,8 @@ export interface WorkerInit {
   readonly loaders: string[];
   readonly initializer: FnDef | null;
   readonly initargs: unknown[];
+  /** The Buffers inside `initargs`: tinypool posts the bootstrap task over a MessagePort (see values.ts). */
+  readonly buffers?: Buffer[];
 }
 
 export function assertNever(message: never, side: string): never {

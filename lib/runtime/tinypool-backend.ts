@@ -12,10 +12,10 @@ import Tinypool from 'tinypool';
 import type { BrokenExecutor } from '../errors.js';
 import { BrokenProcessPool, BrokenThreadPool } from '../errors.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
-import { batchMessage, decodeMessage } from './codec.js';
+import { batchMessage, crossingBatch, decodeMessage, refuseLostClass } from './codec.js';
 import { fnDef } from './function-ref.js';
 import { threadLoaderHints } from './loaders.js';
-import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import type { Crossing, FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import type { BootstrapTask } from './worker/worker-entry.js';
 
 const ENTRY = new URL('./worker/worker-entry.js', import.meta.url).href;
@@ -73,6 +73,22 @@ function createTinypool(kind: 'process' | 'thread', options: TinypoolBackendOpti
   return pool;
 }
 
+/**
+ * What the bootstrap task hands a new worker. tinypool posts a task over a MessagePort, even to a child process,
+ * so the Buffers in `initargs` are listed for the worker to restore.
+ */
+function workerInit(kind: 'process' | 'thread', spec: WorkerSpec): WorkerInit {
+  const buffers: Buffer[] = [];
+  refuseLostClass(spec.initargs, buffers);
+  return {
+    workerId: spec.workerId,
+    loaders: kind === 'thread' ? threadLoaderHints() : [],
+    initializer: spec.initializer ? fnDef(spec.initializer, 'initializer') : null,
+    initargs: spec.initargs,
+    ...(buffers.length > 0 ? { buffers } : {}),
+  };
+}
+
 class TinypoolWorkerHandle implements WorkerHandle {
   readonly pid: number;
   readonly threadId: number | undefined;
@@ -80,6 +96,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
   readonly #worker: TinypoolWorker;
   #port: MessagePort | undefined;
   readonly #known = new Set<number>();
+  readonly #crossing: Crossing;
   #send: (message: ToWorker) => void = () => {
     throw new Error('multipool: worker channel is not open');
   };
@@ -89,6 +106,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
   #stopped: Promise<void> | null = null;
 
   constructor(kind: 'process' | 'thread', options: TinypoolBackendOptions, spec: WorkerSpec, events: WorkerEvents) {
+    this.#crossing = kind === 'thread' ? 'clone' : 'v8';
     this.#pool = createTinypool(kind, options);
     const worker = this.#pool.threads[0];
     if (!worker) throw new Error('multipool: tinypool did not start a worker');
@@ -96,12 +114,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
     this.pid = kind === 'process' ? worker.threadId : process.pid;
     this.threadId = kind === 'thread' ? worker.threadId : undefined;
     this.#reportExit(worker, events);
-    const init: WorkerInit = {
-      workerId: spec.workerId,
-      loaders: kind === 'thread' ? threadLoaderHints() : [],
-      initializer: spec.initializer ? fnDef(spec.initializer, 'initializer') : null,
-      initargs: spec.initargs,
-    };
+    const init = workerInit(kind, spec);
     if (init.initializer) this.#known.add(init.initializer.id);
     this.#reportReady(kind === 'thread' ? this.#bootThread(init, events) : this.#bootProcess(init, events), events);
   }
@@ -158,7 +171,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
 
   post(chunks: readonly Chunk[]): void {
     const { message, fns } = batchMessage(chunks, (fn) => fnDef(fn), this.#known);
-    this.#send(message);
+    this.#send(crossingBatch(message, this.#crossing));
     for (const def of fns) this.#known.add(def.id);
   }
 

@@ -8,6 +8,7 @@ import { serialize } from 'node:v8';
 import { MaybeEncodingError, RemoteTraceback } from '../errors.js';
 import { describe } from '../internal/validate.js';
 import type { WireError, WireThrown } from './protocol.js';
+import { findLostClass, lostClassMessage } from './values.js';
 
 const BUILTIN_ERRORS: Record<string, ErrorConstructor> = {
   Error,
@@ -19,13 +20,19 @@ const BUILTIN_ERRORS: Record<string, ErrorConstructor> = {
   URIError,
 };
 
-/** True when `value` survives v8 serialization (the stricter of the two transports). */
-export function canClone(value: unknown): boolean {
-  return cloneFailure(value) === null;
+/**
+ * Why `value` cannot cross: the message v8 gives (the stricter of the two
+ * transports), or why a class instance in it would lose its class; null when
+ * it crosses unchanged.
+ */
+export function cloneFailure(value: unknown): string | null {
+  const failure = serializeFailure(value);
+  if (failure !== null) return failure;
+  const found = findLostClass([value]);
+  return found === null ? null : lostClassMessage(value, found);
 }
 
-/** The message v8 gives for `value`, or null when it clones. */
-export function cloneFailure(value: unknown): string | null {
+function serializeFailure(value: unknown): string | null {
   try {
     serialize(value);
     return null;
@@ -36,16 +43,18 @@ export function cloneFailure(value: unknown): string | null {
 
 /**
  * Flattens what a task threw. Errors keep their class name, message, stack and
- * own enumerable fields that can be cloned; anything else travels raw.
+ * own enumerable fields that can be cloned; anything else travels raw. What
+ * was thrown is a report, not a value a task computes: a class instance in it
+ * travels as a plain object rather than not at all.
  */
 export function flattenThrown(thrown: unknown, rewrite?: (error: Error) => string | null): WireThrown {
   if (!(thrown instanceof Error)) {
-    return canClone(thrown) ? { raw: thrown } : { raw: `${describe(thrown)} was thrown and could not be sent back` };
+    return serializeFailure(thrown) === null ? { raw: thrown } : { raw: `${describe(thrown)} was thrown and could not be sent back` };
   }
   const props: Record<string, unknown> = {};
   for (const key of Object.keys(thrown)) {
     const value = (thrown as unknown as Record<string, unknown>)[key];
-    if (canClone(value)) props[key] = value;
+    if (serializeFailure(value) === null) props[key] = value;
   }
   const message = rewrite?.(thrown) ?? thrown.message;
   return {

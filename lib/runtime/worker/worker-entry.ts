@@ -10,6 +10,7 @@ import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { markWorker } from '../../internal/state.js';
 import { registerLoaders } from '../loaders.js';
 import type { FromWorker, ToWorker, WorkerInit } from '../protocol.js';
+import { restoreBuffers } from '../values.js';
 import type { WorkerChannel } from './worker-loop.js';
 import { WorkerLoop } from './worker-loop.js';
 
@@ -25,12 +26,14 @@ export interface BootstrapTask {
 
 export default async function bootstrap(task: BootstrapTask): Promise<true> {
   await registerLoaders(task.init.loaders);
+  restoreBuffers(task.init.buffers);
   new WorkerLoop(task.port ? portChannel(task.port) : processChannel(), task.init);
   return true;
 }
 
 function portChannel(port: MessagePort): WorkerChannel {
   return {
+    crossing: 'clone',
     send: (message: FromWorker) => port.postMessage(message),
     onMessage: (listener) => port.on('message', listener),
   };
@@ -43,6 +46,7 @@ function processChannel(): WorkerChannel {
   process.once('disconnect', () => process.exit(0));
   watchParent();
   return {
+    crossing: 'v8',
     send: (message: FromWorker) => void send(message),
     onMessage: (listener) =>
       process.on('message', (message: unknown) => {

@@ -7,14 +7,17 @@
 import { performance } from 'node:perf_hooks';
 
 import { Wakeup } from '../../internal/wakeup.js';
-import { packOutcomes, unpackChunks } from '../codec.js';
-import type { FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from '../protocol.js';
+import { encodable, itemsMessage, resultsMessage, unpackChunks } from '../codec.js';
+import type { Crossing, FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from '../protocol.js';
 import { assertNever } from '../protocol.js';
 import { cloneFailure, encodingFailure, flattenThrown } from '../transport.js';
-import { explainMissingVariable, loadFn } from './function-load.js';
+import { restoreBuffers } from '../values.js';
+import { explainCapture, loadFn } from './function-load.js';
 
 /** The worker's end of its channel to the engine. `send` throws when a value cannot be cloned. */
 export interface WorkerChannel {
+  /** How values cross this channel (see `Crossing`). */
+  readonly crossing: Crossing;
   send(message: FromWorker): void;
   onMessage(listener: (message: ToWorker) => void): void;
 }
@@ -81,6 +84,7 @@ export class WorkerLoop {
   #receive(message: ToWorker): void {
     switch (message.t) {
       case 'batch':
+        restoreBuffers(message.buffers);
         for (const def of message.fns) this.#defs.set(def.id, def);
         for (const chunk of unpackChunks(message.chunks)) this.#queue.push(chunk);
         if (!this.#draining) void this.#drain();
@@ -205,7 +209,10 @@ export class WorkerLoop {
     let buffer: unknown[] = [];
     let lastSend = performance.now();
     const send = (): void => {
-      if (buffer.length > 0) this.#channel.send({ t: 'items', job: chunk.job, index: chunk.index, values: buffer });
+      if (buffer.length > 0) {
+        // Throws at a class instance: the catch below turns it into a MaybeEncodingError.
+        this.#channel.send(itemsMessage(chunk.job, chunk.index, buffer, this.#channel.crossing));
+      }
       buffer = [];
       lastSend = performance.now();
     };
@@ -256,7 +263,7 @@ export class WorkerLoop {
 
   #flatten(chunk: WireChunk, error: unknown): WireThrown {
     const def = this.#defs.get(chunk.fn);
-    return flattenThrown(error, def ? (e) => explainMissingVariable(def, e) : undefined);
+    return flattenThrown(error, def ? (e) => explainCapture(def, e) : undefined);
   }
 
   #flush(): void {
@@ -264,33 +271,10 @@ export class WorkerLoop {
     const results = this.#outbox;
     this.#outbox = [];
     try {
-      this.#channel.send({ t: 'results', results: packOutcomes(results) });
+      this.#channel.send(resultsMessage(results, this.#channel.crossing));
     } catch {
       // Some result would not clone: replace each refused value, keep the rest.
-      this.#channel.send({ t: 'results', results: packOutcomes(results.map(encodable)) });
+      this.#channel.send(resultsMessage(results.map(encodable), this.#channel.crossing));
     }
   }
-}
-
-function encodable(outcome: WireOutcome): WireOutcome {
-  if (outcome.kind === 'error') return outcome; // flattenThrown only keeps what clones
-  if (outcome.kind === 'values') {
-    for (const value of outcome.values) {
-      const failure = cloneFailure(value);
-      if (failure !== null) {
-        const { values: _dropped, ...rest } = outcome;
-        return { ...rest, kind: 'error', ...encodingFailure(value, failure) };
-      }
-    }
-    return outcome;
-  }
-  const values = [...outcome.values];
-  const errors = [...outcome.errors];
-  values.forEach((value, i) => {
-    const failure = cloneFailure(value);
-    if (failure === null) return;
-    values[i] = undefined;
-    errors.push([i, encodingFailure(value, failure)]);
-  });
-  return { ...outcome, values, errors };
 }
