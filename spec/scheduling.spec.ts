@@ -35,12 +35,20 @@ describe.each(BACKENDS)('%s backend', (backend) => {
   test('imapUnordered() on a fresh pool runs a quick item beside a slow one, so the quick one comes first', async () => {
     await using pool = makePool(backend, 3);
     const seen: string[] = [];
-    for await (const label of pool.imapUnordered(task(tasks, scheduled), items('slow', 'quick'))) seen.push(label);
+    for await (const label of pool.imapUnordered(task(tasks, scheduled), items('slow', 'quick'))) {
+      seen.push(label);
+      // The slow item finishes only once the test has seen the quick one.
+      if (label === 'quick') mark(dir, 'seen-quick');
+    }
     expect(seen).toEqual(['quick', 'slow']);
   });
 
   test('map() on a fresh pool rejects with the error that happened first, not one queued behind a slow item', async () => {
     await using pool = makePool(backend, 3);
+    // Item 4 fails only once the test has seen item 1 done (or after 5 s, if item 1 waits behind the slow one).
+    pool.on('taskDone', ({ index }) => {
+      if (index === 1) mark(dir, 'seen-1');
+    });
     const error = (await pool.map(task(tasks, scheduled), items('slow', 'fail-now', 'ok', 'ok', 'fail-later')).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toBe('fail-now');
