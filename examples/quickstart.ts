@@ -14,8 +14,8 @@ function fib(n: number): number {
   return n < 2 ? n : fib(n - 1) + fib(n - 2);
 }
 
-// About two seconds of serial work on one core: enough that start-up noise does not hide the speed-up.
-const inputs = Array.from({ length: 40 }, () => 32);
+// About two seconds of serial work on one core (40 × fib(34)): enough that start-up noise does not hide the speed-up.
+const inputs = Array.from({ length: 40 }, () => 34);
 const workers = availableParallelism();
 
 function seconds(start: bigint): number {

@@ -11,9 +11,9 @@ function runExample(name: string): { stdout: string; stderr: string } {
 
 test('quickstart: serial vs Pool vs ThreadPool on the same results, with a speed-up printed', () => {
   const { stdout } = runExample('quickstart.ts');
-  expect(stdout).toMatch(/^serial: +40 x fib\(32\) in [\d.]+ s$/m);
-  expect(stdout).toMatch(/^Pool +40 x fib\(32\) in [\d.]+ s on \d+ workers: [\d.]+x faster$/m);
-  expect(stdout).toMatch(/^ThreadPool +40 x fib\(32\) in [\d.]+ s on \d+ workers: [\d.]+x faster$/m);
+  expect(stdout).toMatch(/^serial: +40 x fib\(34\) in [\d.]+ s$/m);
+  expect(stdout).toMatch(/^Pool +40 x fib\(34\) in [\d.]+ s on \d+ workers: [\d.]+x faster$/m);
+  expect(stdout).toMatch(/^ThreadPool +40 x fib\(34\) in [\d.]+ s on \d+ workers: [\d.]+x faster$/m);
 });
 
 test('apply-vs-map (seed 001): applyAsync results in submission order, map in input order, both pools joined', () => {
