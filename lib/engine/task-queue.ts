@@ -23,7 +23,10 @@ export class TaskQueue {
     this.wake();
   }
 
-  /** Gives back a chunk that was taken but could not be sent (its worker died first). */
+  /**
+   * Gives back a chunk that was taken but not sent: its worker died first, or it is not tiny and must wait
+   * for an idle worker. It comes out before any source's chunk.
+   */
   putBack(chunk: Chunk): void {
     this.#returned.push(chunk);
     this.wake();
