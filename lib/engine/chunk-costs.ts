@@ -45,11 +45,19 @@ export class ChunkCosts {
     return ms !== undefined && ms < TINY_CHUNK_MS;
   }
 
-  /** How many tiny chunks like `held` one worker should hold at once, between `min` and `max`. */
-  window(held: readonly Chunk[], min: number, max: number): number {
+  /** The expected run time of `chunks` together (ms) when every one of them is tiny; null when one is not. */
+  tinyTotalMs(chunks: readonly Chunk[]): number | null {
     let total = 0;
-    for (const chunk of held) total += this.expectedMs(chunk) ?? TINY_CHUNK_MS;
-    const each = Math.max(total / Math.max(1, held.length), 0.001);
+    for (const chunk of chunks) {
+      if (!this.isTiny(chunk)) return null;
+      total += this.expectedMs(chunk) ?? TINY_CHUNK_MS;
+    }
+    return total;
+  }
+
+  /** How many tiny chunks one worker should hold at once when `count` of them take `totalMs`, between `min` and `max`. */
+  window(totalMs: number, count: number, min: number, max: number): number {
+    const each = Math.max(totalMs / Math.max(1, count), 0.001);
     return Math.max(min, Math.min(max, Math.ceil(TARGET_QUEUED_MS / each)));
   }
 }

@@ -194,11 +194,14 @@ export class WorkerHandler {
    */
   room(slot: WorkerSlot, batch: readonly Chunk[] = []): number {
     if (!slot.alive || !slot.ready) return 0;
-    const held = batch.length === 0 ? slot.inFlight : [...slot.inFlight, ...batch];
+    // Held and about-to-go chunks are measured in place: this runs for every chunk dispatched.
+    const count = slot.inFlight.length + batch.length;
     let room = 1;
-    if (held.length > 0) {
-      if (!held.every((chunk) => this.costs.isTiny(chunk))) return 0;
-      room = this.costs.window(held, MIN_WINDOW, this.#options.maxWindow) - held.length;
+    if (count > 0) {
+      const heldMs = this.costs.tinyTotalMs(slot.inFlight);
+      const batchMs = heldMs === null ? null : this.costs.tinyTotalMs(batch);
+      if (heldMs === null || batchMs === null) return 0;
+      room = this.costs.window(heldMs + batchMs, count, MIN_WINDOW, this.#options.maxWindow) - count;
     }
     const max = this.#options.maxTasksPerChild;
     if (max !== undefined) room = Math.min(room, max - slot.sent - batch.length);
