@@ -3,7 +3,8 @@
  * task queue and the three handlers, plus the pool's lifecycle (run → close →
  * done, terminate, broken). Facades own an Engine and forward to it.
  */
-import { CancelledError, initializerFailedMessage, InvalidStateError, terminatedAbruptlyMessage, unreadAtDisposeMessage, workerLost, workersFailToStartMessage } from '../errors.js';
+import { initializerFailedMessage, terminatedAbruptlyMessage, unreadAtDisposeMessage, workerLost, workersFailToStartMessage } from '../error-messages.js';
+import { CancelledError, InvalidStateError } from '../errors.js';
 import { validateFunction } from '../internal/validate.js';
 import type { Backend, Chunk, WorkerExit } from '../runtime/backend.js';
 import type { Emit } from './events.js';
