@@ -233,3 +233,75 @@ export class AbortError extends Error {
     this.name = 'AbortError';
   }
 }
+
+/**
+ * A non-blocking or timed-out `get` found its queue empty (Python's `queue.Empty`).
+ *
+ * @example
+ * ```ts
+ * import { Empty } from 'multipool';
+ * console.log(new Empty().code); // 'ERR_QUEUE_EMPTY'
+ * ```
+ */
+export class Empty extends Error {
+  /** Always `'ERR_QUEUE_EMPTY'`. */
+  readonly code = 'ERR_QUEUE_EMPTY';
+  constructor(message = 'The queue is empty', options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'Empty';
+  }
+}
+
+/**
+ * A non-blocking or timed-out `put` found its bounded queue full (Python's `queue.Full`).
+ *
+ * @example
+ * ```ts
+ * import { Full } from 'multipool';
+ * console.log(new Full().code); // 'ERR_QUEUE_FULL'
+ * ```
+ */
+export class Full extends Error {
+  /** Always `'ERR_QUEUE_FULL'`. */
+  readonly code = 'ERR_QUEUE_FULL';
+  constructor(message = 'The queue is full', options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'Full';
+  }
+}
+
+/**
+ * A `Barrier` was broken (aborted, reset while parties waited, or a wait timed out): every waiter rejects.
+ *
+ * @example
+ * ```ts
+ * import { BrokenBarrierError } from 'multipool';
+ * console.log(new BrokenBarrierError().code); // 'ERR_BROKEN_BARRIER'
+ * ```
+ */
+export class BrokenBarrierError extends Error {
+  /** Always `'ERR_BROKEN_BARRIER'`. */
+  readonly code = 'ERR_BROKEN_BARRIER';
+  constructor(message = 'The barrier is broken', options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'BrokenBarrierError';
+  }
+}
+
+/**
+ * A `Process` was misused: started twice, or joined before it was started.
+ *
+ * @example
+ * ```ts
+ * import { ProcessError } from 'multipool';
+ * console.log(new ProcessError('cannot start a process twice').code); // 'ERR_PROCESS'
+ * ```
+ */
+export class ProcessError extends Error {
+  /** Always `'ERR_PROCESS'`. */
+  readonly code = 'ERR_PROCESS';
+  constructor(message = 'The process cannot do that in its current state', options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ProcessError';
+  }
+}

@@ -7,12 +7,16 @@
 export { IMapIterator } from './engine/imap-iterator.js';
 export type { TaskLimits } from './engine/task-limits.js';
 export {
+  BrokenBarrierError,
   BrokenExecutor,
   BrokenProcessPool,
   BrokenThreadPool,
   CancelledError,
+  Empty,
+  Full,
   InvalidStateError,
   MaybeEncodingError,
+  ProcessError,
   RemoteTraceback,
   TimeoutError,
   WorkerLostError,

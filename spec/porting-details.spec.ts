@@ -33,6 +33,10 @@ describe('error classes', () => {
     MaybeEncodingError: 'ERR_MAYBE_ENCODING',
     RemoteTraceback: 'ERR_REMOTE_TRACEBACK',
     WorkerLostError: 'ERR_WORKER_LOST',
+    Empty: 'ERR_QUEUE_EMPTY',
+    Full: 'ERR_QUEUE_FULL',
+    BrokenBarrierError: 'ERR_BROKEN_BARRIER',
+    ProcessError: 'ERR_PROCESS',
   };
   // Every exported class that makes errors, so a class added later is checked too.
   const classes = Object.entries(multipool as Record<string, unknown>).filter(
