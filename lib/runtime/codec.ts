@@ -9,7 +9,7 @@ import type { Chunk, ChunkOutcome, ChunkResult, WorkerMessage } from './backend.
 import type { Crossing, FnDef, FromWorker, PackedChunks, PackedOutcome, ToWorker, WireChunk, WireOutcome } from './protocol.js';
 import { assertNever } from './protocol.js';
 import { cloneFailure, encodingFailure, rebuildThrown } from './transport.js';
-import { findLostClass, lostClassMessage, restoreBuffers } from './values.js';
+import { findLostClass, Gather, lostClassMessage, restoreBuffers } from './values.js';
 
 type BatchMessage = Extract<ToWorker, { t: 'batch' }>;
 
@@ -33,27 +33,27 @@ export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) 
  * Refuses values bound for another thread or process when one holds a class
  * instance, which would arrive as a plain object: throws a TypeError. For a
  * batch the task handler then names the argument and fails only its chunk.
- * Buffers found are pushed onto `buffers` when it is given.
+ * What the channel needs is gathered into `gather` when it is given.
  */
-export function refuseLostClass(values: readonly unknown[], buffers: Buffer[] | null = null): void {
-  const found = findLostClass(values, buffers);
+export function refuseLostClass(values: readonly unknown[], gather: Gather | null = null): void {
+  const found = findLostClass(values, gather);
   if (found !== null) throw new TypeError(`Cannot send a value to another thread or process: ${lostClassMessage(undefined, found)}`);
 }
 
 /** A batch ready to cross: {@link refuseLostClass} for every argument, and the Buffers listed for a MessagePort. */
 export function crossingBatch(message: BatchMessage, crossing: Crossing): BatchMessage {
   if (crossing === 'reference') return message;
-  const buffers = crossing === 'clone' ? [] : null;
-  for (const run of message.chunks) refuseLostClass(run.items, buffers);
-  return buffers && buffers.length > 0 ? { ...message, buffers } : message;
+  const gather = new Gather(crossing);
+  for (const run of message.chunks) refuseLostClass(run.items, gather);
+  return gather.buffers ? { ...message, buffers: gather.buffers } : message;
 }
 
 /** Streamed items ready to cross; throws at a class instance, as {@link refuseLostClass}. */
 export function itemsMessage(job: number, index: number, values: unknown[], crossing: Crossing): FromWorker {
   if (crossing === 'reference') return { t: 'items', job, index, values };
-  const buffers = crossing === 'clone' ? [] : null;
-  refuseLostClass(values, buffers);
-  return { t: 'items', job, index, values, ...(buffers && buffers.length > 0 ? { buffers } : {}) };
+  const gather = new Gather(crossing);
+  refuseLostClass(values, gather);
+  return { t: 'items', job, index, values, ...(gather.buffers ? { buffers: gather.buffers } : {}) };
 }
 
 /**
@@ -64,23 +64,23 @@ export function itemsMessage(job: number, index: number, values: unknown[], cros
  */
 export function resultsMessage(outcomes: readonly WireOutcome[], crossing: Crossing): FromWorker {
   if (crossing === 'reference') return { t: 'results', results: packOutcomes(outcomes) };
-  let buffers: Buffer[] | null = crossing === 'clone' ? [] : null;
+  let gather = new Gather(crossing);
   let sendable = outcomes;
-  if (scanOutcomes(outcomes, buffers)) {
+  if (scanOutcomes(outcomes, gather)) {
     sendable = outcomes.map(encodable);
-    buffers = buffers && [];
-    scanOutcomes(sendable, buffers);
+    gather = new Gather(crossing);
+    scanOutcomes(sendable, gather);
   }
-  return { t: 'results', results: packOutcomes(sendable), ...(buffers && buffers.length > 0 ? { buffers } : {}) };
+  return { t: 'results', results: packOutcomes(sendable), ...(gather.buffers ? { buffers: gather.buffers } : {}) };
 }
 
-/** True when a value of an outcome holds a class instance; Buffers anywhere go onto `buffers`. */
-function scanOutcomes(outcomes: readonly WireOutcome[], buffers: Buffer[] | null): boolean {
+/** True when a value of an outcome holds a class instance; what the channel needs goes into `gather`. */
+function scanOutcomes(outcomes: readonly WireOutcome[], gather: Gather): boolean {
   let lost = false;
   for (const outcome of outcomes) {
-    if (outcome.kind !== 'error') lost = findLostClass(outcome.values, buffers) !== null || lost;
+    if (outcome.kind !== 'error') lost = findLostClass(outcome.values, gather) !== null || lost;
     // What a task threw may hold class instances (it travels as a plain object); only its Buffers matter.
-    else if (buffers) findLostClass('error' in outcome ? Object.values(outcome.error.props) : [outcome.raw], buffers);
+    else if (gather.crossing === 'clone') findLostClass('error' in outcome ? Object.values(outcome.error.props) : [outcome.raw], gather);
   }
   return lost;
 }

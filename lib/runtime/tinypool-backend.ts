@@ -16,6 +16,7 @@ import { batchMessage, crossingBatch, decodeMessage, refuseLostClass } from './c
 import { fnDef } from './function-ref.js';
 import { threadLoaderHints } from './loaders.js';
 import type { Crossing, FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import { Gather } from './values.js';
 import type { BootstrapTask } from './worker/worker-entry.js';
 
 const ENTRY = new URL('./worker/worker-entry.js', import.meta.url).href;
@@ -78,14 +79,14 @@ function createTinypool(kind: 'process' | 'thread', options: TinypoolBackendOpti
  * so the Buffers in `initargs` are listed for the worker to restore.
  */
 function workerInit(kind: 'process' | 'thread', spec: WorkerSpec): WorkerInit {
-  const buffers: Buffer[] = [];
-  refuseLostClass(spec.initargs, buffers);
+  const gather = new Gather('clone');
+  refuseLostClass(spec.initargs, gather);
   return {
     workerId: spec.workerId,
     loaders: kind === 'thread' ? threadLoaderHints() : [],
     initializer: spec.initializer ? fnDef(spec.initializer, 'initializer') : null,
     initargs: spec.initargs,
-    ...(buffers.length > 0 ? { buffers } : {}),
+    ...(gather.buffers ? { buffers: gather.buffers } : {}),
   };
 }
 

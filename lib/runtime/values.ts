@@ -9,6 +9,8 @@
  */
 import { createRequire } from 'node:module';
 
+import type { Crossing } from './protocol.js';
+
 /** Deeper than this, a value (maybe a cyclic one) takes the walk that remembers what it saw. */
 const TREE_DEPTH = 64;
 /** More containers than this, likewise: a value that shares much would be walked again and again. */
@@ -16,49 +18,64 @@ const TREE_VISITS = 1 << 20;
 const GIVE_UP: object = Object.freeze({});
 let visits = 0;
 
+/** Where walked values are going, and what the walk gathers there for that channel. */
+export class Gather {
+  readonly crossing: Crossing;
+  /** The Buffers found, when the values cross a MessagePort (see restoreBuffers); null while none. */
+  buffers: Buffer[] | null = null;
+
+  constructor(crossing: Crossing) {
+    this.crossing = crossing;
+  }
+
+  /** Forgets what a walk that gave up gathered, so the walk that follows does not list it twice. */
+  reset(): void {
+    this.buffers = null;
+  }
+}
+
 /**
  * Walks `values` (into arrays, plain objects, `Map`s and `Set`s) for what
  * structured clone would change. Returns the first class instance found, or
- * null; pushes every `Buffer` found onto `buffers` when it is given.
+ * null; gathers what the channel of `gather` needs on the way.
  * Primitives cost a `typeof`, arrays and plain objects no allocation, and
  * each prototype is judged once. Values walked as trees first; one that is
  * too deep or too large for that (a cycle, much sharing) is walked again,
  * each object once.
  */
-export function findLostClass(values: readonly unknown[], buffers: Buffer[] | null = null): object | null {
-  const mark = buffers?.length ?? 0;
+export function findLostClass(values: readonly unknown[], gather: Gather | null = null): object | null {
   visits = 0;
-  const found = treeWalk(values, buffers, 0);
+  const found = treeWalk(values, gather, 0);
   if (found !== GIVE_UP) return found;
-  if (buffers) buffers.length = mark;
-  return graphWalk(values, buffers);
+  gather?.reset();
+  return graphWalk(values, gather);
 }
 
-function treeWalk(values: ArrayLike<unknown>, buffers: Buffer[] | null, depth: number): object | null {
+function treeWalk(values: ArrayLike<unknown>, gather: Gather | null, depth: number): object | null {
   for (let i = 0; i < values.length; i++) {
-    const found = treeVisit(values[i], buffers, depth);
+    const found = treeVisit(values[i], gather, depth);
     if (found !== null) return found;
   }
   return null;
 }
 
-function treeVisit(value: unknown, buffers: Buffer[] | null, depth: number): object | null {
+function treeVisit(value: unknown, gather: Gather | null, depth: number): object | null {
   if (typeof value !== 'object' || value === null) return null;
   if (depth > TREE_DEPTH || ++visits > TREE_VISITS) return GIVE_UP;
   const proto = Object.getPrototypeOf(value) as object | null;
-  if (proto === Array.prototype) return treeWalk(value as unknown[], buffers, depth + 1);
+  if (proto === Array.prototype) return treeWalk(value as unknown[], gather, depth + 1);
   if (proto === Object.prototype || proto === null) {
     for (const key in value) {
-      const found = treeVisit((value as Record<string, unknown>)[key], buffers, depth + 1);
+      const found = treeVisit((value as Record<string, unknown>)[key], gather, depth + 1);
       if (found !== null) return found;
     }
     return null;
   }
   const children = childrenOf(value, proto);
-  return children ? treeWalk(children, buffers, depth + 1) : leaf(value, proto, buffers);
+  return children ? treeWalk(children, gather, depth + 1) : leaf(value, proto, gather);
 }
 
-function graphWalk(values: readonly unknown[], buffers: Buffer[] | null): object | null {
+function graphWalk(values: readonly unknown[], gather: Gather | null): object | null {
   // Shared and cyclic references are walked once, as structured clone copies them once.
   const seen = new Set<object>();
   const stack = [...values];
@@ -72,7 +89,7 @@ function graphWalk(values: readonly unknown[], buffers: Buffer[] | null): object
       for (const child of children) stack.push(child);
       continue;
     }
-    const found = leaf(value, proto, buffers);
+    const found = leaf(value, proto, gather);
     if (found !== null) return found;
   }
   return null;
@@ -92,9 +109,9 @@ function childrenOf(value: object, proto: object | null): readonly unknown[] | n
 }
 
 /** Anything but a container: a Buffer is listed, a built-in passes, a class instance is the answer. */
-function leaf(value: object, proto: object | null, buffers: Buffer[] | null): object | null {
+function leaf(value: object, proto: object | null, gather: Gather | null): object | null {
   if (proto === Buffer.prototype) {
-    buffers?.push(value as Buffer);
+    if (gather?.crossing === 'clone') (gather.buffers ??= []).push(value as Buffer);
     return null;
   }
   return proto === null || lostClassOf(proto) === null ? null : value;

@@ -1,7 +1,7 @@
 /** The walk that finds class instances (refused) and Buffers (restored) before values cross a boundary. */
 import { runInNewContext } from 'node:vm';
 
-import { findLostClass, lostClassMessage, restoreBuffers } from '../../dist/runtime/values.js';
+import { findLostClass, Gather, lostClassMessage, restoreBuffers } from '../../dist/runtime/values.js';
 
 class Point {
   constructor(readonly x: number) {}
@@ -35,16 +35,16 @@ test('values too deep or too shared for a tree walk are walked once per object',
   expect(findLostClass([deep])).toBeInstanceOf(Point);
   let shared: unknown[] = [Buffer.from('x')];
   for (let i = 0; i < 40; i++) shared = [shared, shared];
-  const buffers: Buffer[] = [];
-  expect(findLostClass([shared], buffers)).toBeNull();
-  expect(buffers).toHaveLength(1);
+  const gather = new Gather('clone');
+  expect(findLostClass([shared], gather)).toBeNull();
+  expect(gather.buffers).toHaveLength(1);
 });
 
 test('Buffers are listed, and a Uint8Array given back Buffer.prototype is a Buffer over the same memory', () => {
   const a = Buffer.from('a');
-  const buffers: Buffer[] = [];
-  expect(findLostClass([{ list: [a, new Uint8Array(1)] }, new Map([[Buffer.from('k'), 1]])], buffers)).toBeNull();
-  expect(buffers).toHaveLength(2);
+  const gather = new Gather('clone');
+  expect(findLostClass([{ list: [a, new Uint8Array(1)] }, new Map([[Buffer.from('k'), 1]])], gather)).toBeNull();
+  expect(gather.buffers).toHaveLength(2);
   const view = new Uint8Array([104, 105]);
   restoreBuffers([view]);
   expect(Buffer.isBuffer(view)).toBe(true);
