@@ -1,7 +1,9 @@
 /**
  * The benchmark suite: every workload, every contender, 2 workers each, one
  * table. Run with `npm run bench` (builds first) or `npx tsx bench/run.ts`;
- * `--quick` shrinks every workload for a smoke run.
+ * `--quick` shrinks every workload for a smoke run; `--only <text>` runs
+ * only the sections whose name contains the text, and prints without writing
+ * bench/results.md (the whole table lives there).
  *
  * Progress goes to stderr; the final markdown goes to stdout and to
  * bench/results.md.
@@ -65,36 +67,36 @@ async function environment(config: BenchConfig): Promise<string> {
   ].join('\n');
 }
 
-function section(name: string): void {
+/** The `--only` text, or null to run every section. */
+function onlyFilter(argv: readonly string[]): string | null {
+  const at = argv.indexOf('--only');
+  return at === -1 ? null : (argv[at + 1] ?? '');
+}
+
+const only = onlyFilter(process.argv.slice(2));
+
+/** Announces a section and says whether to run it (`--only`). */
+function section(name: string): boolean {
+  if (only !== null && !name.includes(only)) return false;
   const now = load();
   loads.peak = Math.max(loads.peak, now);
   process.stderr.write(`▶ ${name} (load ${now.toFixed(2)})\n`);
+  return true;
 }
 
 async function runAll(config: BenchConfig): Promise<Row[]> {
   const rows: Row[] = [];
-  section('map x => x * x');
-  rows.push(await mapSquaresRow(config));
-  section('map on fresh pools: first and warm');
-  rows.push(...(await freshMapRows(config)));
-  section('one-task round-trip latency');
-  rows.push(await latencyRow(config));
-  section('sustained small-task rate');
-  rows.push(await sustainedRow(config));
-  section('start-up');
-  rows.push(await startupRow(config));
-  section('fib (CPU-bound)');
-  rows.push(...(await fibRows(config)));
-  section('Float64Array sums');
-  rows.push(await floatSumsRow(config));
-  section('imap');
-  rows.push(...(await imapRows(config)));
-  section('executor.map');
-  rows.push(...(await executorMapRows(config)));
-  section('executor submit round trip');
-  rows.push(await submitLatencyRow(config));
-  section('multiYield vs imap');
-  rows.push(await multiYieldRow(config));
+  if (section('map x => x * x')) rows.push(await mapSquaresRow(config));
+  if (section('map on fresh pools: first and warm')) rows.push(...(await freshMapRows(config)));
+  if (section('one-task round-trip latency')) rows.push(await latencyRow(config));
+  if (section('sustained small-task rate')) rows.push(await sustainedRow(config));
+  if (section('start-up')) rows.push(await startupRow(config));
+  if (section('fib (CPU-bound)')) rows.push(...(await fibRows(config)));
+  if (section('Float64Array sums')) rows.push(await floatSumsRow(config));
+  if (section('imap')) rows.push(...(await imapRows(config)));
+  if (section('executor.map')) rows.push(...(await executorMapRows(config)));
+  if (section('executor submit round trip')) rows.push(await submitLatencyRow(config));
+  if (section('multiYield vs imap')) rows.push(await multiYieldRow(config));
   return rows;
 }
 
@@ -125,8 +127,10 @@ async function main(): Promise<void> {
   const { markdown, verdicts } = render(rows);
   const report = ['# multipool benchmarks', '', await environment(config), '', markdown, '', verdictLines(verdicts), ''].join('\n');
   process.stdout.write(report);
-  await writeFile(RESULTS, report);
-  process.stderr.write(`wrote ${RESULTS.pathname}\n`);
+  if (only === null) {
+    await writeFile(RESULTS, report);
+    process.stderr.write(`wrote ${RESULTS.pathname}\n`);
+  }
   exitCheck();
 }
 
