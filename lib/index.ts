@@ -45,5 +45,6 @@ export { ThreadPool } from './pool/thread-pool.js';
 export type { BackendKind } from './runtime/backend.js';
 export type { AnyFunction } from './runtime/function-ref.js';
 export { task } from './runtime/function-ref.js';
+export { move } from './runtime/move.js';
 export type { MultiYieldMode, MultiYieldOptions, Yielded, YieldedItem } from './stream/multi-yield.js';
 export { multiYield } from './stream/multi-yield.js';

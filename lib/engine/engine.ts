@@ -79,7 +79,7 @@ export class Engine implements LazyJobHost {
         this.#emit('taskStart', { job: chunk.job, index: chunk.index });
       },
       unsendable: (chunk, error) => this.#results.fail(chunk.job, chunk.index, error),
-    });
+    }, backend.kind === 'process' ? 'process' : 'thread');
     void this.#workers.run();
     void tasks.run();
   }

@@ -6,6 +6,7 @@
  * round trips they save matter and the wait cannot be seen.
  */
 import type { Chunk } from '../runtime/backend.js';
+import type { Destination } from '../runtime/transport.js';
 import { cloneFailure } from '../runtime/transport.js';
 import type { TaskQueue } from './task-queue.js';
 import type { WorkerHandler, WorkerSlot } from './worker-handler.js';
@@ -25,11 +26,14 @@ export class TaskHandler {
   readonly #queue: TaskQueue;
   readonly #workers: WorkerHandler;
   readonly #hooks: TaskHandlerHooks;
+  /** Where the workers are, which decides what an argument may hold. */
+  readonly #to: Destination;
 
-  constructor(queue: TaskQueue, workers: WorkerHandler, hooks: TaskHandlerHooks) {
+  constructor(queue: TaskQueue, workers: WorkerHandler, hooks: TaskHandlerHooks, to: Destination) {
     this.#queue = queue;
     this.#workers = workers;
     this.#hooks = hooks;
+    this.#to = to;
   }
 
   /** The loop: a worker that may take work, then the chunks ready for it. Ends when the queue or the workers stop. */
@@ -79,7 +83,7 @@ export class TaskHandler {
       // Find the chunks that cannot travel; send the others as usual.
       const good: Chunk[] = [];
       for (const chunk of batch) {
-        const error = unsendableError(chunk);
+        const error = unsendableError(chunk, this.#to);
         if (error) this.#hooks.unsendable(chunk, error);
         else good.push(chunk);
       }
@@ -91,13 +95,13 @@ export class TaskHandler {
   }
 }
 
-/** The TypeError for the first argument of `chunk` that cannot be cloned, or null. */
-function unsendableError(chunk: Chunk): TypeError | null {
+/** The TypeError for the first argument of `chunk` that cannot go `to` its worker, or null. */
+function unsendableError(chunk: Chunk, to: Destination): TypeError | null {
   for (let i = 0; i < chunk.items.length; i++) {
     const item = chunk.items[i];
     const args = chunk.star ? (item as unknown[]) : [item];
     for (let position = 0; position < args.length; position++) {
-      const failure = cloneFailure(args[position]);
+      const failure = cloneFailure(args[position], to);
       if (failure === null) continue;
       // A lone starred chunk at index 0 is an apply() call: its arguments have no input position.
       const where = !chunk.star || chunk.items.length > 1 || chunk.index > 0 ? ` of input item ${chunk.index + i}` : '';

@@ -8,7 +8,8 @@ import type { ResourceLimits } from 'node:worker_threads';
 import { describe, validateInteger, validateKeys, validateOneOf, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
 import type { BackendKind } from '../runtime/backend.js';
 import { BACKEND_KINDS } from '../runtime/index.js';
-import { cloneFailure } from '../runtime/transport.js';
+import type { Destination } from '../runtime/transport.js';
+import { initargFailure } from '../runtime/transport.js';
 
 /** The options every worker-owning class reads, whatever it calls its worker count. */
 interface WorkerOptionsInput {
@@ -61,7 +62,7 @@ export function resolveWorkerOptions(input: unknown, defaults: WorkerDefaults): 
   const backend = options.backend ?? defaults.backend;
   validateOneOf(backend, 'backend', BACKEND_KINDS);
   // On the event loop nothing travels, so initargs need not clone there.
-  const initargs = resolveInitargs(options.initargs, backend !== 'async');
+  const initargs = resolveInitargs(options.initargs, backend === 'async' ? null : backend);
   validatePlainObject(options.resourceLimits, 'resourceLimits');
   validateKeys(options.resourceLimits, 'resourceLimits', RESOURCE_LIMIT_KEYS);
   return {
@@ -74,14 +75,14 @@ export function resolveWorkerOptions(input: unknown, defaults: WorkerDefaults): 
   };
 }
 
-/** `initargs`: an array, each argument able to cross unchanged when it travels. */
-function resolveInitargs(value: unknown, mustClone: boolean): unknown[] {
+/** `initargs`: an array, each argument able to go `to` the workers unchanged (null: nothing travels). */
+function resolveInitargs(value: unknown, to: Destination | null): unknown[] {
   const initargs = value ?? [];
   if (!Array.isArray(initargs)) throw new TypeError(`Expected \`initargs\` to be an array of arguments, got ${describe(initargs)}`);
-  if (mustClone) {
+  if (to !== null) {
     initargs.forEach((arg: unknown, i: number) => {
-      const failure = cloneFailure(arg);
-      if (failure !== null) throw new TypeError(`\`initargs\` argument ${i} cannot be sent to a worker (${describe(arg)}): ${failure} Pass plain data.`);
+      const failure = initargFailure(arg, to);
+      if (failure !== null) throw new TypeError(`\`initargs\` argument ${i} cannot be sent to a worker (${describe(arg)}): ${failure}`);
     });
   }
   // A copy, typed as unknown[]: Array.isArray narrowed it to any[].

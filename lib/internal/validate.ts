@@ -22,6 +22,11 @@ export function describe(value: unknown): string {
   }
 }
 
+/** "an Int32Array", "a Point": a class name with its article, for messages. */
+export function withArticle(name: string): string {
+  return `${/^[AEIOU][a-z]/.test(name) ? 'an' : 'a'} ${name}`;
+}
+
 export function validateInteger(value: unknown, name: string, min: number): asserts value is number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     const kind = min === 1 ? 'a positive integer' : `an integer >= ${min}`;

@@ -7,7 +7,8 @@
 import type { BrokenExecutor } from '../errors.js';
 import { BrokenThreadPool } from '../errors.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
-import { batchMessage, decodeMessage } from './codec.js';
+import { batchMessage, crossingBatch, decodeMessage } from './codec.js';
+import { releaseMoves } from './move.js';
 import type { FnDef, ToWorker } from './protocol.js';
 import { WorkerLoop } from './worker/worker-loop.js';
 
@@ -67,6 +68,8 @@ class InProcessWorker implements WorkerHandle {
   post(chunks: readonly Chunk[]): void {
     // Every function is "known": the in-process loop gets the definitions each time, by reference.
     const { message } = batchMessage(chunks, localDef, NOTHING_KNOWN);
+    // Values go by reference: a value marked by move() arrives as itself, and its mark is consumed here.
+    releaseMoves(crossingBatch(message, 'reference').moved);
     queueMicrotask(() => this.#alive && this.#deliver(message));
   }
 

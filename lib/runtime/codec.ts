@@ -6,10 +6,12 @@
  * classes again), so the engine only ever sees chunks and rebuilt outcomes.
  */
 import type { Chunk, ChunkOutcome, ChunkResult, WorkerMessage } from './backend.js';
+import type { Movable } from './move.js';
+import { movesPending } from './move.js';
 import type { Crossing, FnDef, FromWorker, PackedChunks, PackedOutcome, ToWorker, WireChunk, WireOutcome } from './protocol.js';
 import { assertNever } from './protocol.js';
 import { cloneFailure, encodingFailure, rebuildThrown } from './transport.js';
-import { findLostClass, Gather, lostClassMessage, restoreBuffers } from './values.js';
+import { findRefused, Gather, refusalMessage, restoreBuffers } from './values.js';
 
 type BatchMessage = Extract<ToWorker, { t: 'batch' }>;
 
@@ -30,57 +32,72 @@ export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) 
 }
 
 /**
- * Refuses values bound for another thread or process when one holds a class
- * instance, which would arrive as a plain object: throws a TypeError. For a
- * batch the task handler then names the argument and fails only its chunk.
- * What the channel needs is gathered into `gather` when it is given.
+ * A message ready to post, with the values marked by `move()` inside it: a
+ * MessagePort transfers them, and the sender consumes their marks
+ * (`releaseMoves`) once the message is sent.
  */
-export function refuseLostClass(values: readonly unknown[], gather: Gather | null = null): void {
-  const found = findLostClass(values, gather);
-  if (found !== null) throw new TypeError(`Cannot send a value to another thread or process: ${lostClassMessage(undefined, found)}`);
+export interface Outgoing<M> {
+  readonly message: M;
+  readonly moved: Movable[] | null;
 }
 
-/** A batch ready to cross: {@link refuseLostClass} for every argument, and the Buffers listed for a MessagePort. */
-export function crossingBatch(message: BatchMessage, crossing: Crossing): BatchMessage {
-  if (crossing === 'reference') return message;
-  const gather = new Gather(crossing);
-  for (const run of message.chunks) refuseLostClass(run.items, gather);
-  return gather.buffers ? { ...message, buffers: gather.buffers } : message;
+/**
+ * Refuses values bound for another thread or process when one holds a class
+ * instance, which would arrive as a plain object, or something that cannot
+ * go there at all (see `findRefused`): throws a TypeError. For a batch the
+ * task handler then names the argument and fails only its chunk. What the
+ * channel needs is gathered into `gather`.
+ */
+export function refuseUnsendable(values: readonly unknown[], gather: Gather): void {
+  const found = findRefused(values, gather);
+  if (found !== null) throw new TypeError(`Cannot send a value to another thread or process: ${refusalMessage(undefined, found, gather.crossing)}`);
 }
 
-/** Streamed items ready to cross; throws at a class instance, as {@link refuseLostClass}. */
-export function itemsMessage(job: number, index: number, values: unknown[], crossing: Crossing): FromWorker {
-  if (crossing === 'reference') return { t: 'items', job, index, values };
+/**
+ * A batch ready to cross: {@link refuseUnsendable} for every argument, the Buffers listed for a MessagePort.
+ * Values passed by reference are walked only while some `move()` mark waits, to consume it.
+ */
+export function crossingBatch(message: BatchMessage, crossing: Crossing): Outgoing<BatchMessage> {
+  if (crossing === 'reference' && !movesPending()) return { message, moved: null };
   const gather = new Gather(crossing);
-  refuseLostClass(values, gather);
-  return { t: 'items', job, index, values, ...(gather.buffers ? { buffers: gather.buffers } : {}) };
+  for (const run of message.chunks) refuseUnsendable(run.items, gather);
+  return { message: gather.buffers ? { ...message, buffers: gather.buffers } : message, moved: gather.moved };
+}
+
+/** Streamed items ready to cross; throws as {@link refuseUnsendable}. */
+export function itemsMessage(job: number, index: number, values: unknown[], crossing: Crossing): Outgoing<FromWorker> {
+  if (crossing === 'reference' && !movesPending()) return { message: { t: 'items', job, index, values }, moved: null };
+  const gather = new Gather(crossing);
+  refuseUnsendable(values, gather);
+  return { message: { t: 'items', job, index, values, ...(gather.buffers ? { buffers: gather.buffers } : {}) }, moved: gather.moved };
 }
 
 /**
  * The message that carries outcomes back. Crossing to another thread or
- * process, an outcome whose values hold a class instance fails as a
- * MaybeEncodingError instead of arriving as a plain object, and the Buffers
- * are listed for a MessagePort.
+ * process, an outcome whose values hold a class instance (or what cannot go
+ * there) fails as a MaybeEncodingError instead of arriving as a plain
+ * object, and the Buffers are listed for a MessagePort.
  */
-export function resultsMessage(outcomes: readonly WireOutcome[], crossing: Crossing): FromWorker {
-  if (crossing === 'reference') return { t: 'results', results: packOutcomes(outcomes) };
+export function resultsMessage(outcomes: readonly WireOutcome[], crossing: Crossing): Outgoing<FromWorker> {
+  if (crossing === 'reference' && !movesPending()) return { message: { t: 'results', results: packOutcomes(outcomes) }, moved: null };
   let gather = new Gather(crossing);
   let sendable = outcomes;
   if (scanOutcomes(outcomes, gather)) {
-    sendable = outcomes.map(encodable);
+    sendable = outcomes.map((outcome) => encodable(outcome, crossing));
     gather = new Gather(crossing);
     scanOutcomes(sendable, gather);
   }
-  return { t: 'results', results: packOutcomes(sendable), ...(gather.buffers ? { buffers: gather.buffers } : {}) };
+  const message: FromWorker = { t: 'results', results: packOutcomes(sendable), ...(gather.buffers ? { buffers: gather.buffers } : {}) };
+  return { message, moved: gather.moved };
 }
 
-/** True when a value of an outcome holds a class instance; what the channel needs goes into `gather`. */
+/** True when a value of an outcome is refused; what the channel needs goes into `gather`. */
 function scanOutcomes(outcomes: readonly WireOutcome[], gather: Gather): boolean {
   let lost = false;
   for (const outcome of outcomes) {
-    if (outcome.kind !== 'error') lost = findLostClass(outcome.values, gather) !== null || lost;
+    if (outcome.kind !== 'error') lost = findRefused(outcome.values, gather) !== null || lost;
     // What a task threw may hold class instances (it travels as a plain object); only its Buffers matter.
-    else if (gather.crossing === 'clone') findLostClass('error' in outcome ? Object.values(outcome.error.props) : [outcome.raw], gather);
+    else if (gather.crossing === 'clone') findRefused('error' in outcome ? Object.values(outcome.error.props) : [outcome.raw], gather);
   }
   return lost;
 }
@@ -189,12 +206,16 @@ function unpackOutcomes(packed: readonly PackedOutcome[]): WireOutcome[] {
   return outcomes;
 }
 
-/** `outcome` with every value that would not clone replaced by its encoding failure (a MaybeEncodingError on the main side). */
-export function encodable(outcome: WireOutcome): WireOutcome {
+/**
+ * `outcome` with every value that would not cross `crossing` replaced by its encoding failure (a
+ * MaybeEncodingError on the main side).
+ */
+export function encodable(outcome: WireOutcome, crossing: Crossing): WireOutcome {
+  const to = crossing === 'v8' ? 'process' : 'thread';
   if (outcome.kind === 'error') return outcome; // flattenThrown only keeps what clones
   if (outcome.kind === 'values') {
     for (const value of outcome.values) {
-      const failure = cloneFailure(value);
+      const failure = cloneFailure(value, to);
       if (failure !== null) {
         const { values: _dropped, ...rest } = outcome;
         return { ...rest, kind: 'error', ...encodingFailure(value, failure) };
@@ -205,7 +226,7 @@ export function encodable(outcome: WireOutcome): WireOutcome {
   const values = [...outcome.values];
   const errors = [...outcome.errors];
   values.forEach((value, i) => {
-    const failure = cloneFailure(value);
+    const failure = cloneFailure(value, to);
     if (failure === null) return;
     values[i] = undefined;
     errors.push([i, encodingFailure(value, failure)]);

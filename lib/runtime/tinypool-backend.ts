@@ -12,9 +12,11 @@ import Tinypool from 'tinypool';
 import type { BrokenExecutor } from '../errors.js';
 import { BrokenProcessPool, BrokenThreadPool } from '../errors.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
-import { batchMessage, crossingBatch, decodeMessage, refuseLostClass } from './codec.js';
+import { batchMessage, crossingBatch, decodeMessage, refuseUnsendable } from './codec.js';
 import { fnDef } from './function-ref.js';
 import { threadLoaderHints } from './loaders.js';
+import type { Movable } from './move.js';
+import { releaseMoves } from './move.js';
 import type { Crossing, FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import { Gather } from './values.js';
 import type { BootstrapTask } from './worker/worker-entry.js';
@@ -80,7 +82,7 @@ function createTinypool(kind: 'process' | 'thread', options: TinypoolBackendOpti
  */
 function workerInit(kind: 'process' | 'thread', spec: WorkerSpec): WorkerInit {
   const gather = new Gather('clone');
-  refuseLostClass(spec.initargs, gather);
+  refuseUnsendable(spec.initargs, gather);
   return {
     workerId: spec.workerId,
     loaders: kind === 'thread' ? threadLoaderHints() : [],
@@ -98,7 +100,8 @@ class TinypoolWorkerHandle implements WorkerHandle {
   #port: MessagePort | undefined;
   readonly #known = new Set<number>();
   readonly #crossing: Crossing;
-  #send: (message: ToWorker) => void = () => {
+  /** Posts a message; a thread's port transfers `moved`, a child process gets copies. */
+  #send: (message: ToWorker, moved: readonly Movable[] | null) => void = () => {
     throw new Error('multipool: worker channel is not open');
   };
   #alive = true;
@@ -136,7 +139,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
     port1.on('message', (message: FromWorker) => events.message(decodeMessage(message)));
-    this.#send = (message) => port1.postMessage(message);
+    this.#send = (message, moved) => port1.postMessage(message, moved ?? undefined);
     return this.#pool.run({ port: port2, init } satisfies BootstrapTask, { transferList: [port2] });
   }
 
@@ -172,12 +175,14 @@ class TinypoolWorkerHandle implements WorkerHandle {
 
   post(chunks: readonly Chunk[]): void {
     const { message, fns } = batchMessage(chunks, (fn) => fnDef(fn), this.#known);
-    this.#send(crossingBatch(message, this.#crossing));
+    const outgoing = crossingBatch(message, this.#crossing);
+    this.#send(outgoing.message, outgoing.moved);
+    releaseMoves(outgoing.moved);
     for (const def of fns) this.#known.add(def.id);
   }
 
   credit(job: number, index: number, n: number): void {
-    if (this.#alive) this.#send({ t: 'credit', job, index, n });
+    if (this.#alive) this.#send({ t: 'credit', job, index, n }, null);
   }
 
   setRef(ref: boolean): void {

@@ -3,12 +3,14 @@
  * the worker side, rebuilding it as the same class on the main side, and
  * naming the value that structured clone refused.
  */
-import { serialize } from 'node:v8';
+import { DefaultSerializer, serialize } from 'node:v8';
+import { MessagePort } from 'node:worker_threads';
 
 import { MaybeEncodingError, RemoteTraceback } from '../errors.js';
 import { describe } from '../internal/validate.js';
+import { movesPending } from './move.js';
 import type { WireError, WireThrown } from './protocol.js';
-import { findLostClass, lostClassMessage } from './values.js';
+import { findRefused, Gather, refusalMessage } from './values.js';
 
 const BUILTIN_ERRORS: Record<string, ErrorConstructor> = {
   Error,
@@ -20,21 +22,60 @@ const BUILTIN_ERRORS: Record<string, ErrorConstructor> = {
   URIError,
 };
 
+/** Where a value goes: a worker thread (a MessagePort) or a child process (v8 serialization over IPC). */
+export type Destination = 'thread' | 'process';
+
 /**
- * Why `value` cannot cross: the message v8 gives (the stricter of the two
- * transports), or why a class instance in it would lose its class; null when
- * it crosses unchanged.
+ * Why `value` cannot go `to` a worker: why a class instance in it would lose
+ * its class, why something in it cannot go there at all (shared memory or a
+ * port to a process, a port not moved to a thread), or the message v8 gives;
+ * null when it crosses unchanged.
  */
-export function cloneFailure(value: unknown): string | null {
-  const failure = serializeFailure(value);
-  if (failure !== null) return failure;
-  const found = findLostClass([value]);
-  return found === null ? null : lostClassMessage(value, found);
+export function cloneFailure(value: unknown, to: Destination): string | null {
+  const crossing = to === 'thread' ? 'clone' : 'v8';
+  const found = findRefused([value], new Gather(crossing));
+  if (found !== null) return refusalMessage(value, found, crossing);
+  return serializeFailure(value, to);
 }
 
-function serializeFailure(value: unknown): string | null {
+/**
+ * {@link cloneFailure} for an `initargs` argument, which goes to every worker (and every replacement)
+ * and so cannot hold a value marked by `move()`.
+ */
+export function initargFailure(value: unknown, to: Destination): string | null {
+  const failure = cloneFailure(value, to);
+  if (failure !== null) return `${failure} Pass plain data.`;
+  if (!movesPending()) return null;
+  const gather = new Gather('reference');
+  findRefused([value], gather);
+  return gather.moved ? 'it holds a value marked by move(), but initargs go to every worker, so they are copied, never moved. Pass it without move().' : null;
+}
+
+/**
+ * v8 serialization as a MessagePort does it: a SharedArrayBuffer is shared and a
+ * port transferred (the walk has refused ports that were not moved), not refused.
+ */
+class ThreadSerializer extends DefaultSerializer {
+  // node:v8's hooks, which @types/node does not declare.
+  _getSharedArrayBufferId(): number {
+    return 0;
+  }
+
+  _writeHostObject(object: object): void {
+    if (object instanceof MessagePort) return;
+    (DefaultSerializer.prototype as unknown as { _writeHostObject(this: DefaultSerializer, object: object): void })._writeHostObject.call(this, object);
+  }
+}
+
+function serializeFailure(value: unknown, to: Destination = 'process'): string | null {
   try {
-    serialize(value);
+    if (to === 'process') {
+      serialize(value);
+    } else {
+      const serializer = new ThreadSerializer();
+      serializer.writeHeader();
+      serializer.writeValue(value);
+    }
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

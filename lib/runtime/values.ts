@@ -1,14 +1,22 @@
 /**
- * What structured clone changes without a word. A class instance arrives as a
- * plain object without its methods, so it is refused before it crosses (the
- * callers turn it into a TypeError or a MaybeEncodingError). A `Buffer` sent
- * over a MessagePort arrives as a plain `Uint8Array`, so the sender lists the
- * Buffers it sends (structured clone keeps their identity within a message)
- * and the receiver gives them their prototype back: the same memory, no copy.
- * v8 serialization (child processes) keeps Buffers as they are.
+ * What structured clone changes without a word, and what must not cross at
+ * all. A class instance arrives as a plain object without its methods, so it
+ * is refused before it crosses (the callers turn it into a TypeError or a
+ * MaybeEncodingError); so is shared memory or a port bound for a child
+ * process, and a port that a thread could only get by transfer. A `Buffer`
+ * sent over a MessagePort arrives as a plain `Uint8Array`, so the sender
+ * lists the Buffers it sends (structured clone keeps their identity within a
+ * message) and the receiver gives them their prototype back: the same memory,
+ * no copy. v8 serialization (child processes) keeps Buffers as they are. The
+ * same walk gathers the values marked by `move()` (move.ts).
  */
 import { createRequire } from 'node:module';
+import { types } from 'node:util';
+import { MessagePort } from 'node:worker_threads';
 
+import { withArticle } from '../internal/validate.js';
+import type { Movable } from './move.js';
+import { describeShared, isMoved, movesPending } from './move.js';
 import type { Crossing } from './protocol.js';
 
 /** Deeper than this, a value (maybe a cyclic one) takes the walk that remembers what it saw. */
@@ -23,27 +31,37 @@ export class Gather {
   readonly crossing: Crossing;
   /** The Buffers found, when the values cross a MessagePort (see restoreBuffers); null while none. */
   buffers: Buffer[] | null = null;
+  /** The values marked by `move()` found, each once (a transfer list refuses duplicates); null while none. */
+  moved: Movable[] | null = null;
 
   constructor(crossing: Crossing) {
     this.crossing = crossing;
   }
 
+  addMoved(value: Movable): void {
+    this.moved ??= [];
+    if (!this.moved.includes(value)) this.moved.push(value);
+  }
+
   /** Forgets what a walk that gave up gathered, so the walk that follows does not list it twice. */
   reset(): void {
     this.buffers = null;
+    this.moved = null;
   }
 }
 
 /**
  * Walks `values` (into arrays, plain objects, `Map`s and `Set`s) for what
  * structured clone would change. Returns the first class instance found, or
- * null; gathers what the channel of `gather` needs on the way.
+ * null; with a `gather`, also the first value that cannot go where it goes
+ * (see {@link refusedOnTheWay}; the `'reference'` crossing refuses nothing),
+ * and gathers what its channel needs on the way.
  * Primitives cost a `typeof`, arrays and plain objects no allocation, and
  * each prototype is judged once. Values walked as trees first; one that is
  * too deep or too large for that (a cycle, much sharing) is walked again,
  * each object once.
  */
-export function findLostClass(values: readonly unknown[], gather: Gather | null = null): object | null {
+export function findRefused(values: readonly unknown[], gather: Gather | null = null): object | null {
   visits = 0;
   const found = treeWalk(values, gather, 0);
   if (found !== GIVE_UP) return found;
@@ -110,6 +128,10 @@ function childrenOf(value: object, proto: object | null): readonly unknown[] | n
 
 /** Anything but a container: a Buffer is listed, a built-in passes, a class instance is the answer. */
 function leaf(value: object, proto: object | null, gather: Gather | null): object | null {
+  if (gather !== null) {
+    if (refusedOnTheWay(value, gather)) return value;
+    if (gather.crossing === 'reference') return null;
+  }
   if (proto === Buffer.prototype) {
     if (gather?.crossing === 'clone') (gather.buffers ??= []).push(value as Buffer);
     return null;
@@ -118,14 +140,51 @@ function leaf(value: object, proto: object | null, gather: Gather | null): objec
 }
 
 /**
- * Why `found` (a class instance inside `value`) cannot cross, and the fix:
- * "it is a Point instance, …" or "it holds a Point instance, …".
+ * Gathers `value` when `move()` marked it (or its buffer); true when it cannot go where `gather` goes:
+ * shared memory or a port to a child process, a port not moved to a thread.
  */
-export function lostClassMessage(value: unknown, found: object): string {
+function refusedOnTheWay(value: object, gather: Gather): boolean {
+  if (value instanceof MessagePort) {
+    if (gather.crossing === 'v8') return true;
+    if (movesPending() && isMoved(value)) {
+      gather.addMoved(value);
+      return false;
+    }
+    return gather.crossing === 'clone';
+  }
+  const buffer: object = ArrayBuffer.isView(value) ? value.buffer : value;
+  if (gather.crossing === 'v8' && types.isSharedArrayBuffer(buffer)) return true;
+  if (movesPending() && isMoved(buffer as ArrayBuffer)) gather.addMoved(buffer as ArrayBuffer);
+  return false;
+}
+
+/**
+ * Why `found` (a value inside `value` that `findRefused` refused on its way over `crossing`) cannot
+ * cross, and the fix: "it is a Point instance, …" or "it holds a Point instance, …".
+ */
+export function refusalMessage(value: unknown, found: object, crossing: Crossing): string {
+  const verb = found === value ? 'is' : 'holds';
+  if (found instanceof MessagePort) {
+    return crossing === 'v8'
+      ? `it ${verb} a MessagePort, which cannot go to a child process (a port joins threads of one process). Use a ThreadPool (backend 'thread') to pass it.`
+      : `it ${verb} a MessagePort, which a thread can only get by transfer: pass move(port) instead.`;
+  }
+  const buffer: unknown = ArrayBuffer.isView(found) ? found.buffer : found;
+  if (crossing === 'v8' && types.isSharedArrayBuffer(buffer)) {
+    return (
+      `it ${verb} ${describeShared(found)}, which a child process cannot share (only worker threads share memory with this thread; ` +
+      'a copy would silently stop being shared). Use a ThreadPool (backend \'thread\') to share it, or send a copy of its contents in an ArrayBuffer.'
+    );
+  }
+  return lostClassMessage(verb, found);
+}
+
+/** Why a class instance cannot cross, and the fix. */
+function lostClassMessage(verb: string, found: object): string {
   const name = lostClassOf(Object.getPrototypeOf(found) as object) ?? 'object';
-  const what = name === CUSTOM_PROTOTYPE ? 'an object with a custom prototype' : `${/^[AEIOU][a-z]/.test(name) ? 'an' : 'a'} ${name} instance`;
+  const what = name === CUSTOM_PROTOTYPE ? 'an object with a custom prototype' : `${withArticle(name)} instance`;
   return (
-    `it ${found === value ? 'is' : 'holds'} ${what}, which would arrive as a plain object without its class or methods. ` +
+    `it ${verb} ${what}, which would arrive as a plain object without its class or methods. ` +
     `Send plain data instead (its fields) and rebuild the ${name === CUSTOM_PROTOTYPE ? 'object' : name} on the other side: ` +
     'a module task, task(import.meta.url, fn), can import the class.'
   );

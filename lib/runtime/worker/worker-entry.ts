@@ -34,7 +34,7 @@ export default async function bootstrap(task: BootstrapTask): Promise<true> {
 function portChannel(port: MessagePort): WorkerChannel {
   return {
     crossing: 'clone',
-    send: (message: FromWorker) => port.postMessage(message),
+    send: (message: FromWorker, moved) => port.postMessage(message, moved ?? undefined),
     onMessage: (listener) => port.on('message', listener),
   };
 }

@@ -7,7 +7,10 @@
 import { performance } from 'node:perf_hooks';
 
 import { Wakeup } from '../../internal/wakeup.js';
+import type { Outgoing } from '../codec.js';
 import { encodable, itemsMessage, resultsMessage, unpackChunks } from '../codec.js';
+import type { Movable } from '../move.js';
+import { releaseMoves } from '../move.js';
 import type { Crossing, FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from '../protocol.js';
 import { assertNever } from '../protocol.js';
 import { cloneFailure, encodingFailure, flattenThrown } from '../transport.js';
@@ -18,7 +21,8 @@ import { explainCapture, loadFn } from './function-load.js';
 export interface WorkerChannel {
   /** How values cross this channel (see `Crossing`). */
   readonly crossing: Crossing;
-  send(message: FromWorker): void;
+  /** Posts `message`; a MessagePort transfers `moved` (the values marked by `move()` inside it). */
+  send(message: FromWorker, moved?: readonly Movable[] | null): void;
   onMessage(listener: (message: ToWorker) => void): void;
 }
 
@@ -211,7 +215,7 @@ export class WorkerLoop {
     const send = (): void => {
       if (buffer.length > 0) {
         // Throws at a class instance: the catch below turns it into a MaybeEncodingError.
-        this.#channel.send(itemsMessage(chunk.job, chunk.index, buffer, this.#channel.crossing));
+        this.#post(itemsMessage(chunk.job, chunk.index, buffer, this.#channel.crossing));
       }
       buffer = [];
       lastSend = performance.now();
@@ -234,7 +238,8 @@ export class WorkerLoop {
       }
       return this.#succeeded(chunk, start, buffer);
     } catch (error) {
-      if (cloneFailure(buffer) !== null) return this.#failed(chunk, start, encodingFailure(buffer.find((v) => cloneFailure(v) !== null), error));
+      const to = this.#channel.crossing === 'v8' ? 'process' : 'thread';
+      if (cloneFailure(buffer, to) !== null) return this.#failed(chunk, start, encodingFailure(buffer.find((v) => cloneFailure(v, to) !== null), error));
       send(); // the items before the error still count
       return this.#failed(chunk, start, this.#flatten(chunk, error));
     } finally {
@@ -270,11 +275,18 @@ export class WorkerLoop {
     if (this.#outbox.length === 0) return;
     const results = this.#outbox;
     this.#outbox = [];
+    const { crossing } = this.#channel;
     try {
-      this.#channel.send(resultsMessage(results, this.#channel.crossing));
+      this.#post(resultsMessage(results, crossing));
     } catch {
       // Some result would not clone: replace each refused value, keep the rest.
-      this.#channel.send(resultsMessage(results.map(encodable), this.#channel.crossing));
+      this.#post(resultsMessage(results.map((outcome) => encodable(outcome, crossing)), crossing));
     }
+  }
+
+  /** Sends a message, then consumes the `move()` marks of what it carried (a failed send keeps them). */
+  #post({ message, moved }: Outgoing<FromWorker>): void {
+    this.#channel.send(message, moved);
+    releaseMoves(moved);
   }
 }
