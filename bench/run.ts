@@ -25,6 +25,7 @@ import { freshMapRows } from './workloads/fresh-map.js';
 import { imapRows } from './workloads/imap.js';
 import { latencyRow } from './workloads/latency.js';
 import { mapSquaresRow } from './workloads/map-squares.js';
+import { moveSumsRow } from './workloads/move-sums.js';
 import { multiYieldRow } from './workloads/multi-yield.js';
 import { startupRow } from './workloads/startup.js';
 import { submitLatencyRow } from './workloads/submit-latency.js';
@@ -97,6 +98,7 @@ async function runAll(config: BenchConfig): Promise<Row[]> {
   if (section('executor.map')) rows.push(...(await executorMapRows(config)));
   if (section('executor submit round trip')) rows.push(await submitLatencyRow(config));
   if (section('multiYield vs imap')) rows.push(await multiYieldRow(config));
+  if (section('Float64Array sums moved with move()')) rows.push(await moveSumsRow(config));
   return rows;
 }
 

@@ -80,7 +80,7 @@ export type PeerId = 'piscina' | 'tinypoolThreads' | 'tinypoolProcess' | 'worker
 export const PEERS: readonly PeerId[] = ['piscina', 'tinypoolThreads', 'tinypoolProcess', 'workerpool'];
 
 /** The exports of bench/peers/tasks.mjs. */
-export type PeerTask = 'squares' | 'fibs' | 'sums' | 'echo';
+export type PeerTask = 'squares' | 'fibs' | 'sums' | 'echo' | 'sum';
 
 /** One task in, one result out: what every peer library offers. */
 export interface PeerPool {

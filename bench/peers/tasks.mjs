@@ -26,6 +26,9 @@ function sum(array) {
   return total;
 }
 
+/** The sum of one Float64Array, left to right: one task per array. */
+export { sum };
+
 /** The sum of every Float64Array of the chunk, summed left to right as the main thread does. */
 export function sums(chunk) {
   return chunk.map(sum);

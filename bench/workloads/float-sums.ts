@@ -12,14 +12,14 @@ import { cellFromRuns, repeat } from '../harness/measure.js';
 import type { Row } from '../harness/table.js';
 
 // Left-to-right, like the peers' `sums`, so every contender's double must be bit-identical.
-const sumTask = (array: Float64Array): number => {
+export const sumTask = (array: Float64Array): number => {
   let total = 0;
   for (let i = 0; i < array.length; i++) total += array[i] as number;
   return total;
 };
 
 /** Deterministic, non-trivial doubles, so a sum that lost or reordered values shows. */
-function makeArrays(count: number, length: number): Float64Array[] {
+export function makeArrays(count: number, length: number): Float64Array[] {
   return Array.from({ length: count }, (_, i) => {
     const array = new Float64Array(length);
     for (let j = 0; j < length; j++) array[j] = Math.sin(i * length + j) * 1000;
