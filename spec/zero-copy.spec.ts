@@ -68,6 +68,16 @@ describe('move() to and from worker threads', () => {
     expect(back).toEqual(new Float64Array(8).fill(1));
   });
 
+  test('a small Buffer from Node’s shared pool is copied, not moved: the pool stays whole', async () => {
+    await using pool = new ThreadPool(1);
+    const small = Buffer.from('pooled');
+    expect(await withinSeconds(LIMIT_S, pool.apply((b: Buffer) => b.toString(), [move(small)]), 'apply')).toBe('pooled');
+    expect(small.toString()).toBe('pooled');
+    const own = Buffer.alloc(64, 1);
+    expect(await pool.apply((b: Buffer) => Buffer.isBuffer(b) && b.length, [move(own)])).toBe(64);
+    expect(own.length).toBe(0);
+  });
+
   test('an inline task imports move() from the package', async () => {
     await using pool = new ThreadPool(1);
     const back = await withinSeconds(

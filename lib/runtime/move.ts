@@ -7,6 +7,7 @@
  * A mark is one-shot: the message that carries the value consumes it.
  */
 import { types } from 'node:util';
+import * as workerThreads from 'node:worker_threads';
 import { MessagePort } from 'node:worker_threads';
 
 import { describe, withArticle } from '../internal/validate.js';
@@ -21,6 +22,9 @@ interface Marks {
 }
 
 const MARKS_KEY = Symbol.for('multipool.moved');
+
+/** Node 21 and later (absent on Node 20). */
+const { isMarkedAsUntransferable } = workerThreads as { isMarkedAsUntransferable?: (value: object) => boolean };
 
 // Kept on the global object, so a task importing multipool from another install path marks what this copy sends.
 const marks: Marks = ((globalThis as Record<symbol, Marks | undefined>)[MARKS_KEY] ??= { set: new WeakSet(), pending: 0 });
@@ -55,6 +59,9 @@ const marks: Marks = ((globalThis as Record<symbol, Marks | undefined>)[MARKS_KE
  */
 export function move<T extends ArrayBuffer | ArrayBufferView | MessagePort>(value: T): T {
   const target = movableOf(value);
+  // Node 20 copies a buffer it marked untransferable (its Buffer pool) when one is listed; later versions
+  // throw instead, and say which ones: those stay unmarked, so they are copied on every version.
+  if (isMarkedAsUntransferable?.(target)) return value;
   if (!marks.set.has(target)) {
     marks.set.add(target);
     marks.pending++;
