@@ -8,12 +8,16 @@
 import type { Chunk, ChunkOutcome, ChunkResult, WorkerMessage } from './backend.js';
 import type { Movable } from './move.js';
 import { movesPending } from './move.js';
-import type { Crossing, FnDef, FromWorker, PackedChunks, PackedOutcome, ToWorker, WireChunk, WireOutcome } from './protocol.js';
-import { assertNever } from './protocol.js';
+import type { CallTuple, Crossing, FnDef, FromWorker, PackedChunks, PackedOutcome, ToWorker, WireChunk, WireOutcome } from './protocol.js';
+import { assertNever, isTuple } from './protocol.js';
 import { cloneFailure, encodingFailure, rebuildThrown } from './transport.js';
 import { findRefused, Gather, refusalMessage, restoreBuffers } from './values.js';
 
 type BatchMessage = Extract<ToWorker, { t: 'batch' }>;
+
+/** The bits of a `CallTuple`'s flags. */
+const STAR = 1;
+const PER_ITEM = 2;
 
 /**
  * The message that carries `chunks` to one worker: packed chunks, plus the
@@ -57,11 +61,30 @@ export function refuseUnsendable(values: readonly unknown[], gather: Gather): vo
  * A batch ready to cross: {@link refuseUnsendable} for every argument, the Buffers listed for a MessagePort.
  * Values passed by reference are walked only while some `move()` mark waits, to consume it.
  */
-export function crossingBatch(message: BatchMessage, crossing: Crossing): Outgoing<BatchMessage> {
+export function crossingBatch(message: BatchMessage, crossing: Crossing): Outgoing<ToWorker> {
   if (crossing === 'reference' && !movesPending()) return { message, moved: null };
   const gather = new Gather(crossing);
   for (const run of message.chunks) refuseUnsendable(run.items, gather);
-  return { message: gather.buffers ? { ...message, buffers: gather.buffers } : message, moved: gather.moved };
+  return { message: gather.buffers ? { ...message, buffers: gather.buffers } : compactCall(message), moved: gather.moved };
+}
+
+/** `message` as a `CallTuple` when it is one call of one item with nothing else to carry; else itself. */
+function compactCall(message: BatchMessage): ToWorker {
+  const run = message.chunks[0];
+  if (!run || message.chunks.length > 1 || message.fns.length > 0 || run.items.length !== 1 || run.stream !== undefined) return message;
+  return ['call', run.job, run.index, run.fn, (run.star ? STAR : 0) | (run.perItem ? PER_ITEM : 0), run.items[0]];
+}
+
+/** What a batch carries, as the worker loop takes it: new definitions, and the chunks with their Buffers restored. */
+export function openBatch(message: BatchMessage | CallTuple): { fns: readonly FnDef[]; chunks: WireChunk[] } {
+  if (isTuple(message)) {
+    const [tag, job, index, fn, flags, item] = message;
+    // Unreachable for the types, but the message came from another thread or process.
+    if ((tag as unknown) !== 'call') return assertNever(message as never, 'worker');
+    return { fns: [], chunks: [{ job, index, fn, star: (flags & STAR) !== 0, perItem: (flags & PER_ITEM) !== 0, items: [item] }] };
+  }
+  restoreBuffers(message.buffers);
+  return { fns: message.fns, chunks: unpackChunks(message.chunks) };
 }
 
 /** Streamed items ready to cross; throws as {@link refuseUnsendable}. */
@@ -87,6 +110,8 @@ export function resultsMessage(outcomes: readonly WireOutcome[], crossing: Cross
     gather = new Gather(crossing);
     scanOutcomes(sendable, gather);
   }
+  const only = sendable.length === 1 && !gather.buffers ? sendable[0] : undefined;
+  if (only?.kind === 'values' && only.values.length === 1) return { message: ['value', only.job, only.index, only.ms, only.values[0]], moved: gather.moved };
   const message: FromWorker = { t: 'results', results: packOutcomes(sendable), ...(gather.buffers ? { buffers: gather.buffers } : {}) };
   return { message, moved: gather.moved };
 }
@@ -104,6 +129,11 @@ function scanOutcomes(outcomes: readonly WireOutcome[], gather: Gather): boolean
 
 /** A worker's message as the engine sees it: outcomes unpacked and rebuilt. Fails loudly on an unknown tag. */
 export function decodeMessage(message: FromWorker): WorkerMessage {
+  if (isTuple(message)) {
+    const [tag, job, index, ms, value] = message;
+    if ((tag as unknown) !== 'value') return assertNever(message as never, 'engine');
+    return { t: 'results', results: [{ job, index, ms, outcome: { kind: 'values', values: [value] } }] };
+  }
   switch (message.t) {
     case 'results':
       restoreBuffers(message.buffers);

@@ -5,8 +5,8 @@
 import { MaybeEncodingError, RemoteTraceback } from 'multipool';
 
 import type { Chunk, ChunkResult } from '../../dist/runtime/backend.js';
-import { batchMessage, decodeMessage, packOutcomes, unpackChunks } from '../../dist/runtime/codec.js';
-import type { FnDef, FromWorker, WireChunk, WireOutcome } from '../../dist/runtime/protocol.js';
+import { batchMessage, crossingBatch, decodeMessage, openBatch, packOutcomes, resultsMessage, unpackChunks } from '../../dist/runtime/codec.js';
+import type { CallTuple, FnDef, FromWorker, WireChunk, WireOutcome } from '../../dist/runtime/protocol.js';
 import { encodingFailure, flattenThrown } from '../../dist/runtime/transport.js';
 
 type AnyFn = Chunk['fn'];
@@ -278,5 +278,42 @@ describe('packOutcomes / decodeMessage', () => {
   test('no outcomes pack to no records', () => {
     expect(packOutcomes([])).toEqual([]);
     expect(results([])).toEqual([]);
+  });
+});
+
+describe('the tuple forms of a single call and a single value', () => {
+  test('one call of a known function with one item crosses as a flat tuple and opens as the chunk it was', () => {
+    const defOf = definitions(double, add);
+    for (const sent of [chunk(4, 0, [[1, 2]], add, { star: true }), chunk(5, 3, [7], double, { perItem: true }), chunk(6, 0, [[3, 4]], add, { star: true, perItem: true })]) {
+      const { message: batch } = batchMessage([sent], defOf, new Set([1, 2]));
+      const { message, moved } = crossingBatch(batch, 'clone');
+      expect(Array.isArray(message)).toBe(true);
+      expect(moved).toBeNull();
+      expect(openBatch(message as CallTuple)).toEqual({ fns: [], chunks: onTheWire([sent], defOf) });
+    }
+  });
+
+  test('a call that carries a definition, Buffers, a stream, several items or several chunks keeps the record form', () => {
+    const defOf = definitions(double, gen);
+    const record = (chunks: Chunk[], known: number[]): unknown => crossingBatch(batchMessage(chunks, defOf, new Set(known)).message, 'clone').message;
+    expect(record([chunk(1, 0, [1])], [])).toMatchObject({ t: 'batch' });
+    expect(record([chunk(1, 0, [Buffer.from('b')])], [1])).toMatchObject({ t: 'batch' });
+    expect(record([chunk(1, 0, [1], gen, { stream: 2 })], [2])).toMatchObject({ t: 'batch' });
+    expect(record([chunk(1, 0, [1, 2])], [1])).toMatchObject({ t: 'batch' });
+    expect(record([chunk(1, 0, [1]), chunk(2, 0, [2])], [1])).toMatchObject({ t: 'batch' });
+  });
+
+  test('the one value of one chunk comes back as a flat tuple and decodes as a result; anything more is a record', () => {
+    const { message } = resultsMessage([values(3, 2, 0.5, [{ a: [1] }])], 'clone');
+    expect(message).toEqual(['value', 3, 2, 0.5, { a: [1] }]);
+    expect(decodeMessage(message)).toEqual({ t: 'results', results: [{ job: 3, index: 2, ms: 0.5, outcome: { kind: 'values', values: [{ a: [1] }] } }] });
+    expect(resultsMessage([values(3, 2, 0.5, [1, 2])], 'v8').message).toMatchObject({ t: 'results' });
+    expect(resultsMessage([values(3, 2, 0.5, [1]), values(3, 3, 0.5, [2])], 'v8').message).toMatchObject({ t: 'results' });
+    expect(resultsMessage([values(3, 2, 0.5, [Buffer.from('b')])], 'clone').message).toMatchObject({ t: 'results' });
+  });
+
+  test('a tuple with an unknown tag fails loudly on either side', () => {
+    expect(() => decodeMessage(['nonsense', 1, 0, 0, 1] as unknown as FromWorker)).toThrow(/multipool engine: unknown protocol message/);
+    expect(() => openBatch(['nonsense', 1, 0, 1, 0, 1] as unknown as CallTuple)).toThrow(/multipool worker: unknown protocol message/);
   });
 });

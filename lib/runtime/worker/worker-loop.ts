@@ -8,13 +8,12 @@ import { performance } from 'node:perf_hooks';
 
 import { Wakeup } from '../../internal/wakeup.js';
 import type { Outgoing } from '../codec.js';
-import { encodable, itemsMessage, resultsMessage, unpackChunks } from '../codec.js';
+import { encodable, itemsMessage, openBatch, resultsMessage } from '../codec.js';
 import type { Movable } from '../move.js';
 import { releaseMoves } from '../move.js';
 import type { Crossing, FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from '../protocol.js';
-import { assertNever } from '../protocol.js';
+import { assertNever, isTuple } from '../protocol.js';
 import { cloneFailure, encodingFailure, flattenThrown } from '../transport.js';
-import { restoreBuffers } from '../values.js';
 import { explainCapture, loadFn } from './function-load.js';
 
 /** The worker's end of its channel to the engine. `send` throws when a value cannot be cloned. */
@@ -86,12 +85,13 @@ export class WorkerLoop {
   }
 
   #receive(message: ToWorker): void {
+    if (isTuple(message)) {
+      this.#take(openBatch(message));
+      return;
+    }
     switch (message.t) {
       case 'batch':
-        restoreBuffers(message.buffers);
-        for (const def of message.fns) this.#defs.set(def.id, def);
-        for (const chunk of unpackChunks(message.chunks)) this.#queue.push(chunk);
-        if (!this.#draining) void this.#drain();
+        this.#take(openBatch(message));
         return;
       case 'credit': {
         const credit = this.#credit(`${message.job}:${message.index}`);
@@ -102,6 +102,12 @@ export class WorkerLoop {
       default:
         assertNever(message, 'worker');
     }
+  }
+
+  #take({ fns, chunks }: { fns: readonly FnDef[]; chunks: WireChunk[] }): void {
+    for (const def of fns) this.#defs.set(def.id, def);
+    for (const chunk of chunks) this.#queue.push(chunk);
+    if (!this.#draining) void this.#drain();
   }
 
   async #drain(): Promise<void> {
