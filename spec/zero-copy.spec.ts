@@ -126,6 +126,15 @@ describe('move() to and from worker threads', () => {
     expect(arrays.map((a) => a.byteLength)).toEqual([0, 0, 0, 0, 0]);
   });
 
+  test('a buffer in two items of a map moves with the first: the second fails as detached, the rest run', async () => {
+    await using pool = new ThreadPool(1);
+    const array = halves(4);
+    const results = pool.imap(task(tasks, sum), [move(array), array, halves(2)]);
+    await expect(withinSeconds(LIMIT_S, results.next(), 'first item')).resolves.toEqual({ done: false, value: 2 });
+    await expect(withinSeconds(LIMIT_S, results.next(), 'second item')).rejects.toThrow(/^Cannot send argument 0 of input item 1 to a worker: .*detached/);
+    await expect(withinSeconds(LIMIT_S, results.next(), 'third item')).resolves.toEqual({ done: false, value: 1 });
+  });
+
   test('executor submit() and submitWith() transfer moved arguments', async () => {
     await using executor = new ThreadPoolExecutor(1);
     const first = halves(64);
