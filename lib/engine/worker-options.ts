@@ -5,7 +5,7 @@
  */
 import type { ResourceLimits } from 'node:worker_threads';
 
-import { describe, validateInteger, validateKeys, validateOneOf, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
+import { argsArray, describe, validateInteger, validateKeys, validateOneOf, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
 import type { BackendKind } from '../runtime/backend.js';
 import { BACKEND_KINDS } from '../runtime/index.js';
 import { cloneFailure } from '../runtime/transport.js';
@@ -76,14 +76,12 @@ export function resolveWorkerOptions(input: unknown, defaults: WorkerDefaults): 
 
 /** `initargs`: an array, each argument able to cross unchanged when it travels. */
 function resolveInitargs(value: unknown, mustClone: boolean): unknown[] {
-  const initargs = value ?? [];
-  if (!Array.isArray(initargs)) throw new TypeError(`Expected \`initargs\` to be an array of arguments, got ${describe(initargs)}`);
+  const initargs = argsArray(value, 'initargs');
   if (mustClone) {
     initargs.forEach((arg: unknown, i: number) => {
       const failure = cloneFailure(arg);
       if (failure !== null) throw new TypeError(`\`initargs\` argument ${i} cannot be sent to a worker (${describe(arg)}): ${failure} Pass plain data.`);
     });
   }
-  // A copy, typed as unknown[]: Array.isArray narrowed it to any[].
-  return Array.from<unknown>(initargs);
+  return initargs;
 }
