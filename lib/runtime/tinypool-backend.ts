@@ -3,6 +3,7 @@
  * single-worker Tinypool that runs one bootstrap task; after that multipool
  * talks to the worker over its own channel (docs/design.md says why).
  */
+import type { ChildProcess } from 'node:child_process';
 import type { MessagePort, ResourceLimits } from 'node:worker_threads';
 import { MessageChannel } from 'node:worker_threads';
 
@@ -19,6 +20,13 @@ import type { Crossing, FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import type { BootstrapTask } from './worker/worker-entry.js';
 
 const ENTRY = new URL('./worker/worker-entry.js', import.meta.url).href;
+
+/**
+ * How long a dead child's last output may take to reach us before its exit is reported anyway, so that what
+ * a child printed last comes before what its parent does about its end. The bound is for a grandchild that
+ * inherited the pipes and keeps them open: its parent's exit must not wait for it.
+ */
+const OUTPUT_DRAIN_MS = 200;
 
 export interface TinypoolBackendOptions {
   /** Heap limits: as is for threads; a child process gets `maxOldGenerationSizeMb` as `--max-old-space-size`. */
@@ -89,9 +97,37 @@ function workerInit(kind: 'process' | 'thread', spec: WorkerSpec): WorkerInit {
   };
 }
 
+/**
+ * Passes a dead child's remaining output on; resolves once its stdout and stderr have closed (everything
+ * passed on), or after OUTPUT_DRAIN_MS. tinypool pipes both into ours and unpipes them as soon as it handles
+ * the exit, which pauses them with the last lines (a target's final prints, a crash report) still unread, so
+ * at exit (before tinypool's unpipe, which waits for a microtask) we take them over until they end. tinypool
+ * keeps the child in its worker's `process` field.
+ */
+function outputDrained(worker: TinypoolWorker): Promise<void> {
+  const child = (worker as unknown as { process?: ChildProcess }).process;
+  for (const [from, to] of [
+    [child?.stdout, process.stdout],
+    [child?.stderr, process.stderr],
+  ] as const) {
+    if (!from) continue;
+    from.unpipe(to);
+    from.on('data', (data: Buffer) => to.write(data));
+    from.resume();
+  }
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, OUTPUT_DRAIN_MS);
+    worker.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 class TinypoolWorkerHandle implements WorkerHandle {
   readonly pid: number;
   readonly threadId: number | undefined;
+  readonly #kind: 'process' | 'thread';
   readonly #pool: Tinypool;
   readonly #worker: TinypoolWorker;
   #port: MessagePort | undefined;
@@ -106,6 +142,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
   #stopped: Promise<void> | null = null;
 
   constructor(kind: 'process' | 'thread', options: TinypoolBackendOptions, spec: WorkerSpec, events: WorkerEvents) {
+    this.#kind = kind;
     this.#crossing = kind === 'thread' ? 'clone' : 'v8';
     this.#pool = createTinypool(kind, options);
     const worker = this.#pool.threads[0];
@@ -119,14 +156,20 @@ class TinypoolWorkerHandle implements WorkerHandle {
     this.#reportReady(kind === 'thread' ? this.#bootThread(init, events) : this.#bootProcess(init, events), events);
   }
 
-  /** Reports the worker's exit once; a worker that dies while booting lets the boot's rejection (the reason) arrive first. */
+  /**
+   * Reports the worker's exit once, after a child's last output has been passed on; a worker that dies while
+   * booting lets the boot's rejection (the reason) arrive first.
+   */
   #reportExit(worker: TinypoolWorker, events: WorkerEvents): void {
     worker.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null = null) => {
       this.#alive = false;
       this.#port?.close();
       const report = (): void => events.exit({ exitCode: exitCode ?? null, signal: signal ?? null, ...(this.#bootError === undefined ? {} : { bootError: this.#bootError }) });
-      if (this.#booted) report();
-      else setImmediate(report);
+      const drained = this.#kind === 'process' ? outputDrained(worker) : Promise.resolve();
+      void drained.then(() => {
+        if (this.#booted) report();
+        else setImmediate(report);
+      });
     });
   }
 
