@@ -12,6 +12,8 @@ import Tinypool from 'tinypool';
 
 import type { BrokenExecutor } from '../errors.js';
 import { BrokenProcessPool, BrokenThreadPool } from '../errors.js';
+import type { Identity } from '../internal/identity.js';
+import { asParent } from '../internal/identity.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
 import { batchMessage, crossingBatch, decodeMessage, refuseLostClass } from './codec.js';
 import { fnDef } from './function-ref.js';
@@ -94,7 +96,20 @@ function workerInit(kind: 'process' | 'thread', spec: WorkerSpec): WorkerInit {
     initializer: spec.initializer ? fnDef(spec.initializer, 'initializer') : null,
     initargs: spec.initargs,
     ...(buffers.length > 0 ? { buffers } : {}),
+    identity: workerIdentity(kind, spec),
+    ...(spec.process ? { oneShot: true } : {}),
   };
+}
+
+/**
+ * A `Process` worker has the name its parent gave it. Pool workers are daemons, as Python's are, named after
+ * Python's `SpawnPoolWorker-N` (Node starts fresh processes, as Python's spawn method does) or, for threads,
+ * `ThreadPoolWorker-N`, with N the worker's number in its pool.
+ */
+function workerIdentity(kind: 'process' | 'thread', spec: WorkerSpec): Identity {
+  const parent = asParent();
+  if (spec.process) return { name: spec.process.name, daemon: spec.process.daemon, parent };
+  return { name: `${kind === 'process' ? 'SpawnPoolWorker' : 'ThreadPoolWorker'}-${spec.workerId}`, daemon: true, parent };
 }
 
 /**
@@ -140,6 +155,8 @@ class TinypoolWorkerHandle implements WorkerHandle {
   #booted = false;
   #bootError: unknown = undefined;
   #stopped: Promise<void> | null = null;
+  /** The signal `kill()` stood in for on a thread, reported as what ended it. */
+  #killedWith: NodeJS.Signals | null = null;
 
   constructor(kind: 'process' | 'thread', options: TinypoolBackendOptions, spec: WorkerSpec, events: WorkerEvents) {
     this.#kind = kind;
@@ -164,7 +181,8 @@ class TinypoolWorkerHandle implements WorkerHandle {
     worker.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null = null) => {
       this.#alive = false;
       this.#port?.close();
-      const report = (): void => events.exit({ exitCode: exitCode ?? null, signal: signal ?? null, ...(this.#bootError === undefined ? {} : { bootError: this.#bootError }) });
+      const ended = signal ?? this.#killedWith;
+      const report = (): void => events.exit({ exitCode: exitCode ?? null, signal: ended, ...(this.#bootError === undefined ? {} : { bootError: this.#bootError }) });
       const drained = this.#kind === 'process' ? outputDrained(worker) : Promise.resolve();
       void drained.then(() => {
         if (this.#booted) report();
@@ -236,6 +254,21 @@ class TinypoolWorkerHandle implements WorkerHandle {
   terminate(): Promise<void> {
     this.#stopped ??= this.#stop();
     return this.#stopped;
+  }
+
+  kill(signal: 'SIGTERM' | 'SIGKILL'): void {
+    if (!this.#alive) return;
+    if (this.#kind === 'thread') {
+      this.#killedWith ??= signal;
+      void this.terminate();
+      return;
+    }
+    try {
+      process.kill(this.pid, signal);
+    } catch (error) {
+      // Exited a moment ago; its 'exit' is on its way.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
   }
 
   /**
