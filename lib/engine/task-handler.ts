@@ -92,7 +92,7 @@ export class TaskHandler {
 }
 
 /** The TypeError for the first argument of `chunk` that cannot be cloned, or null. */
-function unsendableError(chunk: Chunk): TypeError | null {
+export function unsendableError(chunk: Chunk): TypeError | null {
   for (let i = 0; i < chunk.items.length; i++) {
     const item = chunk.items[i];
     const args = chunk.star ? (item as unknown[]) : [item];
