@@ -11,7 +11,7 @@ import { deserialize } from 'node:v8';
 
 import { activeChildren, cpuCount, currentProcess, parentProcess, Pool, Process, ProcessError, task } from 'multipool';
 
-import { markThenHang, markThenSpin, saveArgs, startChild, throwDistinct, waitThenWrite, writeIdentity } from './fixtures/process-tasks.js';
+import { markThenHang, markThenSpin, saveArgs, startChild, startWriter, throwDistinct, waitThenWrite, writeIdentity } from './fixtures/process-tasks.js';
 import { exitWith } from './fixtures/tasks.js';
 import { eventually, isAlive, runScript, withinSeconds } from './support/helpers.js';
 import { stderrOf } from './support/stderr.js';
@@ -116,6 +116,25 @@ describe.each(['process', 'thread'] as const)('%s backend', (backend) => {
     // Stopping an ended process does nothing, as in Python.
     p[method]();
     expect(p.exitCode).toBe(code);
+  });
+
+  test('terminate() right after start(), before the target runs, ends the child with -15', async () => {
+    const p = track(new Process({ target: task(tasks, markThenHang), args: [join(dir, 'mark')], backend }));
+    p.start();
+    p.terminate();
+    await withinSeconds(LIMIT, p.join(), 'join after terminate');
+    expect(p.exitCode).toBe(-15);
+  });
+
+  test('a child waits for its own non-daemon children before it ends, as Python joins them at exit', async () => {
+    const [go, done] = [join(dir, 'go'), join(dir, 'done')];
+    const p = track(new Process({ target: task(tasks, startWriter), args: [go, done, backend], backend }));
+    p.start();
+    await withinSeconds(LIMIT, p.join(0.05), 'join(0.05)');
+    writeFileSync(go, '');
+    await withinSeconds(LIMIT, p.join(), 'join');
+    expect(p.exitCode).toBe(0);
+    expect(readFileSync(done, 'utf8')).toBe('done');
   });
 
   test('join(timeout) resolves while the target still runs', async () => {
