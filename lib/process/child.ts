@@ -20,6 +20,7 @@ export interface ChildSpec {
   readonly owner: object;
 }
 
+/** Numbers Process workers, as a pool numbers its own (`WorkerSpec.workerId`). */
 let nextWorkerId = 1;
 
 export class StartedChild implements Child {
@@ -75,7 +76,8 @@ export class StartedChild implements Child {
     try {
       this.#handle.post([chunk]);
     } catch (error) {
-      // The arguments were checked and copied at start(), so this is a value that changed meanwhile.
+      // Not expected (the arguments were checked and copied at start()); if it happens, the child fails
+      // instead of waiting forever for a target it never got.
       this.#unsent = true;
       this.#report(error);
       this.#handle.kill('SIGKILL');

@@ -139,6 +139,17 @@ export class Process<F extends AnyFunction = AnyFunction> {
    *
    * @param timeout - seconds to wait at most; `undefined` or `null` waits as long as it runs.
    * @throws ProcessError (as a rejection) before `start()`; TypeError or RangeError for a bad `timeout`.
+   * @example
+   * ```ts
+   * import { Process } from 'multipool';
+   * const p = new Process(() => new Promise((resolve) => setTimeout(resolve, 60_000)));
+   * p.start();
+   * await p.join(0.1); // returns after 0.1 s, the target still running
+   * console.log(p.isAlive(), p.exitCode); // true null
+   * p.terminate();
+   * await p.join();
+   * console.log(p.exitCode); // -15
+   * ```
    */
   async join(timeout?: number | null): Promise<void> {
     validateTimeout(timeout);
@@ -175,6 +186,15 @@ export class Process<F extends AnyFunction = AnyFunction> {
    * Sends SIGKILL (a thread is stopped), which cannot be handled; returns at once, so `join()` to wait.
    *
    * @throws ProcessError before `start()`.
+   * @example
+   * ```ts
+   * import { Process } from 'multipool';
+   * const spinner = new Process({ target: () => { for (;;); }, backend: 'thread' });
+   * spinner.start();
+   * spinner.kill();
+   * await spinner.join();
+   * console.log(spinner.exitCode); // -9, as a process killed by SIGKILL
+   * ```
    */
   kill(): void {
     this.#started('kill').signal('SIGKILL');
