@@ -12,9 +12,9 @@ import { deserialize } from 'node:v8';
 import { activeChildren, cpuCount, currentProcess, parentProcess, Pool, Process, ProcessError, task } from 'multipool';
 
 import { markThenHang, markThenSpin, saveArgs, startChild, startWriter, throwDistinct, waitThenWrite, writeIdentity } from './fixtures/process-tasks.js';
-import { exitWith } from './fixtures/tasks.js';
+import { exitWith, throwLater } from './fixtures/tasks.js';
 import { eventually, isAlive, runScript, withinSeconds } from './support/helpers.js';
-import { stderrOf } from './support/stderr.js';
+import { crashReport, stderrOf } from './support/stderr.js';
 
 const tasks = new URL('./fixtures/process-tasks.ts', import.meta.url);
 const common = new URL('./fixtures/tasks.ts', import.meta.url);
@@ -83,6 +83,18 @@ describe.each(['process', 'thread'] as const)('%s backend', (backend) => {
     expect(p.exitCode).toBe(1);
     expect(printed).toMatch(report);
     expect(printed).toMatch(/throwDistinct/);
+  });
+
+  test('an uncaught error in a timer of the target ends the child with exitCode 1 and is printed on stderr', async () => {
+    const p = track(new Process({ target: task(common, throwLater), name: 'late-thrower', backend }));
+    // A child process prints Node's crash report; a thread's error comes to the parent, which prints it the same way as a throw.
+    const report = backend === 'process' ? crashReport('thrown in a timer') : /Process late-thrower:\nError: thrown in a timer\n(?:[ \t]+at [^\n]*\n)+/;
+    const printed = await stderrOf(report, async () => {
+      p.start();
+      await withinSeconds(LIMIT, p.join(), 'join');
+    });
+    expect(p.exitCode).toBe(1);
+    expect(printed).toMatch(new RegExp(report.source));
   });
 
   test('exitCode is N after process.exit(N) in the target', async () => {

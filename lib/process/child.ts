@@ -93,10 +93,12 @@ export class StartedChild implements Child {
       this.#report(exit.bootError);
       return 1;
     }
+    // A child process printed its own; a thread's comes to us, and is printed the same way.
+    if (exit.uncaught !== undefined) this.#report(exit.uncaught);
     return exit.exitCode ?? 1;
   }
 
-  /** What stopped the child before its target ran, printed as a child prints what its target threw. */
+  /** What stopped the child before its target ran, or killed its thread, printed as a child prints what its target threw. */
   #report(error: unknown): void {
     process.stderr.write(`Process ${this.#name}:\n${inspect(error)}\n`);
   }

@@ -50,6 +50,8 @@ export interface WorkerExit {
   readonly signal: string | null;
   /** Why the worker could not start, when it died before it was ready. */
   readonly bootError?: unknown;
+  /** What a thread threw that nobody caught, which ended it (a child process prints its own). */
+  readonly uncaught?: unknown;
 }
 
 export interface WorkerEvents {

@@ -157,6 +157,8 @@ class TinypoolWorkerHandle implements WorkerHandle {
   #stopped: Promise<void> | null = null;
   /** The signal `kill()` stood in for on a thread, reported as what ended it. */
   #killedWith: NodeJS.Signals | null = null;
+  /** What a thread threw that nobody caught. */
+  #uncaught: unknown = undefined;
 
   constructor(kind: 'process' | 'thread', options: TinypoolBackendOptions, spec: WorkerSpec, events: WorkerEvents) {
     this.#kind = kind;
@@ -178,11 +180,19 @@ class TinypoolWorkerHandle implements WorkerHandle {
    * booting lets the boot's rejection (the reason) arrive first.
    */
   #reportExit(worker: TinypoolWorker, events: WorkerEvents): void {
+    // A thread's uncaught exception comes to us as 'error' (a child process prints it and exits).
+    if (this.#kind === 'thread') worker.on('error', (error: unknown) => (this.#uncaught ??= error));
     worker.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null = null) => {
       this.#alive = false;
       this.#port?.close();
       const ended = signal ?? this.#killedWith;
-      const report = (): void => events.exit({ exitCode: exitCode ?? null, signal: ended, ...(this.#bootError === undefined ? {} : { bootError: this.#bootError }) });
+      const report = (): void =>
+        events.exit({
+          exitCode: exitCode ?? null,
+          signal: ended,
+          ...(this.#bootError === undefined ? {} : { bootError: this.#bootError }),
+          ...(this.#uncaught === undefined ? {} : { uncaught: this.#uncaught }),
+        });
       const drained = this.#kind === 'process' ? outputDrained(worker) : Promise.resolve();
       void drained.then(() => {
         if (this.#booted) report();
