@@ -3,8 +3,6 @@
  * with `backend: 'thread'` (`multiprocessing.dummy.Process`). The target travels as pool tasks do and runs
  * on the pools' runtime: one worker that runs one call and ends (see `StartedChild`).
  */
-import { deserialize, serialize } from 'node:v8';
-
 import { unsendableError } from '../engine/task-handler.js';
 import { ProcessError } from '../errors.js';
 import { identity } from '../internal/identity.js';
@@ -13,6 +11,7 @@ import { validateBoolean, validateString, validateTimeout } from '../internal/va
 import type { Backend } from '../runtime/backend.js';
 import type { AnyFunction } from '../runtime/function-ref.js';
 import { createBackend } from '../runtime/index.js';
+import { copyForWorker } from '../runtime/transport.js';
 import { StartedChild } from './child.js';
 import type { ProcessBackend, ProcessOptions } from './options.js';
 import { resolveProcessOptions } from './options.js';
@@ -129,8 +128,7 @@ export class Process<F extends AnyFunction = AnyFunction> {
     assertNotImportingTaskModule('Process');
     const unsendable = unsendableError({ job: 0, index: 0, fn: this.#target, items: [this.#args], star: true, perItem: false });
     if (unsendable) throw unsendable;
-    const args = deserialize(serialize(this.#args)) as unknown[];
-    this.#child = new StartedChild(this.#backend, { name: this.#name, daemon: this.#daemon, target: this.#target, args, owner: this });
+    this.#child = new StartedChild(this.#backend, { name: this.#name, daemon: this.#daemon, target: this.#target, args: copyForWorker(this.#args), owner: this });
   }
 
   /**

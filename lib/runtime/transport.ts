@@ -3,7 +3,7 @@
  * the worker side, rebuilding it as the same class on the main side, and
  * naming the value that structured clone refused.
  */
-import { serialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 
 import { MaybeEncodingError, RemoteTraceback } from '../errors.js';
 import { describe } from '../internal/validate.js';
@@ -30,6 +30,15 @@ export function cloneFailure(value: unknown): string | null {
   if (failure !== null) return failure;
   const found = findLostClass([value]);
   return found === null ? null : lostClassMessage(value, found);
+}
+
+/**
+ * A copy of `values` as a worker would receive them, taken now: what a `Process` gets is what its arguments
+ * were at `start()`, as Python pickles them then. Only for values {@link cloneFailure} accepts; it is the
+ * same v8 serialization, so the two agree on what crosses.
+ */
+export function copyForWorker<T>(values: T): T {
+  return deserialize(serialize(values)) as T;
 }
 
 function serializeFailure(value: unknown): string | null {
