@@ -3,7 +3,6 @@
  * single-worker Tinypool that runs one bootstrap task; after that multipool
  * talks to the worker over its own channel (docs/design.md says why).
  */
-import type { ChildProcess } from 'node:child_process';
 import type { MessagePort, ResourceLimits } from 'node:worker_threads';
 import { MessageChannel } from 'node:worker_threads';
 
@@ -15,6 +14,7 @@ import { BrokenProcessPool, BrokenThreadPool } from '../errors.js';
 import type { Identity } from '../internal/identity.js';
 import { asParent } from '../internal/identity.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
+import { outputDrained } from './child-output.js';
 import { batchMessage, crossingBatch, decodeMessage, refuseLostClass } from './codec.js';
 import { fnDef } from './function-ref.js';
 import { threadLoaderHints } from './loaders.js';
@@ -22,13 +22,6 @@ import type { Crossing, FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import type { BootstrapTask } from './worker/worker-entry.js';
 
 const ENTRY = new URL('./worker/worker-entry.js', import.meta.url).href;
-
-/**
- * How long a dead child's last output may take to reach us before its exit is reported anyway, so that what
- * a child printed last comes before what its parent does about its end. The bound is for a grandchild that
- * inherited the pipes and keeps them open: its parent's exit must not wait for it.
- */
-const OUTPUT_DRAIN_MS = 200;
 
 export interface TinypoolBackendOptions {
   /** Heap limits: as is for threads; a child process gets `maxOldGenerationSizeMb` as `--max-old-space-size`. */
@@ -110,33 +103,6 @@ function workerIdentity(kind: 'process' | 'thread', spec: WorkerSpec): Identity 
   const parent = asParent();
   if (spec.process) return { name: spec.process.name, daemon: spec.process.daemon, parent };
   return { name: `${kind === 'process' ? 'SpawnPoolWorker' : 'ThreadPoolWorker'}-${spec.workerId}`, daemon: true, parent };
-}
-
-/**
- * Passes a dead child's remaining output on; resolves once its stdout and stderr have closed (everything
- * passed on), or after OUTPUT_DRAIN_MS. tinypool pipes both into ours and unpipes them as soon as it handles
- * the exit, which pauses them with the last lines (a target's final prints, a crash report) still unread, so
- * at exit (before tinypool's unpipe, which waits for a microtask) we take them over until they end. tinypool
- * keeps the child in its worker's `process` field.
- */
-function outputDrained(worker: TinypoolWorker): Promise<void> {
-  const child = (worker as unknown as { process?: ChildProcess }).process;
-  for (const [from, to] of [
-    [child?.stdout, process.stdout],
-    [child?.stderr, process.stderr],
-  ] as const) {
-    if (!from) continue;
-    from.unpipe(to);
-    from.on('data', (data: Buffer) => to.write(data));
-    from.resume();
-  }
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, OUTPUT_DRAIN_MS);
-    worker.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 class TinypoolWorkerHandle implements WorkerHandle {
