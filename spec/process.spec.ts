@@ -1,19 +1,20 @@
 /**
  * Process: one target run once in a child process or a worker thread, as Python's `multiprocessing.Process`
- * and `multiprocessing.dummy.Process`. One suite for both backends. A Process has no return value, so
- * targets report through exit codes and files; a target that could hang is killed when its test ends.
+ * and `multiprocessing.dummy.Process`. One suite for both backends, then the argument checks (the daemon
+ * flag is in process-daemon.spec.ts, the module functions in process-functions.spec.ts). A Process has no
+ * return value, so targets report through exit codes and files; a target that could hang is killed when its
+ * test ends.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deserialize } from 'node:v8';
 
-import { activeChildren, cpuCount, currentProcess, parentProcess, Pool, Process, ProcessError, task } from 'multipool';
+import { activeChildren, Process, ProcessError, task } from 'multipool';
 
-import { markThenHang, markThenSpin, saveArgs, startChild, startWriter, throwDistinct, waitThenWrite, writeIdentity } from './fixtures/process-tasks.js';
+import { markThenHang, markThenSpin, saveArgs, startWriter, throwDistinct, waitThenWrite, writeIdentity } from './fixtures/process-tasks.js';
 import { exitWith, throwLater } from './fixtures/tasks.js';
-import { eventually, isAlive, runScript, withinSeconds } from './support/helpers.js';
+import { eventually, withinSeconds } from './support/helpers.js';
 import { crashReport, stderrOf } from './support/stderr.js';
 
 const tasks = new URL('./fixtures/process-tasks.ts', import.meta.url);
@@ -278,63 +279,5 @@ describe('validation', () => {
     expect(new Process({ target: fn, name: 'crawler' }).name).toBe('crawler');
     expect(new Process(fn).daemon).toBe(false);
     expect(new Process(fn).backend).toBe('process');
-  });
-});
-
-describe('module functions', () => {
-  test('in the program, currentProcess() is MainProcess and parentProcess() is null', () => {
-    expect(currentProcess()).toEqual({ name: 'MainProcess', pid: process.pid, daemon: false });
-    expect(parentProcess()).toBeNull();
-  });
-
-  test('cpuCount() is os.availableParallelism()', () => {
-    expect(cpuCount()).toBe(availableParallelism());
-  });
-
-  test.each([
-    ['process', /^SpawnPoolWorker-\d+$/],
-    ['thread', /^ThreadPoolWorker-\d+$/],
-  ] as const)('in a %s pool worker, currentProcess() names the pool worker, a daemon', async (backend, name) => {
-    await using pool = new Pool({ processes: 1, backend });
-    const file = join(dir, 'identity');
-    await withinSeconds(LIMIT, pool.apply(task(tasks, writeIdentity), [file]), 'apply');
-    const seen = JSON.parse(readFileSync(file, 'utf8')) as { current: { name: string; daemon: boolean }; parent: unknown };
-    expect(seen.current.name).toMatch(name);
-    expect(seen.current.daemon).toBe(true);
-    expect(seen.parent).toEqual({ name: 'MainProcess', pid: process.pid });
-  });
-
-  test('a pool worker may not start a Process (it is a daemon), as in Python', async () => {
-    await using pool = new Pool({ processes: 1, backend: 'thread' });
-    await expect(withinSeconds(LIMIT, pool.apply(task(tasks, startChild), []), 'apply')).rejects.toThrow(/daemonic processes are not allowed to have children/);
-  });
-});
-
-describe.each(['process', 'thread'] as const)('daemon flag, %s backend (a parent script run for the test)', (backend) => {
-  const SCRIPT = fileURLToPath(new URL('./fixtures/process-parent.ts', import.meta.url));
-
-  test('a non-daemon child keeps its parent alive until it ends, as Python joins it at exit', async () => {
-    const script = runScript(SCRIPT, ['non-daemon', backend, dir]);
-    try {
-      expect(JSON.parse(await withinSeconds(LIMIT, script.nextLine(), 'main done'))).toEqual({ event: 'main done' });
-      // The parent's main code has ended; only the child, waiting for this file, can keep it alive.
-      writeFileSync(join(dir, 'go'), '');
-      expect(JSON.parse(await withinSeconds(LIMIT, script.nextLine(), 'exit'))).toEqual({ event: 'exit', done: true, exitCode: 0 });
-      expect(await withinSeconds(LIMIT, script.exited, 'the script')).toBe(0);
-    } finally {
-      script.child.kill('SIGKILL');
-    }
-  });
-
-  test('a daemon child does not keep its parent alive, and ends with it', async () => {
-    const script = runScript(SCRIPT, ['daemon', backend, dir]);
-    try {
-      const { childPid } = JSON.parse(await withinSeconds(LIMIT, script.nextLine(), 'main done')) as { childPid: number };
-      expect(await withinSeconds(LIMIT, script.exited, 'the script, with a daemon child still running')).toBe(0);
-      if (backend === 'thread') expect(childPid).toBe(script.child.pid);
-      else expect(await eventually(() => !isAlive(childPid), LIMIT * 1000)).toBe(true);
-    } finally {
-      script.child.kill('SIGKILL');
-    }
   });
 });
