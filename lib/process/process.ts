@@ -53,6 +53,8 @@ export class Process<F extends AnyFunction = AnyFunction> {
   #child: StartedChild | null = null;
 
   /**
+   * A Process from its options; nothing runs until `start()`.
+   *
    * @param options - `{ target, args?, name?, daemon?, backend? }` (see {@link ProcessOptions}).
    * @throws TypeError when `target` is not a function that can travel (a built-in, a bound function or a
    *   class cannot), `args` is not an array, `name` not a string, `daemon` not a boolean, `backend` neither
@@ -60,6 +62,8 @@ export class Process<F extends AnyFunction = AnyFunction> {
    */
   constructor(options: ProcessOptions<F>);
   /**
+   * A Process that runs `target(...args)` in a child process; nothing runs until `start()`.
+   *
    * @param target - the function to run in the child.
    * @param args - its arguments.
    * @throws TypeError as the options form does.
@@ -86,7 +90,11 @@ export class Process<F extends AnyFunction = AnyFunction> {
     return this.#name;
   }
 
-  /** @throws TypeError when `name` is not a string. */
+  /**
+   * Renames it (the child, already started, keeps the name it was given).
+   *
+   * @throws TypeError when `name` is not a string.
+   */
   set name(name: string) {
     validateString(name, 'name');
     this.#name = name;
@@ -97,7 +105,11 @@ export class Process<F extends AnyFunction = AnyFunction> {
     return this.#daemon;
   }
 
-  /** @throws ProcessError once started, as Python; TypeError when `daemon` is not a boolean. */
+  /**
+   * Makes it a daemon, or not, before it starts.
+   *
+   * @throws ProcessError once started, as Python; TypeError when `daemon` is not a boolean.
+   */
   set daemon(daemon: boolean) {
     if (this.#child) throw new ProcessError('cannot set `daemon` of a process that has already started; set it before start()');
     validateBoolean(daemon, 'daemon');
