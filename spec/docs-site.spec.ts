@@ -48,6 +48,7 @@ test('no page has a heading for members that are all hidden (inherited from depe
 test.each([
   ['classes/Pool.html', ['map', 'imap', 'imapunordered', 'applyasync', 'starmap']],
   ['classes/Executor.html', ['submit', 'map']],
+  ['classes/Process.html', ['join', 'kill']],
 ])('%s shows an example for %j', (page, ids) => {
   const html = readFileSync(join(site, page), 'utf8');
   for (const id of ids) expect({ id, example: section(html, id).includes(EXAMPLE) }).toEqual({ id, example: true });

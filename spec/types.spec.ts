@@ -1,6 +1,6 @@
 /** Type tests: `npm run typecheck` compiles this file; the runtime part only keeps jest happy. */
 import type { ApplyResult, CompletedFuture, Future, IMapIterator, MapResult } from 'multipool';
-import { asCompleted, Pool, ThreadPool, ThreadPoolExecutor, wait } from 'multipool';
+import { asCompleted, Pool, Process, ThreadPool, ThreadPoolExecutor, wait } from 'multipool';
 
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<T extends true>(_ok?: T): void {}
@@ -75,4 +75,16 @@ test('asCompleted and wait take a port of future_to_url with no cast: Map keys, 
   expect(() => asCompleted([1, 2])).toThrow(TypeError);
   expect(seen.sort()).toEqual(['object', 'a', 'a:1', 'a:1', 'a:1', 'a:1', 'bb', 'bb:2', 'bb:2', 'bb:2', 'bb:2'].sort());
   expect(notDone.size + waited.notDone.size).toBe(0);
+});
+
+test('Process args are typed from its target', () => {
+  const positional = new Process((a: number, b: string) => `${a}${b}`, [1, 'x']);
+  const options = new Process({ target: (a: number) => a, args: [1] });
+  // @ts-expect-error args must match the target's parameters
+  const wrongPositional = new Process((a: number) => a, ['x']);
+  // @ts-expect-error args must match the target's parameters, in the options form too
+  const wrongOptions = new Process({ target: (a: number) => a, args: ['x'] });
+  assertType<Equals<typeof positional.exitCode, number | null>>();
+  assertType<Equals<typeof options.pid, number | undefined>>();
+  expect([positional, options, wrongPositional, wrongOptions].map((p) => p.isAlive())).toEqual([false, false, false, false]);
 });

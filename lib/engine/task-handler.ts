@@ -96,7 +96,7 @@ export class TaskHandler {
 }
 
 /** The TypeError for the first argument of `chunk` that cannot go `to` its worker, or null. */
-function unsendableError(chunk: Chunk, to: Destination): TypeError | null {
+export function unsendableError(chunk: Chunk, to: Destination): TypeError | null {
   for (let i = 0; i < chunk.items.length; i++) {
     const item = chunk.items[i];
     const args = chunk.star ? (item as unknown[]) : [item];

@@ -5,7 +5,7 @@
  */
 import type { ResourceLimits } from 'node:worker_threads';
 
-import { describe, validateInteger, validateKeys, validateOneOf, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
+import { argsArray, describe, validateInteger, validateKeys, validateOneOf, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
 import type { BackendKind } from '../runtime/backend.js';
 import { BACKEND_KINDS } from '../runtime/index.js';
 import type { Destination } from '../runtime/transport.js';
@@ -77,14 +77,12 @@ export function resolveWorkerOptions(input: unknown, defaults: WorkerDefaults): 
 
 /** `initargs`: an array, each argument able to go `to` the workers unchanged (null: nothing travels). */
 function resolveInitargs(value: unknown, to: Destination | null): unknown[] {
-  const initargs = value ?? [];
-  if (!Array.isArray(initargs)) throw new TypeError(`Expected \`initargs\` to be an array of arguments, got ${describe(initargs)}`);
+  const initargs = argsArray(value, 'initargs');
   if (to !== null) {
     initargs.forEach((arg: unknown, i: number) => {
       const failure = initargFailure(arg, to);
       if (failure !== null) throw new TypeError(`\`initargs\` argument ${i} cannot be sent to a worker (${describe(arg)}): ${failure}`);
     });
   }
-  // A copy, typed as unknown[]: Array.isArray narrowed it to any[].
-  return Array.from<unknown>(initargs);
+  return initargs;
 }

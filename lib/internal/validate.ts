@@ -40,6 +40,22 @@ export function validateFunction(value: unknown, name: string): asserts value is
   }
 }
 
+/** A call's arguments: an array, or `[]` when absent. A bare argument is a TypeError that says to wrap it. */
+export function argsArray(value: unknown, name: string): unknown[] {
+  const list = value ?? [];
+  if (!Array.isArray(list)) throw new TypeError(`Expected \`${name}\` to be an array of arguments, got ${describe(value)}: wrap a single argument as [arg]`);
+  // A copy, typed as unknown[]: Array.isArray narrowed it to any[].
+  return Array.from<unknown>(list);
+}
+
+export function validateString(value: unknown, name: string): asserts value is string {
+  if (typeof value !== 'string') throw new TypeError(`Expected \`${name}\` to be a string, got ${describe(value)}`);
+}
+
+export function validateBoolean(value: unknown, name: string): asserts value is boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`Expected \`${name}\` to be true or false, got ${describe(value)}`);
+}
+
 /** A timeout in seconds: a finite number >= 0, or null/undefined for no limit. */
 export function validateTimeout(value: unknown, name = 'timeout'): asserts value is number | null | undefined {
   if (value === undefined || value === null) return;

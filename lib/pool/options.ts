@@ -5,7 +5,7 @@ import type { TaskLimits } from '../engine/task-limits.js';
 import { validateLimits } from '../engine/task-limits.js';
 import type { ProgressOption } from '../internal/progress.js';
 import { validateProgress } from '../internal/progress.js';
-import { describe, validateInteger, validateKeys, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
+import { argsArray, validateInteger, validateKeys, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
 import type { BackendKind } from '../runtime/backend.js';
 import type { ResultCallbacks } from './async-result.js';
 
@@ -79,8 +79,7 @@ export function resolveMapOptions<R>(
 }
 
 export function resolveApplyArgs(args: unknown, options: unknown): { args: unknown[]; options: ApplyOptions<unknown> } {
-  const list = args ?? [];
-  if (!Array.isArray(list)) throw new TypeError(`Expected \`args\` to be an array of arguments, got ${describe(args)}: wrap a single argument as [arg]`);
+  const list = argsArray(args, 'args');
   validatePlainObject(options, 'options');
   validateKeys(options, 'apply() options', APPLY_OPTION_KEYS);
   const resolved = (options ?? {}) as ApplyOptions<unknown>;

@@ -81,6 +81,11 @@ class InProcessWorker implements WorkerHandle {
     // Nothing to hold: pending tasks keep the event loop alive by themselves.
   }
 
+  /** Nothing here has signals: stopping the loop is all either can do. */
+  kill(): void {
+    void this.terminate();
+  }
+
   terminate(): Promise<void> {
     // Nothing to wait for, but a throwing `exit` hook (a user's `workerExit` listener) must
     // reject the promise rather than throw at the caller: throwing in the executor does that.

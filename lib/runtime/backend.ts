@@ -46,9 +46,12 @@ export type WorkerMessage =
 
 export interface WorkerExit {
   readonly exitCode: number | null;
+  /** The signal that ended the worker; for a thread, the one `kill()` stood in for. */
   readonly signal: string | null;
   /** Why the worker could not start, when it died before it was ready. */
   readonly bootError?: unknown;
+  /** What a thread threw that nobody caught, which ended it (a child process prints its own). */
+  readonly uncaught?: unknown;
 }
 
 export interface WorkerEvents {
@@ -62,6 +65,12 @@ export interface WorkerSpec {
   readonly workerId: number;
   readonly initializer: ((...args: never[]) => unknown) | null;
   readonly initargs: unknown[];
+  /**
+   * Set for the worker of a `Process`: its name and daemon flag. Such a worker runs the one chunk it is
+   * posted, then exits with the target's exit code and sends no outcome back. Without it, the worker is a
+   * pool worker, named after its kind and `workerId`.
+   */
+  readonly process?: { readonly name: string; readonly daemon: boolean };
 }
 
 export interface WorkerHandle {
@@ -75,6 +84,11 @@ export interface WorkerHandle {
   setRef(ref: boolean): void;
   /** Stops the worker now; resolves once it is gone. */
   terminate(): Promise<void>;
+  /**
+   * Python's `Process.terminate()`/`kill()`: sends `signal` to a child process, which may handle SIGTERM;
+   * a thread, which has no signals, is stopped, and its exit reports `signal` as what ended it.
+   */
+  kill(signal: 'SIGTERM' | 'SIGKILL'): void;
 }
 
 /** Where tasks run: child processes, worker threads, or worker loops on the calling event loop. */

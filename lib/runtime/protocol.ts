@@ -2,6 +2,7 @@
  * The wire protocol between the engine and a worker loop: a tagged union each
  * way. Both ends reject a tag they do not know (see `assertNever`).
  */
+import type { Identity } from '../internal/identity.js';
 
 /**
  * How a function reaches a worker: its source text, or a module export; the
@@ -107,6 +108,13 @@ export interface WorkerInit {
   readonly initargs: unknown[];
   /** The Buffers inside `initargs`: tinypool posts the bootstrap task over a MessagePort (see values.ts). */
   readonly buffers?: Buffer[];
+  /** Who the worker is, for `currentProcess()` and `parentProcess()`; the in-process loops have none of their own. */
+  readonly identity?: Identity;
+  /**
+   * The worker of a `Process`: it runs the one chunk it is sent and then ends, with exit code 0, or 1 after
+   * printing what the target threw, instead of sending an outcome back.
+   */
+  readonly oneShot?: boolean;
 }
 
 /** True for the tuple forms (`CallTuple`, `ValueTuple`). */

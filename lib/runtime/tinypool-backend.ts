@@ -11,7 +11,10 @@ import Tinypool from 'tinypool';
 
 import type { BrokenExecutor } from '../errors.js';
 import { BrokenProcessPool, BrokenThreadPool } from '../errors.js';
+import type { Identity } from '../internal/identity.js';
+import { asParent } from '../internal/identity.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
+import { outputDrained } from './child-output.js';
 import { batchMessage, crossingBatch, decodeMessage, refuseUnsendable } from './codec.js';
 import { fnDef } from './function-ref.js';
 import { threadLoaderHints } from './loaders.js';
@@ -89,12 +92,26 @@ function workerInit(kind: 'process' | 'thread', spec: WorkerSpec): WorkerInit {
     initializer: spec.initializer ? fnDef(spec.initializer, 'initializer') : null,
     initargs: spec.initargs,
     ...(gather.buffers ? { buffers: gather.buffers } : {}),
+    identity: workerIdentity(kind, spec),
+    ...(spec.process ? { oneShot: true } : {}),
   };
+}
+
+/**
+ * A `Process` worker has the name its parent gave it. Pool workers are daemons, as Python's are, named after
+ * Python's `SpawnPoolWorker-N` (Node starts fresh processes, as Python's spawn method does) or, for threads,
+ * `ThreadPoolWorker-N`, with N the worker's number in its pool.
+ */
+function workerIdentity(kind: 'process' | 'thread', spec: WorkerSpec): Identity {
+  const parent = asParent();
+  if (spec.process) return { name: spec.process.name, daemon: spec.process.daemon, parent };
+  return { name: `${kind === 'process' ? 'SpawnPoolWorker' : 'ThreadPoolWorker'}-${spec.workerId}`, daemon: true, parent };
 }
 
 class TinypoolWorkerHandle implements WorkerHandle {
   readonly pid: number;
   readonly threadId: number | undefined;
+  readonly #kind: 'process' | 'thread';
   readonly #pool: Tinypool;
   readonly #worker: TinypoolWorker;
   #port: MessagePort | undefined;
@@ -108,8 +125,13 @@ class TinypoolWorkerHandle implements WorkerHandle {
   #booted = false;
   #bootError: unknown = undefined;
   #stopped: Promise<void> | null = null;
+  /** The signal `kill()` stood in for on a thread, reported as what ended it. */
+  #killedWith: NodeJS.Signals | null = null;
+  /** What a thread threw that nobody caught. */
+  #uncaught: unknown = undefined;
 
   constructor(kind: 'process' | 'thread', options: TinypoolBackendOptions, spec: WorkerSpec, events: WorkerEvents) {
+    this.#kind = kind;
     this.#crossing = kind === 'thread' ? 'clone' : 'v8';
     this.#pool = createTinypool(kind, options);
     const worker = this.#pool.threads[0];
@@ -123,14 +145,29 @@ class TinypoolWorkerHandle implements WorkerHandle {
     this.#reportReady(kind === 'thread' ? this.#bootThread(init, events) : this.#bootProcess(init, events), events);
   }
 
-  /** Reports the worker's exit once; a worker that dies while booting lets the boot's rejection (the reason) arrive first. */
+  /**
+   * Reports the worker's exit once, after a child's last output has been passed on; a worker that dies while
+   * booting lets the boot's rejection (the reason) arrive first.
+   */
   #reportExit(worker: TinypoolWorker, events: WorkerEvents): void {
+    // A thread's uncaught exception comes to us as 'error' (a child process prints it and exits).
+    if (this.#kind === 'thread') worker.on('error', (error: unknown) => (this.#uncaught ??= error));
     worker.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null = null) => {
       this.#alive = false;
       this.#port?.close();
-      const report = (): void => events.exit({ exitCode: exitCode ?? null, signal: signal ?? null, ...(this.#bootError === undefined ? {} : { bootError: this.#bootError }) });
-      if (this.#booted) report();
-      else setImmediate(report);
+      const ended = signal ?? this.#killedWith;
+      const report = (): void =>
+        events.exit({
+          exitCode: exitCode ?? null,
+          signal: ended,
+          ...(this.#bootError === undefined ? {} : { bootError: this.#bootError }),
+          ...(this.#uncaught === undefined ? {} : { uncaught: this.#uncaught }),
+        });
+      const drained = this.#kind === 'process' ? outputDrained(worker) : Promise.resolve();
+      void drained.then(() => {
+        if (this.#booted) report();
+        else setImmediate(report);
+      });
     });
   }
 
@@ -199,6 +236,21 @@ class TinypoolWorkerHandle implements WorkerHandle {
   terminate(): Promise<void> {
     this.#stopped ??= this.#stop();
     return this.#stopped;
+  }
+
+  kill(signal: 'SIGTERM' | 'SIGKILL'): void {
+    if (!this.#alive) return;
+    if (this.#kind === 'thread') {
+      this.#killedWith ??= signal;
+      void this.terminate();
+      return;
+    }
+    try {
+      process.kill(this.pid, signal);
+    } catch (error) {
+      // Exited a moment ago; its 'exit' is on its way.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
   }
 
   /**

@@ -3,7 +3,7 @@
  * the worker side, rebuilding it as the same class on the main side, and
  * naming the value that structured clone refused.
  */
-import { DefaultSerializer, serialize } from 'node:v8';
+import { DefaultSerializer, deserialize, serialize } from 'node:v8';
 import { MessagePort } from 'node:worker_threads';
 
 import { MaybeEncodingError, RemoteTraceback } from '../errors.js';
@@ -65,6 +65,15 @@ class ThreadSerializer extends DefaultSerializer {
     if (object instanceof MessagePort) return;
     (DefaultSerializer.prototype as unknown as { _writeHostObject(this: DefaultSerializer, object: object): void })._writeHostObject.call(this, object);
   }
+}
+
+/**
+ * A copy of `values` as a worker would receive them, taken now: what a `Process` gets is what its arguments
+ * were at `start()`, as Python pickles them then. Only for values {@link cloneFailure} accepts; it is the
+ * same v8 serialization, so the two agree on what crosses.
+ */
+export function copyForWorker<T>(values: T): T {
+  return deserialize(serialize(values)) as T;
 }
 
 function serializeFailure(value: unknown, to: Destination = 'process'): string | null {

@@ -1,4 +1,6 @@
-/** Shared test helpers: backends, child-process inspection, handshakes. */
+/** Shared test helpers: backends, child-process inspection, handshakes, scripts. */
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
@@ -45,13 +47,28 @@ export async function warmThreads(): Promise<void> {
   await readFile('/proc/self/stat');
 }
 
+/** The state letter of /proc/<pid>/stat, or null once the pid is gone. */
+function procState(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Alive as `process.kill(pid, 0)` tells, except zombies: a child that exited after its parent died is
+ * reparented, and stays a zombie until its new parent (not necessarily a reaping init here) waits for it.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  const state = procState(pid);
+  return state !== null && state !== 'Z';
 }
 
 /** Polls `condition` every 20 ms until it holds or `ms` pass; returns whether it held. */
@@ -88,4 +105,43 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
 
 export function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
+}
+
+/** A script run with `node --import tsx`, its stdout read line by line. */
+export interface Script {
+  readonly child: ChildProcess;
+  /** The next line the script prints; rejects if it exits first. */
+  nextLine(): Promise<string>;
+  /** Resolves with the script's exit code (null when a signal ended it). */
+  readonly exited: Promise<number | null>;
+}
+
+export function runScript(path: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Script {
+  const child = spawn(process.execPath, ['--import', 'tsx', path, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const lines: string[] = [];
+  let changed = deferred();
+  let ended = false;
+  let buffer = '';
+  child.stdout.setEncoding('utf8').on('data', (data: string) => {
+    buffer += data;
+    for (let end = buffer.indexOf('\n'); end !== -1; end = buffer.indexOf('\n')) {
+      lines.push(buffer.slice(0, end));
+      buffer = buffer.slice(end + 1);
+    }
+    changed.resolve();
+  });
+  child.stdout.once('end', () => {
+    ended = true;
+    changed.resolve();
+  });
+  const nextLine = async (): Promise<string> => {
+    while (lines.length === 0) {
+      if (ended) throw new Error(`${path} ended without printing another line`);
+      changed = deferred();
+      await changed.promise;
+    }
+    return lines.shift() as string;
+  };
+  return { child, nextLine, exited };
 }

@@ -25,12 +25,8 @@ export function warningPrintout(text: string): RegExp {
 const REPORT_WAIT_MS = 5000;
 const QUIET_MS = 100;
 
-/**
- * Runs `body` with stderr captured; on success drops every match of `expected` (waiting a little for each
- * to arrive) and writes the rest through.
- */
-export async function expectStderr<T>(expected: readonly RegExp[], body: () => Promise<T>): Promise<T> {
-  if (expected.length === 0) return body();
+/** Captures what is written to stderr until `stop()`, which restores it and returns the text. */
+function captureWrites(): { text: () => string; quietFor: () => number; stop: () => { text: string; write: (text: string) => void } } {
   let captured = '';
   let last = Date.now();
   const write = Reflect.get<NodeJS.WriteStream, 'write'>(process.stderr, 'write');
@@ -42,21 +38,61 @@ export async function expectStderr<T>(expected: readonly RegExp[], body: () => P
     done?.();
     return true;
   });
+  return {
+    text: () => captured,
+    quietFor: () => Date.now() - last,
+    stop: () => {
+      if (had) Object.defineProperty(process.stderr, 'write', had);
+      else Reflect.deleteProperty(process.stderr, 'write');
+      return { text: captured, write: (text: string) => void write.call(process.stderr, text) };
+    },
+  };
+}
+
+/** Waits (up to REPORT_WAIT_MS) until every pattern has matched the captured text and stderr has been quiet a moment. */
+async function awaitReports(capture: ReturnType<typeof captureWrites>, expected: readonly RegExp[]): Promise<void> {
+  const until = Date.now() + REPORT_WAIT_MS;
+  const arrived = (): boolean => expected.every((pattern) => new RegExp(pattern.source).test(capture.text()));
+  while (Date.now() < until && (!arrived() || capture.quietFor() < QUIET_MS)) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/**
+ * Runs `body` with stderr captured; on success drops every match of `expected` (waiting a little for each
+ * to arrive) and writes the rest through.
+ */
+export async function expectStderr<T>(expected: readonly RegExp[], body: () => Promise<T>): Promise<T> {
+  if (expected.length === 0) return body();
+  const capture = captureWrites();
   let ok = false;
   try {
     const result = await body();
     ok = true;
     return result;
   } finally {
-    if (ok) {
-      const until = Date.now() + REPORT_WAIT_MS;
-      const arrived = (): boolean => expected.every((pattern) => new RegExp(pattern.source).test(captured));
-      while (Date.now() < until && (!arrived() || Date.now() - last < QUIET_MS)) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    if (had) Object.defineProperty(process.stderr, 'write', had);
-    else Reflect.deleteProperty(process.stderr, 'write');
-    let rest = captured;
+    if (ok) await awaitReports(capture, expected);
+    const { text, write } = capture.stop();
+    let rest = text;
     if (ok) for (const pattern of expected) rest = rest.replace(pattern, '');
-    if (rest.trim() !== '') write.call(process.stderr, rest);
+    if (rest.trim() !== '') write(rest);
   }
+}
+
+/**
+ * Runs `body` with stderr captured and returns what was written once `report` has arrived (or after
+ * REPORT_WAIT_MS), for a test that asserts what was printed; the report is kept out of the run's output,
+ * everything else is passed through.
+ */
+export async function stderrOf(report: RegExp, body: () => Promise<unknown>): Promise<string> {
+  const capture = captureWrites();
+  let ok = false;
+  try {
+    await body();
+    ok = true;
+  } finally {
+    if (ok) await awaitReports(capture, [report]);
+    const { text, write } = capture.stop();
+    const rest = ok ? text.replace(new RegExp(report.source, 'g'), '') : text;
+    if (rest.trim() !== '') write(rest);
+  }
+  return capture.text();
 }

@@ -7,6 +7,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 
+import { setIdentity } from '../../internal/identity.js';
 import { markWorker } from '../../internal/state.js';
 import { registerLoaders } from '../loaders.js';
 import type { FromWorker, ToWorker, WorkerInit } from '../protocol.js';
@@ -25,6 +26,7 @@ export interface BootstrapTask {
 }
 
 export default async function bootstrap(task: BootstrapTask): Promise<true> {
+  if (task.init.identity) setIdentity(task.init.identity);
   await registerLoaders(task.init.loaders);
   restoreBuffers(task.init.buffers);
   new WorkerLoop(task.port ? portChannel(task.port) : processChannel(), task.init);

@@ -15,6 +15,7 @@ import type { Crossing, FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireO
 import { assertNever, isTuple } from '../protocol.js';
 import { cloneFailure, encodingFailure, flattenThrown } from '../transport.js';
 import { explainCapture, loadFn } from './function-load.js';
+import { endProcess } from './process-end.js';
 
 /** The worker's end of its channel to the engine. `send` throws when a value cannot be cloned. */
 export interface WorkerChannel {
@@ -57,9 +58,12 @@ export class WorkerLoop {
   readonly #credits = new Map<string, { n: number; wakeup: Wakeup }>();
   #ready: Promise<boolean>;
   #initialized = false;
+  /** A `Process`'s worker: it runs the one chunk it is sent and ends (see `WorkerInit.oneShot`). */
+  readonly #oneShot: boolean;
 
   constructor(channel: WorkerChannel, init: WorkerInit) {
     this.#channel = channel;
+    this.#oneShot = init.oneShot === true;
     this.#ready = this.#initialize(init);
     channel.onMessage((message) => this.#receive(message));
   }
@@ -120,6 +124,7 @@ export class WorkerLoop {
     this.#lastFlush = performance.now();
     while (this.#head < this.#queue.length) {
       const chunk = this.#queue[this.#head++] as WireChunk;
+      if (this.#oneShot) return endProcess(await this.#run(chunk));
       const pending = this.#run(chunk);
       if (isThenable(pending)) {
         // The worker is about to wait: what is done goes out first, or it would wait as long as this task.
