@@ -6,10 +6,11 @@
  * classes again), so the engine only ever sees chunks and rebuilt outcomes.
  */
 import type { Chunk, ChunkOutcome, ChunkResult, WorkerMessage } from './backend.js';
+import { encodeHandles, reviveHandlesNow } from './handles.js';
 import type { Crossing, FnDef, FromWorker, PackedChunks, PackedOutcome, ToWorker, WireChunk, WireOutcome } from './protocol.js';
 import { assertNever } from './protocol.js';
 import { cloneFailure, encodingFailure, rebuildThrown } from './transport.js';
-import { findLostClass, lostClassMessage, restoreBuffers } from './values.js';
+import { findLostClass, foundShareable, lostClassMessage, restoreBuffers } from './values.js';
 
 type BatchMessage = Extract<ToWorker, { t: 'batch' }>;
 
@@ -33,27 +34,45 @@ export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) 
  * Refuses values bound for another thread or process when one holds a class
  * instance, which would arrive as a plain object: throws a TypeError. For a
  * batch the task handler then names the argument and fails only its chunk.
- * Buffers found are pushed onto `buffers` when it is given.
+ * Buffers found are pushed onto `buffers` when it is given. Returns true when the values hold shared
+ * primitives, which cross as handles (see {@link encodeHandles}).
  */
-export function refuseLostClass(values: readonly unknown[], buffers: Buffer[] | null = null): void {
+export function refuseLostClass(values: readonly unknown[], buffers: Buffer[] | null = null): boolean {
   const found = findLostClass(values, buffers);
   if (found !== null) throw new TypeError(`Cannot send a value to another thread or process: ${lostClassMessage(undefined, found)}`);
+  return foundShareable();
 }
 
-/** A batch ready to cross: {@link refuseLostClass} for every argument, and the Buffers listed for a MessagePort. */
+/**
+ * A batch ready to cross: {@link refuseLostClass} for every argument, the Buffers listed for a MessagePort,
+ * and shared primitives replaced by handles (only the runs that hold one are copied).
+ */
 export function crossingBatch(message: BatchMessage, crossing: Crossing): BatchMessage {
   if (crossing === 'reference') return message;
   const buffers = crossing === 'clone' ? [] : null;
-  for (const run of message.chunks) refuseLostClass(run.items, buffers);
-  return buffers && buffers.length > 0 ? { ...message, buffers } : message;
+  let chunks = message.chunks;
+  for (const [i, run] of message.chunks.entries()) {
+    if (!refuseLostClass(run.items, buffers)) continue;
+    if (chunks === message.chunks) chunks = [...chunks];
+    chunks[i] = { ...run, items: encodeHandles(run.items, crossing) };
+  }
+  const handles = chunks === message.chunks ? {} : { chunks, handles: true as const };
+  return buffers && buffers.length > 0 ? { ...message, buffers, ...handles } : { ...message, ...handles };
 }
 
 /** Streamed items ready to cross; throws at a class instance, as {@link refuseLostClass}. */
 export function itemsMessage(job: number, index: number, values: unknown[], crossing: Crossing): FromWorker {
   if (crossing === 'reference') return { t: 'items', job, index, values };
   const buffers = crossing === 'clone' ? [] : null;
-  refuseLostClass(values, buffers);
-  return { t: 'items', job, index, values, ...(buffers && buffers.length > 0 ? { buffers } : {}) };
+  const shared = refuseLostClass(values, buffers);
+  return {
+    t: 'items',
+    job,
+    index,
+    values: shared ? encodeHandles(values, crossing) : values,
+    ...(buffers && buffers.length > 0 ? { buffers } : {}),
+    ...(shared ? { handles: true as const } : {}),
+  };
 }
 
 /**
@@ -66,23 +85,32 @@ export function resultsMessage(outcomes: readonly WireOutcome[], crossing: Cross
   if (crossing === 'reference') return { t: 'results', results: packOutcomes(outcomes) };
   let buffers: Buffer[] | null = crossing === 'clone' ? [] : null;
   let sendable = outcomes;
-  if (scanOutcomes(outcomes, buffers)) {
+  let scan = scanOutcomes(outcomes, buffers);
+  if (scan.lost) {
     sendable = outcomes.map(encodable);
     buffers = buffers && [];
-    scanOutcomes(sendable, buffers);
+    scan = scanOutcomes(sendable, buffers);
   }
-  return { t: 'results', results: packOutcomes(sendable), ...(buffers && buffers.length > 0 ? { buffers } : {}) };
+  if (scan.shared) sendable = sendable.map((outcome) => (outcome.kind === 'error' ? outcome : { ...outcome, values: encodeHandles(outcome.values, crossing) }));
+  return { t: 'results', results: packOutcomes(sendable), ...(buffers && buffers.length > 0 ? { buffers } : {}), ...(scan.shared ? { handles: true as const } : {}) };
 }
 
-/** True when a value of an outcome holds a class instance; Buffers anywhere go onto `buffers`. */
-function scanOutcomes(outcomes: readonly WireOutcome[], buffers: Buffer[] | null): boolean {
+/**
+ * Whether a value of an outcome holds a class instance (`lost`) or a shared primitive (`shared`); Buffers
+ * anywhere go onto `buffers`.
+ */
+function scanOutcomes(outcomes: readonly WireOutcome[], buffers: Buffer[] | null): { lost: boolean; shared: boolean } {
   let lost = false;
+  let shared = false;
   for (const outcome of outcomes) {
-    if (outcome.kind !== 'error') lost = findLostClass(outcome.values, buffers) !== null || lost;
+    if (outcome.kind !== 'error') {
+      lost = findLostClass(outcome.values, buffers) !== null || lost;
+      shared = foundShareable() || shared;
+    }
     // What a task threw may hold class instances (it travels as a plain object); only its Buffers matter.
     else if (buffers) findLostClass('error' in outcome ? Object.values(outcome.error.props) : [outcome.raw], buffers);
   }
-  return lost;
+  return { lost, shared };
 }
 
 /** A worker's message as the engine sees it: outcomes unpacked and rebuilt. Fails loudly on an unknown tag. */
@@ -90,9 +118,11 @@ export function decodeMessage(message: FromWorker): WorkerMessage {
   switch (message.t) {
     case 'results':
       restoreBuffers(message.buffers);
+      if (message.handles) reviveHandlesNow(message.results);
       return { t: 'results', results: unpackOutcomes(message.results).map(rebuildResult) };
     case 'items':
       restoreBuffers(message.buffers);
+      if (message.handles) reviveHandlesNow(message.values);
       return { t: 'items', job: message.job, index: message.index, values: message.values };
     case 'init-error':
       return { t: 'init-error', error: rebuildThrown(message.error) };

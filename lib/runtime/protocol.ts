@@ -67,15 +67,16 @@ export type PackedOutcome = WireOutcome | { readonly job: number; readonly index
 
 /**
  * Chunks travel packed (see codec.ts): consecutive chunks of one job share one record.
- * `buffers`, on a MessagePort only, lists the Buffers inside the message (see values.ts).
+ * `buffers`, on a MessagePort only, lists the Buffers inside the message (see values.ts); `handles` says that
+ * shared primitives travel in it as handles, to be revived (see handles.ts).
  */
 export type ToWorker =
-  | { readonly t: 'batch'; readonly fns: FnDef[]; readonly chunks: PackedChunks[]; readonly buffers?: Buffer[] }
+  | { readonly t: 'batch'; readonly fns: FnDef[]; readonly chunks: PackedChunks[]; readonly buffers?: Buffer[]; readonly handles?: true }
   | { readonly t: 'credit'; readonly job: number; readonly index: number; readonly n: number };
 
 export type FromWorker =
-  | { readonly t: 'results'; readonly results: PackedOutcome[]; readonly buffers?: Buffer[] }
-  | { readonly t: 'items'; readonly job: number; readonly index: number; readonly values: unknown[]; readonly buffers?: Buffer[] }
+  | { readonly t: 'results'; readonly results: PackedOutcome[]; readonly buffers?: Buffer[]; readonly handles?: true }
+  | { readonly t: 'items'; readonly job: number; readonly index: number; readonly values: unknown[]; readonly buffers?: Buffer[]; readonly handles?: true }
   | { readonly t: 'init-error'; readonly error: WireThrown };
 
 /**
@@ -94,6 +95,8 @@ export interface WorkerInit {
   readonly initargs: unknown[];
   /** The Buffers inside `initargs`: tinypool posts the bootstrap task over a MessagePort (see values.ts). */
   readonly buffers?: Buffer[];
+  /** Set when `initargs` hold shared primitives as handles (see handles.ts). */
+  readonly handles?: true;
 }
 
 export function assertNever(message: never, side: string): never {

@@ -14,6 +14,7 @@ import { BrokenProcessPool, BrokenThreadPool } from '../errors.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
 import { batchMessage, crossingBatch, decodeMessage, refuseLostClass } from './codec.js';
 import { fnDef } from './function-ref.js';
+import { encodeHandles } from './handles.js';
 import { threadLoaderHints } from './loaders.js';
 import type { Crossing, FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import type { BootstrapTask } from './worker/worker-entry.js';
@@ -79,13 +80,15 @@ function createTinypool(kind: 'process' | 'thread', options: TinypoolBackendOpti
  */
 function workerInit(kind: 'process' | 'thread', spec: WorkerSpec): WorkerInit {
   const buffers: Buffer[] = [];
-  refuseLostClass(spec.initargs, buffers);
+  const shared = refuseLostClass(spec.initargs, buffers);
   return {
     workerId: spec.workerId,
     loaders: kind === 'thread' ? threadLoaderHints() : [],
     initializer: spec.initializer ? fnDef(spec.initializer, 'initializer') : null,
-    initargs: spec.initargs,
+    // A child process gets handles without shared memory: it could not map it.
+    initargs: shared ? encodeHandles(spec.initargs, kind === 'thread' ? 'clone' : 'v8') : spec.initargs,
     ...(buffers.length > 0 ? { buffers } : {}),
+    ...(shared ? { handles: true as const } : {}),
   };
 }
 

@@ -9,12 +9,15 @@
  */
 import { createRequire } from 'node:module';
 
+import { TO_HANDLE } from './handles.js';
+
 /** Deeper than this, a value (maybe a cyclic one) takes the walk that remembers what it saw. */
 const TREE_DEPTH = 64;
 /** More containers than this, likewise: a value that shares much would be walked again and again. */
 const TREE_VISITS = 1 << 20;
 const GIVE_UP: object = Object.freeze({});
 let visits = 0;
+let shareables = 0;
 
 /**
  * Walks `values` (into arrays, plain objects, `Map`s and `Set`s) for what
@@ -28,10 +31,17 @@ let visits = 0;
 export function findLostClass(values: readonly unknown[], buffers: Buffer[] | null = null): object | null {
   const mark = buffers?.length ?? 0;
   visits = 0;
+  shareables = 0;
   const found = treeWalk(values, buffers, 0);
   if (found !== GIVE_UP) return found;
   if (buffers) buffers.length = mark;
+  shareables = 0;
   return graphWalk(values, buffers);
+}
+
+/** True when the last {@link findLostClass} met a shared primitive, which crosses as a handle (handles.ts). */
+export function foundShareable(): boolean {
+  return shareables > 0;
 }
 
 function treeWalk(values: ArrayLike<unknown>, buffers: Buffer[] | null, depth: number): object | null {
@@ -97,7 +107,10 @@ function leaf(value: object, proto: object | null, buffers: Buffer[] | null): ob
     buffers?.push(value as Buffer);
     return null;
   }
-  return proto === null || lostClassOf(proto) === null ? null : value;
+  if (proto === null) return null;
+  const verdict = lostClassOf(proto);
+  if (verdict === SHAREABLE) shareables++;
+  return verdict === null || verdict === SHAREABLE ? null : value;
 }
 
 /**
@@ -121,6 +134,8 @@ export function restoreBuffers(views: readonly Uint8Array[] | undefined): void {
 }
 
 const CUSTOM_PROTOTYPE = '';
+/** The verdict for a shared primitive's class: it crosses, as a handle. */
+const SHAREABLE = '\0shareable';
 
 /** Prototype → null for a built-in structured clone keeps, else the class name ('' for a custom prototype). */
 const verdicts = new WeakMap<object, string | null>();
@@ -135,6 +150,7 @@ function lostClassOf(proto: object): string | null {
 }
 
 function judge(proto: object): string | null {
+  if (TO_HANDLE in proto) return SHAREABLE;
   // Typed arrays, DataView and errors of every class clone (errors as the nearest built-in class).
   if (isPrototypeOf(proto, Object.getPrototypeOf(Uint8Array.prototype) as object) || proto === DataView.prototype || isPrototypeOf(proto, Error.prototype)) {
     return null;

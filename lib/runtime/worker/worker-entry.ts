@@ -8,6 +8,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 
 import { markWorker } from '../../internal/state.js';
+import { reviveHandles } from '../handles.js';
 import { registerLoaders } from '../loaders.js';
 import type { FromWorker, ToWorker, WorkerInit } from '../protocol.js';
 import { restoreBuffers } from '../values.js';
@@ -27,6 +28,7 @@ export interface BootstrapTask {
 export default async function bootstrap(task: BootstrapTask): Promise<true> {
   await registerLoaders(task.init.loaders);
   restoreBuffers(task.init.buffers);
+  if (task.init.handles) await reviveHandles(task.init.initargs);
   new WorkerLoop(task.port ? portChannel(task.port) : processChannel(), task.init);
   return true;
 }

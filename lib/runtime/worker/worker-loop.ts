@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 
 import { Wakeup } from '../../internal/wakeup.js';
 import { encodable, itemsMessage, resultsMessage, unpackChunks } from '../codec.js';
+import { reviveHandles } from '../handles.js';
 import type { Crossing, FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from '../protocol.js';
 import { assertNever } from '../protocol.js';
 import { cloneFailure, encodingFailure, flattenThrown } from '../transport.js';
@@ -40,6 +41,19 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
+/** Function ids below this are the stand-ins of failedBatch, never ids the main side hands out. */
+let failedIds = -1;
+
+/**
+ * `message` with every chunk's function replaced by one that throws `failure` (a handle that could not be
+ * revived): each chunk fails through the usual path instead of running with a record where a primitive was.
+ */
+function failedBatch(message: Extract<ToWorker, { t: 'batch' }>, failure: unknown): Extract<ToWorker, { t: 'batch' }> {
+  const text = failure instanceof Error ? failure.message : String(failure);
+  const def: FnDef = { id: failedIds--, kind: 'source', source: `function revivalFailed() { throw new TypeError(${JSON.stringify(text)}); }` };
+  return { ...message, fns: [...message.fns, def], chunks: message.chunks.map((run) => ({ ...run, fn: def.id })) };
+}
+
 export class WorkerLoop {
   readonly #channel: WorkerChannel;
   readonly #defs = new Map<number, FnDef>();
@@ -54,6 +68,8 @@ export class WorkerLoop {
   readonly #credits = new Map<string, { n: number; wakeup: Wakeup }>();
   #ready: Promise<boolean>;
   #initialized = false;
+  /** Batches wait here, in order, while one before them has its shared primitives revived. */
+  #reviving: Promise<void> | null = null;
 
   constructor(channel: WorkerChannel, init: WorkerInit) {
     this.#channel = channel;
@@ -85,9 +101,8 @@ export class WorkerLoop {
     switch (message.t) {
       case 'batch':
         restoreBuffers(message.buffers);
-        for (const def of message.fns) this.#defs.set(def.id, def);
-        for (const chunk of unpackChunks(message.chunks)) this.#queue.push(chunk);
-        if (!this.#draining) void this.#drain();
+        if (message.handles || this.#reviving) this.#acceptLater(message);
+        else this.#accept(message);
         return;
       case 'credit': {
         const credit = this.#credit(`${message.job}:${message.index}`);
@@ -98,6 +113,27 @@ export class WorkerLoop {
       default:
         assertNever(message, 'worker');
     }
+  }
+
+  #accept(message: Extract<ToWorker, { t: 'batch' }>): void {
+    for (const def of message.fns) this.#defs.set(def.id, def);
+    for (const chunk of unpackChunks(message.chunks)) this.#queue.push(chunk);
+    if (!this.#draining) void this.#drain();
+  }
+
+  /** A batch holding handles is queued once they are revived (which may import their modules); later ones wait behind it. */
+  #acceptLater(message: Extract<ToWorker, { t: 'batch' }>): void {
+    const revived = message.handles ? reviveHandles(message.chunks) : null;
+    const before = this.#reviving;
+    const done = (async () => {
+      await before;
+      const failure = await revived?.then(() => null, (error: unknown) => error);
+      this.#accept(failure ? failedBatch(message, failure) : message);
+    })();
+    this.#reviving = done;
+    void done.then(() => {
+      if (this.#reviving === done) this.#reviving = null;
+    });
   }
 
   async #drain(): Promise<void> {
