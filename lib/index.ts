@@ -47,3 +47,6 @@ export type { AnyFunction } from './runtime/function-ref.js';
 export { task } from './runtime/function-ref.js';
 export type { MultiYieldMode, MultiYieldOptions, Yielded, YieldedItem } from './stream/multi-yield.js';
 export { multiYield } from './stream/multi-yield.js';
+export { Event } from './sync/event.js';
+export { Lock, RLock } from './sync/lock.js';
+export { BoundedSemaphore, Semaphore } from './sync/semaphore.js';

@@ -46,6 +46,10 @@ export function validateTimeout(value: unknown, name = 'timeout'): asserts value
   }
 }
 
+export function validateBoolean(value: unknown, name: string): asserts value is boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`Expected \`${name}\` to be a boolean, got ${describe(value)}`);
+}
+
 /** Items of a sync or async iterable. */
 export type AnyIterable<T> = Iterable<T> | AsyncIterable<T>;
 
