@@ -33,7 +33,7 @@ export class Event implements Shareable {
       return;
     }
     const state = new EventState();
-    this.#link = Link.own(KIND, state, state.memory);
+    this.#link = Link.own(this, KIND, state, state.memory);
   }
 
   /** Sets the flag and wakes every waiter. */

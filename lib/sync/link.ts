@@ -37,9 +37,17 @@ export class Link<S extends Served> {
   /** Set in a thread that uses the owner's memory directly, until the owner knows it (for release at death). */
   #presence: Promise<void> | null;
 
-  /** A link for a primitive made here: this thread owns it. */
-  static own<S extends Served>(kind: LinkKind<S>, state: S, memory?: SharedArrayBuffer, wireState?: unknown): Link<S> {
-    return new Link(kind, state, memory, wireState, null, process.pid, 0, null);
+  /** A link for `facade`, a primitive made here: this thread owns it. */
+  static own<S extends Served>(facade: object, kind: LinkKind<S>, state: S, memory?: SharedArrayBuffer, wireState?: unknown): Link<S> {
+    const link = new Link(kind, state, memory, wireState, null, process.pid, 0, null);
+    owned.set(facade, link);
+    return link;
+  }
+
+  /** Shuts the primitive down (a Manager's shutdown): its state fails every call, and the broker drops it. */
+  close(): void {
+    this.state?.close?.();
+    if (this.#owner !== null) Broker.here().drop(this.#id);
   }
 
   /** A link from a handle that arrived here. */
@@ -123,6 +131,14 @@ export class Link<S extends Served> {
   get id(): number {
     return this.#id;
   }
+}
+
+/** The links of primitives this thread made, for {@link closeOwned}. */
+const owned = new WeakMap<object, Link<Served>>();
+
+/** Shuts down `facade`, a primitive made in this thread (a Manager's shutdown). */
+export function closeOwned(facade: object): void {
+  owned.get(facade)?.close();
 }
 
 /** Revived facades, one per primitive per thread: a Lock sent out and back is the same object again. */

@@ -50,7 +50,7 @@ export class Lock implements Shareable {
       adopting = null;
     } else {
       const lockState = new LockState(reentrant);
-      this.#link = Link.own(KIND, lockState, lockState.memory, { reentrant });
+      this.#link = Link.own(this, KIND, lockState, lockState.memory, { reentrant });
     }
   }
 

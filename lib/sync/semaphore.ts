@@ -47,7 +47,7 @@ export class Semaphore implements Shareable {
     validateInteger(value, 'value', 0);
     const bound = bounded ? value : null;
     const state = new SemaphoreState(bound, value);
-    this.#link = Link.own(KIND, state, state.memory, { bound });
+    this.#link = Link.own(this, KIND, state, state.memory, { bound });
   }
 
   /**
