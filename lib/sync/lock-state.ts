@@ -33,6 +33,10 @@ export class LockState implements Served {
         return this.locked();
       case 'owned':
         return this.owned(ctx);
+      case 'releaseAll':
+        return this.releaseAll(ctx);
+      case 'restore':
+        return this.restore(args[0] as number, ctx);
       default:
         throw unknownMethod('Lock', method);
     }
@@ -89,6 +93,12 @@ export class LockState implements Served {
     Atomics.store(this.#words, HOLDER, 0);
     Atomics.notify(this.#words, HOLDER);
     return depth;
+  }
+
+  /** Acquires again, waiting as long as it takes, at the depth {@link releaseAll} returned. */
+  async restore(depth: number, ctx: CallContext): Promise<void> {
+    await this.acquire(true, null, ctx);
+    if (this.reentrant) Atomics.store(this.#words, DEPTH, depth);
   }
 
   agentGone(agent: number): void {

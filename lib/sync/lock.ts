@@ -19,6 +19,12 @@ const KIND: LinkKind<LockState> = {
 /** Set while a facade is rebuilt around a link that arrived (see registerKind); read by the constructors. */
 let adopting: Link<LockState> | null = null;
 let makeReentrant = false;
+const links = new WeakMap<Lock, Link<LockState>>();
+
+/** The link of `lock`, for a Condition, which waits by releasing its lock wholly and acquiring it again. */
+export function linkOf(lock: Lock): Link<LockState> {
+  return links.get(lock) as Link<LockState>;
+}
 
 /**
  * A lock shared by every thread and process it reaches (Python's `multiprocessing.Lock`). It can be passed
@@ -52,6 +58,7 @@ export class Lock implements Shareable {
       const lockState = new LockState(reentrant);
       this.#link = Link.own(this, KIND, lockState, lockState.memory, { reentrant });
     }
+    links.set(this, this.#link);
   }
 
   /**

@@ -3,6 +3,9 @@
  * whose state lives in the process that made the manager, shut down together.
  */
 import { InvalidStateError } from '../errors.js';
+import type { BarrierOptions } from './barrier.js';
+import { Barrier } from './barrier.js';
+import { Condition } from './condition.js';
 import type { DictProxy } from './dict-proxy.js';
 import { makeDict } from './dict-proxy.js';
 import type { DictKey } from './dict-state.js';
@@ -91,6 +94,20 @@ export class Manager {
   Event(): Event {
     this.#check();
     return this.#own(new Event());
+  }
+
+  /** A {@link Condition} owned by this manager (its lock too, when it makes one). */
+  Condition(lock?: Lock): Condition {
+    this.#check();
+    const condition = this.#own(new Condition(lock));
+    if (lock === undefined) this.#own(condition.lock);
+    return condition;
+  }
+
+  /** A {@link Barrier} owned by this manager. */
+  Barrier(parties: number, options?: BarrierOptions): Barrier {
+    this.#check();
+    return this.#own(new Barrier(parties, options));
   }
 
   /** A {@link Value} owned by this manager (its lock too). */
