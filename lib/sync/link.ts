@@ -84,6 +84,11 @@ export class Link<S extends Served> {
     this.#presence = null;
   }
 
+  /** The local state when a call may use it right now (the owner knows this thread), else null. */
+  get ready(): S | null {
+    return this.#presence === null ? this.state : null;
+  }
+
   /** The context of a local call (this thread, as an agent). */
   get context(): CallContext {
     return LOCAL;

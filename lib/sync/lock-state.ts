@@ -43,22 +43,29 @@ export class LockState implements Served {
   }
 
   async acquire(block: boolean, timeout: number | null | undefined, ctx: CallContext): Promise<boolean> {
-    const words = this.#words;
     let deadline: number | null | undefined;
     for (;;) {
-      checkOpen(words);
-      const holder = Atomics.compareExchange(words, HOLDER, 0, ctx.agent);
-      if (holder === 0) {
-        if (this.reentrant) Atomics.store(words, DEPTH, 1);
-        return true;
-      }
-      if (this.reentrant && holder === ctx.agent) {
-        Atomics.add(words, DEPTH, 1);
-        return true;
-      }
+      const holder = this.tryAcquire(ctx);
+      if (holder === 0) return true;
       deadline ??= deadlineOf(block, timeout);
-      if (!(await waitChange(words, HOLDER, holder, deadline, ctx.signal))) return false;
+      if (!(await waitChange(this.#words, HOLDER, holder, deadline, ctx.signal))) return false;
     }
+  }
+
+  /** One attempt, never waiting: 0 once acquired, else the holder that was there (what to wait on). */
+  tryAcquire(ctx: CallContext): number {
+    const words = this.#words;
+    checkOpen(words);
+    const holder = Atomics.compareExchange(words, HOLDER, 0, ctx.agent);
+    if (holder === 0) {
+      if (this.reentrant) Atomics.store(words, DEPTH, 1);
+      return 0;
+    }
+    if (this.reentrant && holder === ctx.agent) {
+      Atomics.add(words, DEPTH, 1);
+      return 0;
+    }
+    return holder;
   }
 
   release(ctx: CallContext): void {

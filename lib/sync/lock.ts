@@ -16,6 +16,10 @@ const KIND: LinkKind<LockState> = {
   attach: (memory, state) => new LockState((state as { reentrant: boolean }).reentrant, memory),
 };
 
+/** Settled promises shared by every fast-path call (a promise cannot be changed by its receiver). */
+const ACQUIRED = Promise.resolve(true);
+const RELEASED = Promise.resolve();
+
 /** Set while a facade is rebuilt around a link that arrived (see registerKind); read by the constructors. */
 let adopting: Link<LockState> | null = null;
 let makeReentrant = false;
@@ -70,10 +74,17 @@ export class Lock implements Shareable {
    * @throws TypeError / RangeError (as a rejection) for a bad `block` or `timeout`; InvalidStateError once
    *   the lock is shut down (its Manager) or its owner is gone.
    */
-  async acquire(block = true, timeout?: number | null): Promise<boolean> {
-    validateBoolean(block, 'block');
-    validateTimeout(timeout);
-    return this.#link.call<boolean>('acquire', [block, timeout]);
+  acquire(block = true, timeout?: number | null): Promise<boolean> {
+    const link = this.#link;
+    try {
+      validateBoolean(block, 'block');
+      validateTimeout(timeout);
+      // The uncontended case in shared memory takes no round trip and no async frame.
+      if (link.ready?.tryAcquire(link.context) === 0) return ACQUIRED;
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return link.call<boolean>('acquire', [block, timeout]);
   }
 
   /**
@@ -81,8 +92,16 @@ export class Lock implements Shareable {
    *
    * @throws InvalidStateError (as a rejection) when it is not held (or, for an RLock, held by another).
    */
-  async release(): Promise<void> {
-    await this.#link.call('release', []);
+  release(): Promise<void> {
+    const link = this.#link;
+    const state = link.ready;
+    if (!state) return link.call('release', []);
+    try {
+      state.release(link.context);
+      return RELEASED;
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   /** Whether someone holds the lock right now. */
