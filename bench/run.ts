@@ -24,6 +24,7 @@ import { imapRows } from './workloads/imap.js';
 import { latencyRow } from './workloads/latency.js';
 import { mapSquaresRow } from './workloads/map-squares.js';
 import { multiYieldRow } from './workloads/multi-yield.js';
+import { sharedStateRows } from './workloads/shared-state.js';
 import { startupRow } from './workloads/startup.js';
 import { submitLatencyRow } from './workloads/submit-latency.js';
 import { sustainedRow } from './workloads/sustained.js';
@@ -95,6 +96,8 @@ async function runAll(config: BenchConfig): Promise<Row[]> {
   rows.push(await submitLatencyRow(config));
   section('multiYield vs imap');
   rows.push(await multiYieldRow(config));
+  section('shared state: Lock, Manager dict, Queue');
+  rows.push(...(await sharedStateRows(config)));
   return rows;
 }
 
