@@ -61,6 +61,6 @@ export { JoinableQueue, Queue } from './sync/queue.js';
 export { BoundedSemaphore, Semaphore } from './sync/semaphore.js';
 export { SharedArray as Array, RawArray, SharedArray } from './sync/shared-array.js';
 export { SimpleQueue } from './sync/simple-queue.js';
-export type { ElementOf, NumberTypecode, SharedView, Typecode } from './sync/typecodes.js';
+export type { ElementOf, NumberTypecode, SharedView, Typecode, ViewOf } from './sync/typecodes.js';
 export type { SharedValueOptions } from './sync/value.js';
 export { RawValue, Value } from './sync/value.js';

@@ -1,6 +1,6 @@
 /** `Barrier`, Python's `multiprocessing.Barrier`. */
 import { validateInteger, validateKeys, validateOptionalFunction, validatePlainObject, validateTimeout } from '../internal/validate.js';
-import type { Handle, Shareable } from '../runtime/handles.js';
+import type { Handle } from '../runtime/handles.js';
 import { TO_HANDLE } from '../runtime/handles.js';
 import { BarrierState } from './barrier-state.js';
 import type { LinkKind } from './link.js';
@@ -36,7 +36,7 @@ export interface BarrierOptions {
  * console.log(a + b); // 1: arrival indexes 0 and 1
  * ```
  */
-export class Barrier implements Shareable {
+export class Barrier {
   readonly #link: Link<BarrierState>;
   /** The number of parties a round takes. */
   readonly parties: number;

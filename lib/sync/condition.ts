@@ -1,7 +1,7 @@
 /** `Condition`, Python's `multiprocessing.Condition`. */
 import { InvalidStateError } from '../errors.js';
 import { validateFunction, validateInteger, validateTimeout } from '../internal/validate.js';
-import type { Handle, Shareable } from '../runtime/handles.js';
+import type { Handle } from '../runtime/handles.js';
 import { TO_HANDLE } from '../runtime/handles.js';
 import { ConditionState } from './condition-state.js';
 import { holdFor } from './hold.js';
@@ -37,7 +37,7 @@ let adopting: Link<ConditionState> | null = null;
  * await cond.waitFor(() => ready, 5);
  * ```
  */
-export class Condition implements Shareable {
+export class Condition {
   readonly #link: Link<ConditionState>;
   readonly #lock: Lock;
 

@@ -1,6 +1,6 @@
 /** `DictProxy`, what `manager.dict()` returns: Python's `Manager().dict()`. */
 import { describe } from '../internal/validate.js';
-import type { Handle, Shareable } from '../runtime/handles.js';
+import type { Handle } from '../runtime/handles.js';
 import { TO_HANDLE } from '../runtime/handles.js';
 import type { DictKey } from './dict-state.js';
 import { DictState } from './dict-state.js';
@@ -61,7 +61,7 @@ export function makeDict<K extends DictKey, V>(init: unknown): DictProxy<K, V> {
  * console.log(await scores.get('ada'), await scores.get('bob', 0)); // 3 0
  * ```
  */
-export class DictProxy<K extends DictKey = DictKey, V = unknown> implements Shareable {
+export class DictProxy<K extends DictKey = DictKey, V = unknown> {
   readonly #link: Link<DictState>;
 
   /** @internal Made by `manager.dict()`. */

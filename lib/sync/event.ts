@@ -1,6 +1,6 @@
 /** `Event`, Python's `multiprocessing.Event`. */
 import { validateTimeout } from '../internal/validate.js';
-import type { Handle, Shareable } from '../runtime/handles.js';
+import type { Handle } from '../runtime/handles.js';
 import { TO_HANDLE } from '../runtime/handles.js';
 import { EventState } from './event-state.js';
 import type { LinkKind } from './link.js';
@@ -23,7 +23,7 @@ let adopting: Link<EventState> | null = null;
  * console.log(await ready.wait(5)); // true
  * ```
  */
-export class Event implements Shareable {
+export class Event {
   readonly #link: Link<EventState>;
 
   constructor() {

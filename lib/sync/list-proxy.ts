@@ -1,6 +1,6 @@
 /** `ListProxy`, what `manager.list()` returns: Python's `Manager().list()`. */
 import { describe, validateInteger } from '../internal/validate.js';
-import type { Handle, Shareable } from '../runtime/handles.js';
+import type { Handle } from '../runtime/handles.js';
 import { TO_HANDLE } from '../runtime/handles.js';
 import type { LinkKind } from './link.js';
 import { Link, registerKind } from './link.js';
@@ -50,7 +50,7 @@ function validateIndex(index: unknown): asserts index is number {
  * console.log(await log.toArray()); // ['start', 'done']
  * ```
  */
-export class ListProxy<T = unknown> implements Shareable {
+export class ListProxy<T = unknown> {
   readonly #link: Link<ListState>;
 
   /** @internal Made by `manager.list()`. */

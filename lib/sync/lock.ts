@@ -3,7 +3,7 @@
  * the main process, worker threads and child processes alike.
  */
 import { validateBoolean, validateTimeout } from '../internal/validate.js';
-import type { Handle, Shareable } from '../runtime/handles.js';
+import type { Handle } from '../runtime/handles.js';
 import { TO_HANDLE } from '../runtime/handles.js';
 import { holdFor } from './hold.js';
 import type { LinkKind } from './link.js';
@@ -49,7 +49,7 @@ export function linkOf(lock: Lock): Link<LockState> {
  * }
  * ```
  */
-export class Lock implements Shareable {
+export class Lock {
   readonly #link: Link<LockState>;
 
   constructor() {

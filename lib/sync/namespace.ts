@@ -1,6 +1,6 @@
 /** `NamespaceProxy`, what `manager.Namespace()` returns: Python's `Manager().Namespace()`. */
 import { describe } from '../internal/validate.js';
-import type { Handle, Shareable } from '../runtime/handles.js';
+import type { Handle } from '../runtime/handles.js';
 import { TO_HANDLE } from '../runtime/handles.js';
 import { DictState } from './dict-state.js';
 import type { LinkKind } from './link.js';
@@ -30,7 +30,7 @@ function validateName(name: unknown): asserts name is string {
  * console.log(await ns.get('phase')); // 'crawl'
  * ```
  */
-export class NamespaceProxy implements Shareable {
+export class NamespaceProxy {
   readonly #link: Link<DictState>;
 
   /** @internal Made by `manager.Namespace()`. */

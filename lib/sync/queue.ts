@@ -1,7 +1,7 @@
 /** `Queue` and `JoinableQueue`, Python's `multiprocessing.Queue` and `JoinableQueue`. */
 import { InvalidStateError } from '../errors.js';
 import { validateBoolean, validateInteger, validateTimeout } from '../internal/validate.js';
-import type { Handle, Shareable } from '../runtime/handles.js';
+import type { Handle } from '../runtime/handles.js';
 import { TO_HANDLE } from '../runtime/handles.js';
 import type { LinkKind } from './link.js';
 import { Link, registerKind } from './link.js';
@@ -34,7 +34,7 @@ const links = new WeakMap<object, Link<QueueState>>();
  * console.log(await q.get()); // 'job'
  * ```
  */
-export class Queue<T = unknown> implements Shareable {
+export class Queue<T = unknown> {
   readonly #link: Link<QueueState>;
   #closed = false;
 

@@ -1,6 +1,6 @@
 /** `Semaphore` and `BoundedSemaphore`, Python's `multiprocessing.Semaphore` and `BoundedSemaphore`. */
 import { validateBoolean, validateInteger, validateTimeout } from '../internal/validate.js';
-import type { Handle, Shareable } from '../runtime/handles.js';
+import type { Handle } from '../runtime/handles.js';
 import { TO_HANDLE } from '../runtime/handles.js';
 import { holdFor } from './hold.js';
 import type { LinkKind } from './link.js';
@@ -29,7 +29,7 @@ let makeBounded = false;
  * await using _slot = await slots.hold(); // at most two holders at once
  * ```
  */
-export class Semaphore implements Shareable {
+export class Semaphore {
   readonly #link: Link<SemaphoreState>;
 
   /**

@@ -1,13 +1,13 @@
 /** `SharedArray` (exported also as `Array`) and `RawArray`, Python's `multiprocessing.Array` and `RawArray`. */
 import { describe, validateInteger, validatePlainObject } from '../internal/validate.js';
-import type { Handle, Shareable } from '../runtime/handles.js';
+import type { Handle } from '../runtime/handles.js';
 import { TO_HANDLE } from '../runtime/handles.js';
 import type { LinkKind } from './link.js';
 import { Link, registerKind } from './link.js';
 import type { Lock } from './lock.js';
 import { noLock, notShared, resolveLock } from './lock-option.js';
 import { MemoryState } from './memory-state.js';
-import type { ElementOf, NumberTypecode, SharedView, Typecode } from './typecodes.js';
+import type { ElementOf, NumberTypecode, Typecode, ViewOf } from './typecodes.js';
 import { allocElements, validateElement, validateTypecode } from './typecodes.js';
 import type { SharedValueOptions } from './value.js';
 
@@ -40,7 +40,7 @@ let adopting: Link<MemoryState> | null = null;
  * console.log(await a.toArray(), a.view[0]); // [10, 2, 3] 10
  * ```
  */
-export class SharedArray<C extends Typecode = NumberTypecode> implements Shareable {
+export class SharedArray<C extends Typecode = NumberTypecode> {
   readonly #link: Link<MemoryState>;
   readonly #typecode: C;
   readonly #lock: Lock | null;
@@ -86,9 +86,9 @@ export class SharedArray<C extends Typecode = NumberTypecode> implements Shareab
    *
    * @throws InvalidStateError in another process (use `get`/`set`/`toArray`), or once shut down.
    */
-  get view(): SharedView {
+  get view(): ViewOf<C> {
     if (!this.#link.state) throw notShared('SharedArray', 'view', '`await a.get(i)` / `await a.set(i, x)` / `await a.toArray()`');
-    return this.#link.state.open();
+    return this.#link.state.open() as ViewOf<C>;
   }
 
   /**

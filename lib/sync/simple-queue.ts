@@ -1,5 +1,5 @@
 /** `SimpleQueue`, Python's `multiprocessing.SimpleQueue`: an unbounded queue with the fewest methods. */
-import type { Handle, Shareable } from '../runtime/handles.js';
+import type { Handle } from '../runtime/handles.js';
 import { TO_HANDLE } from '../runtime/handles.js';
 import type { LinkKind } from './link.js';
 import { Link, registerKind } from './link.js';
@@ -24,7 +24,7 @@ let adopting: Link<QueueState> | null = null;
  * console.log(await q.get(), await q.empty()); // 42 true
  * ```
  */
-export class SimpleQueue<T = unknown> implements Shareable {
+export class SimpleQueue<T = unknown> {
   readonly #link: Link<QueueState>;
 
   constructor() {

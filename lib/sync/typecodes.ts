@@ -22,6 +22,9 @@ export type SharedView = Int8Array | Uint8Array | Int16Array | Uint16Array | Int
  */
 export type Typecode = 'b' | 'B' | 'h' | 'H' | 'i' | 'I' | 'l' | 'L' | 'q' | 'Q' | 'f' | 'd';
 
+/** The typed array `SharedArray.view` is for typecode `C`: a BigInt one for `q`/`Q`. */
+export type ViewOf<C extends Typecode> = C extends 'q' | 'Q' ? BigInt64Array | BigUint64Array : Exclude<SharedView, BigInt64Array | BigUint64Array>;
+
 /** The typecodes whose elements are numbers (all but `q`/`Q`). */
 export type NumberTypecode = Exclude<Typecode, 'q' | 'Q'>;
 

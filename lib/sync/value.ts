@@ -1,6 +1,6 @@
 /** `Value` and `RawValue`, Python's `multiprocessing.Value` and `RawValue`. */
 import { validatePlainObject } from '../internal/validate.js';
-import type { Handle, Shareable } from '../runtime/handles.js';
+import type { Handle } from '../runtime/handles.js';
 import { TO_HANDLE } from '../runtime/handles.js';
 import type { LinkKind } from './link.js';
 import { Link, registerKind } from './link.js';
@@ -46,7 +46,7 @@ export interface SharedValueOptions {
  * console.log(counter.value); // 1
  * ```
  */
-export class Value<C extends Typecode = NumberTypecode> implements Shareable {
+export class Value<C extends Typecode = NumberTypecode> {
   readonly #link: Link<MemoryState>;
   readonly #typecode: C;
   readonly #lock: Lock | null;
