@@ -1,7 +1,9 @@
 /**
- * A semaphore in shared memory: word VALUE is its counter. What a caller from
- * another process acquired is also counted per caller here, in the owner, so
- * it is given back when that process dies.
+ * A semaphore in shared memory: word VALUE is its counter, and a small table
+ * of (agent, permits held) slots records who holds what, so the permits of a
+ * thread or process that dies are given back. Every agent that acquires
+ * (a worker thread directly, another process through the broker) counts in
+ * the same table.
  */
 import { InvalidStateError } from '../errors.js';
 import type { CallContext, Served } from './served.js';
@@ -9,14 +11,16 @@ import { unknownMethod } from './served.js';
 import { allocWords, checkOpen, closeWords, deadlineOf, waitChange } from './words.js';
 
 const VALUE = 1;
-const WORDS = 2;
+/** Holders tracked at once. More concurrent holders than this still work; the extra ones are not given back at death. */
+const SLOTS = 32;
+const FIRST_SLOT = 2;
+const WORDS = FIRST_SLOT + 2 * SLOTS;
 
 export class SemaphoreState implements Served {
   readonly memory: SharedArrayBuffer;
   /** The most it may hold (a BoundedSemaphore's initial value), or null. */
   readonly bound: number | null;
   readonly #words: Int32Array;
-  readonly #heldBy = new Map<number, number>();
 
   constructor(bound: number | null, initial?: number, memory: SharedArrayBuffer = allocWords(WORDS)) {
     this.memory = memory;
@@ -47,7 +51,7 @@ export class SemaphoreState implements Served {
       const value = Atomics.load(words, VALUE);
       if (value > 0) {
         if (Atomics.compareExchange(words, VALUE, value, value - 1) !== value) continue;
-        if (ctx.signal) this.#heldBy.set(ctx.agent, (this.#heldBy.get(ctx.agent) ?? 0) + 1);
+        this.#count(ctx.agent, 1);
         return true;
       }
       deadline ??= deadlineOf(block, timeout);
@@ -65,20 +69,43 @@ export class SemaphoreState implements Served {
       }
       if (Atomics.compareExchange(words, VALUE, value, value + 1) === value) break;
     }
-    const held = this.#heldBy.get(ctx.agent);
-    if (held !== undefined) {
-      if (held > 1) this.#heldBy.set(ctx.agent, held - 1);
-      else this.#heldBy.delete(ctx.agent);
-    }
+    this.#count(ctx.agent, -1);
     Atomics.notify(words, VALUE);
   }
 
+  /** Adds `delta` to the permits `agent` holds, claiming a free slot on its first permit. */
+  #count(agent: number, delta: number): void {
+    const words = this.#words;
+    let free = -1;
+    for (let slot = FIRST_SLOT; slot < WORDS; slot += 2) {
+      const holder = Atomics.load(words, slot);
+      if (holder === agent) {
+        // A release by an agent that holds nothing (any agent may release) leaves the count at zero.
+        if (delta > 0 || Atomics.load(words, slot + 1) > 0) Atomics.add(words, slot + 1, delta);
+        return;
+      }
+      if (holder === 0 && free < 0) free = slot;
+    }
+    if (delta < 0) return;
+    for (let slot = free; slot >= 0 && slot < WORDS; slot += 2) {
+      if (Atomics.compareExchange(words, slot, 0, agent) === 0) {
+        Atomics.add(words, slot + 1, delta);
+        return;
+      }
+    }
+  }
+
   agentGone(agent: number): void {
-    const held = this.#heldBy.get(agent);
-    if (held === undefined) return;
-    this.#heldBy.delete(agent);
-    Atomics.add(this.#words, VALUE, held);
-    Atomics.notify(this.#words, VALUE);
+    const words = this.#words;
+    for (let slot = FIRST_SLOT; slot < WORDS; slot += 2) {
+      if (Atomics.load(words, slot) !== agent) continue;
+      const held = Atomics.exchange(words, slot + 1, 0);
+      Atomics.store(words, slot, 0);
+      if (held > 0) {
+        Atomics.add(words, VALUE, held);
+        Atomics.notify(words, VALUE);
+      }
+    }
   }
 
   close(): void {

@@ -19,7 +19,7 @@ let makeBounded = false;
 /**
  * A counter of permits shared by every thread and process it reaches (Python's
  * `multiprocessing.Semaphore`): `acquire` takes one, waiting while none is left; `release` gives one back.
- * Permits taken by a child process that dies are given back.
+ * Permits taken by a thread or process that dies are given back.
  *
  * @example
  * ```ts
