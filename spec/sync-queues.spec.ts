@@ -133,6 +133,16 @@ describe('in the owner', () => {
     expect(await q.empty()).toBe(true);
   });
 
+  test('a timeout of Infinity, or beyond what a timer holds, waits without limit', async () => {
+    const q = new Queue<number>();
+    const infinite = q.get(true, Infinity);
+    const huge = q.get(true, 1e10);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await q.put(1);
+    await q.put(2);
+    expect(await within(Promise.all([infinite, huge]), 'the gets')).toEqual([1, 2]);
+  });
+
   test('bad arguments and items are clear errors', async () => {
     expect(() => new Queue(-1)).toThrow(new RangeError('Expected `maxsize` to be an integer >= 0, got `-1` (number)'));
     expect(() => new JoinableQueue(1.5)).toThrow(RangeError);

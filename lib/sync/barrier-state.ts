@@ -6,7 +6,7 @@
  */
 import { BrokenBarrierError, InvalidStateError } from '../errors.js';
 import type { CallContext, Served } from './served.js';
-import { SHUT_DOWN, unknownMethod } from './served.js';
+import { SHUT_DOWN, timerFor, unknownMethod } from './served.js';
 
 interface Party {
   readonly agent: number;
@@ -68,7 +68,7 @@ export class BarrierState implements Served {
     }
     return new Promise<number>((resolve, reject) => {
       const limit = timeout ?? this.#timeout;
-      const timer = limit === null ? undefined : setTimeout(() => this.#break(), limit * 1000);
+      const timer = timerFor(limit, () => this.#break());
       const onAbort = (): void => this.#break();
       const settle = (): void => {
         clearTimeout(timer);

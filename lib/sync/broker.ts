@@ -90,7 +90,14 @@ export class Broker {
     socket.unref();
     const reader = new FrameReader();
     const link = new CallerLink(socket, this);
-    socket.on('data', (chunk: Buffer) => reader.push(chunk, (message) => link.receive(message as ToBroker)));
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        reader.push(chunk, (message) => link.receive(message as ToBroker));
+      } catch {
+        // A frame this broker cannot read or does not know: that caller is cut off, the owner goes on.
+        socket.destroy();
+      }
+    });
     socket.on('error', () => {});
     socket.on('close', () => link.gone());
   }

@@ -52,7 +52,14 @@ export class BrokerClient {
     this.#socket = socket;
     socket.unref();
     const reader = new FrameReader();
-    socket.on('data', (chunk: Buffer) => reader.push(chunk, (message) => this.#receive(message as FromBroker)));
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        reader.push(chunk, (message) => this.#receive(message as FromBroker));
+      } catch (error) {
+        // An answer that cannot be read: the connection is of no more use, every call fails.
+        this.#fail(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
     socket.on('error', (error) => this.#fail(error));
     socket.on('close', () => this.#fail(null));
     this.#send({ t: 'hello', pid: process.pid, threadId });

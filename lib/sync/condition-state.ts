@@ -6,7 +6,7 @@
  */
 import { InvalidStateError } from '../errors.js';
 import type { CallContext, Served } from './served.js';
-import { SHUT_DOWN, unknownMethod } from './served.js';
+import { SHUT_DOWN, timerFor, unknownMethod } from './served.js';
 
 interface Ticket {
   readonly agent: number;
@@ -47,7 +47,6 @@ export class ConditionState implements Served {
       return true;
     }
     return new Promise<boolean>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
       const done = (): void => {
         clearTimeout(timer);
         this.#tickets.delete(id);
@@ -65,7 +64,8 @@ export class ConditionState implements Served {
         done();
         reject(error);
       };
-      if (timeout !== undefined && timeout !== null) timer = setTimeout(() => ticket.wake?.(false), timeout * 1000);
+      // Declared after the callbacks that clear it: none can run before this line.
+      const timer = timerFor(timeout, () => ticket.wake?.(false));
       ctx.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }

@@ -8,7 +8,7 @@
 import { Empty, Full, InvalidStateError } from '../errors.js';
 import type { Packed } from './pack.js';
 import type { CallContext, Served } from './served.js';
-import { SHUT_DOWN, unknownMethod } from './served.js';
+import { SHUT_DOWN, timerFor, unknownMethod } from './served.js';
 
 interface Waiter<T> {
   readonly ctx: CallContext;
@@ -117,7 +117,6 @@ export class QueueState implements Served {
   /** Waits in `list` until resolved, `timeout` seconds pass (`timedOut()` is thrown) or the caller is gone. */
   #wait<T>(list: Waiter<T>[], timeout: number | null | undefined, ctx: CallContext, timedOut: () => Error): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
       const leave = (): void => {
         const at = list.indexOf(waiter);
         if (at >= 0) list.splice(at, 1);
@@ -140,12 +139,11 @@ export class QueueState implements Served {
           reject(error);
         },
       };
-      if (timeout !== undefined && timeout !== null) {
-        timer = setTimeout(() => {
-          leave();
-          waiter.reject(timedOut());
-        }, timeout * 1000);
-      }
+      // Declared after the waiter, whose settlers use it: none can run before this line.
+      const timer = timerFor(timeout, () => {
+        leave();
+        waiter.reject(timedOut());
+      });
       ctx.signal?.addEventListener('abort', onAbort, { once: true });
       list.push(waiter);
     });

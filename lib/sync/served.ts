@@ -33,3 +33,13 @@ export const SHUT_DOWN = 'This shared primitive was shut down (its Manager was s
 export function unknownMethod(kind: string, method: string): TypeError {
   return new TypeError(`A shared ${kind} has no method \`${method}\``);
 }
+
+/** setTimeout's largest delay; a longer one fires at once (with a warning), so it is no limit here. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Calls `fn` after `timeout` seconds; no timer for no limit (undefined, null, Infinity or beyond setTimeout's range). */
+export function timerFor(timeout: number | null | undefined, fn: () => void): NodeJS.Timeout | undefined {
+  if (timeout === undefined || timeout === null) return undefined;
+  const ms = timeout * 1000;
+  return ms > MAX_TIMER_MS ? undefined : setTimeout(fn, ms);
+}
