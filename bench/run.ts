@@ -27,6 +27,7 @@ import { latencyRow } from './workloads/latency.js';
 import { mapSquaresRow } from './workloads/map-squares.js';
 import { moveSumsRow } from './workloads/move-sums.js';
 import { multiYieldRow } from './workloads/multi-yield.js';
+import { sharedStateRows } from './workloads/shared-state.js';
 import { startupRow } from './workloads/startup.js';
 import { submitLatencyRow } from './workloads/submit-latency.js';
 import { sustainedRow } from './workloads/sustained.js';
@@ -99,6 +100,7 @@ async function runAll(config: BenchConfig): Promise<Row[]> {
   if (section('executor submit round trip')) rows.push(await submitLatencyRow(config));
   if (section('multiYield vs imap')) rows.push(await multiYieldRow(config));
   if (section('Float64Array sums moved with move()')) rows.push(await moveSumsRow(config));
+  if (section('shared state: Lock, Manager dict, Queue')) rows.push(...(await sharedStateRows(config)));
   return rows;
 }
 

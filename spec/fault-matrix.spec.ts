@@ -8,14 +8,20 @@
  */
 import type { Executor, Future, MultiYieldMode, PoolOptions } from 'multipool';
 import {
+  Barrier,
+  BrokenBarrierError,
   BrokenProcessPool,
   BrokenThreadPool,
   CancelledError,
+  Event,
+  Lock,
   MaybeEncodingError,
   multiYield,
   Pool,
   ProcessPoolExecutor,
+  Queue,
   RemoteTraceback,
+  Semaphore,
   task,
   ThreadPool,
   ThreadPoolExecutor,
@@ -23,7 +29,7 @@ import {
   WorkerLostError,
 } from 'multipool';
 
-import { exhaustHeap, exitWith, failInit, killSelf, sleepThen, throwCoded, unclonableResult, waitForever } from './fixtures/tasks.js';
+import { exhaustHeap, exitWith, failInit, getThenExit, holdLockThenExit, holdPermitThenExit, killSelf, sleepThen, throwCoded, unclonableResult, waitAtBarrierThenExit, waitForever } from './fixtures/tasks.js';
 import { eventually, range, workerChildren } from './support/helpers.js';
 import { expectStderr, HEAP_LIMIT, warningPrintout } from './support/stderr.js';
 
@@ -34,6 +40,8 @@ const CELL_TIMEOUT = 20_000;
 /** Deadlines inside a cell, well under CELL_TIMEOUT, so the cleanup still runs after a hang. */
 const PROVOKE_DEADLINE = 12_000;
 const CLOSE_DEADLINE = 5_000;
+/** The longest wait, in seconds, for a primitive a dead worker held; well under PROVOKE_DEADLINE. */
+const PRIMITIVE_WAIT = 5;
 
 type AnyFn = (...args: never[]) => unknown;
 type Fn = (...args: unknown[]) => unknown;
@@ -435,6 +443,54 @@ const FAULTS: readonly Fault[] = [
     applies: (t) => t.kind === 'process',
     provoke: (s) => rejection(s.call(task(tasks, killSelf), [])),
     expected: workerDeath(/was killed by signal SIGKILL/, { exitCode: null, signal: 'SIGKILL' }),
+  },
+  {
+    name: 'the worker dies holding a Lock: the lock is released',
+    applies: clones,
+    provoke: async (s) => {
+      const lock = new Lock();
+      const error = await rejection(s.call(task(tasks, holdLockThenExit), [lock]));
+      expect(await lock.acquire(true, PRIMITIVE_WAIT)).toBe(true);
+      return error;
+    },
+    expected: workerDeath(/exited with code 3/, { exitCode: 3, signal: null }),
+  },
+  {
+    name: 'the worker dies holding a Semaphore permit: the permit is given back',
+    applies: clones,
+    provoke: async (s) => {
+      const sem = new Semaphore(1);
+      const error = await rejection(s.call(task(tasks, holdPermitThenExit), [sem]));
+      expect(await sem.acquire(true, PRIMITIVE_WAIT)).toBe(true);
+      return error;
+    },
+    expected: workerDeath(/exited with code 3/, { exitCode: 3, signal: null }),
+  },
+  {
+    name: 'the worker dies waiting on Queue.get(): no item is lost',
+    applies: clones,
+    provoke: async (s) => {
+      const queue = new Queue<string>();
+      const waiting = new Event();
+      const error = await rejection(s.call(task(tasks, getThenExit), [{ queue, waiting }]));
+      expect(await waiting.isSet()).toBe(true);
+      await queue.put('kept');
+      expect(await queue.get(true, PRIMITIVE_WAIT)).toBe('kept');
+      return error;
+    },
+    expected: workerDeath(/exited with code 3/, { exitCode: 3, signal: null }),
+  },
+  {
+    name: 'the worker dies waiting at a Barrier: the barrier breaks instead of hanging',
+    applies: clones,
+    provoke: async (s) => {
+      const barrier = new Barrier(3);
+      const owner = barrier.wait().then(() => 'passed', (error: unknown) => error);
+      const error = await rejection(s.call(task(tasks, waitAtBarrierThenExit), [barrier]));
+      expect(await owner).toBeInstanceOf(BrokenBarrierError);
+      return error;
+    },
+    expected: workerDeath(/exited with code 3/, { exitCode: 3, signal: null }),
   },
   {
     name: 'out of memory (resourceLimits maxOldGenerationSizeMb 64)',

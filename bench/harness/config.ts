@@ -23,6 +23,8 @@ export interface BenchConfig {
   readonly submit: { readonly trips: number };
   /** multiYield and `imap(fn, source, 1)` over a generator of this many seeds. */
   readonly multiYield: { readonly n: number };
+  /** Lock pairs in a thread and from a child process, Manager dict pairs, Queue items (bench/workloads/shared-state.ts). */
+  readonly shared: { readonly lockPairs: number; readonly remotePairs: number; readonly dictPairs: number; readonly queueItems: number };
 }
 
 const FULL: BenchConfig = {
@@ -41,6 +43,7 @@ const FULL: BenchConfig = {
   executorMap: { n: 100_000, chunksize: 1000 },
   submit: { trips: 2_000 },
   multiYield: { n: 100_000 },
+  shared: { lockPairs: 1_000_000, remotePairs: 5_000, dictPairs: 5_000, queueItems: 100_000 },
 };
 
 const QUICK: BenchConfig = {
@@ -60,6 +63,7 @@ const QUICK: BenchConfig = {
   executorMap: { n: 5_000, chunksize: 1000 },
   submit: { trips: 200 },
   multiYield: { n: 5_000 },
+  shared: { lockPairs: 100_000, remotePairs: 1_000, dictPairs: 1_000, queueItems: 5_000 },
 };
 
 export function configFor(argv: readonly string[]): BenchConfig {

@@ -6,6 +6,7 @@
  * classes again), so the engine only ever sees chunks and rebuilt outcomes.
  */
 import type { Chunk, ChunkOutcome, ChunkResult, WorkerMessage } from './backend.js';
+import { encodeHandles, reviveHandlesNow } from './handles.js';
 import type { Movable } from './move.js';
 import { movesPending } from './move.js';
 import type { CallTuple, Crossing, FnDef, FromWorker, PackedChunks, PackedOutcome, ToWorker, WireChunk, WireOutcome } from './protocol.js';
@@ -36,6 +37,7 @@ export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) 
 }
 
 /**
+/**
  * A message ready to post, with the values marked by `move()` inside it: a
  * MessagePort transfers them, and the sender consumes their marks
  * (`releaseMoves`) once the message is sent.
@@ -50,7 +52,8 @@ export interface Outgoing<M> {
  * instance, which would arrive as a plain object, or something that cannot
  * go there at all (see `findRefused`): throws a TypeError. For a batch the
  * task handler then names the argument and fails only its chunk. What the
- * channel needs is gathered into `gather`.
+ * channel needs is gathered into `gather`, which also notes shared primitives
+ * (they cross as handles, see {@link encodeHandles}).
  */
 export function refuseUnsendable(values: readonly unknown[], gather: Gather): void {
   const found = findRefused(values, gather);
@@ -58,14 +61,23 @@ export function refuseUnsendable(values: readonly unknown[], gather: Gather): vo
 }
 
 /**
- * A batch ready to cross: {@link refuseUnsendable} for every argument, the Buffers listed for a MessagePort.
- * Values passed by reference are walked only while some `move()` mark waits, to consume it.
+ * A batch ready to cross: {@link refuseUnsendable} for every argument, the Buffers listed for a MessagePort,
+ * and shared primitives replaced by handles (only the runs that hold one are copied). Values passed by
+ * reference are walked only while some `move()` mark waits, to consume it.
  */
 export function crossingBatch(message: BatchMessage, crossing: Crossing): Outgoing<ToWorker> {
   if (crossing === 'reference' && !movesPending()) return { message, moved: null };
   const gather = new Gather(crossing);
-  for (const run of message.chunks) refuseUnsendable(run.items, gather);
-  return { message: gather.buffers ? { ...message, buffers: gather.buffers } : compactCall(message), moved: gather.moved };
+  let chunks = message.chunks;
+  for (const [i, run] of message.chunks.entries()) {
+    refuseUnsendable(run.items, gather);
+    if (!gather.takeHandles() || crossing === 'reference') continue;
+    if (chunks === message.chunks) chunks = [...chunks];
+    chunks[i] = { ...run, items: encodeHandles(run.items, crossing) };
+  }
+  if (!gather.buffers && chunks === message.chunks) return { message: compactCall(message), moved: gather.moved };
+  const extra = { ...(gather.buffers ? { buffers: gather.buffers } : {}), ...(chunks === message.chunks ? {} : { chunks, handles: true as const }) };
+  return { message: { ...message, ...extra }, moved: gather.moved };
 }
 
 /** `message` as a `CallTuple` when it is one call of one item with nothing else to carry; else itself. */
@@ -92,7 +104,9 @@ export function itemsMessage(job: number, index: number, values: unknown[], cros
   if (crossing === 'reference' && !movesPending()) return { message: { t: 'items', job, index, values }, moved: null };
   const gather = new Gather(crossing);
   refuseUnsendable(values, gather);
-  return { message: { t: 'items', job, index, values, ...(gather.buffers ? { buffers: gather.buffers } : {}) }, moved: gather.moved };
+  const encoded = gather.handles && crossing !== 'reference' ? encodeHandles(values, crossing) : null;
+  const extra = { ...(gather.buffers ? { buffers: gather.buffers } : {}), ...(encoded ? { handles: true as const } : {}) };
+  return { message: { t: 'items', job, index, values: encoded ?? values, ...extra }, moved: gather.moved };
 }
 
 /**
@@ -110,19 +124,25 @@ export function resultsMessage(outcomes: readonly WireOutcome[], crossing: Cross
     gather = new Gather(crossing);
     scanOutcomes(sendable, gather);
   }
-  const only = sendable.length === 1 && !gather.buffers ? sendable[0] : undefined;
+  const handles = gather.handles && crossing !== 'reference';
+  if (handles) sendable = sendable.map((outcome) => (outcome.kind === 'error' ? outcome : { ...outcome, values: encodeHandles(outcome.values, crossing) }));
+  const only = sendable.length === 1 && !gather.buffers && !handles ? sendable[0] : undefined;
   if (only?.kind === 'values' && only.values.length === 1) return { message: ['value', only.job, only.index, only.ms, only.values[0]], moved: gather.moved };
-  const message: FromWorker = { t: 'results', results: packOutcomes(sendable), ...(gather.buffers ? { buffers: gather.buffers } : {}) };
-  return { message, moved: gather.moved };
+  const extra = { ...(gather.buffers ? { buffers: gather.buffers } : {}), ...(handles ? { handles: true as const } : {}) };
+  return { message: { t: 'results', results: packOutcomes(sendable), ...extra }, moved: gather.moved };
 }
 
-/** True when a value of an outcome is refused; what the channel needs goes into `gather`. */
+/** True when a value of an outcome is refused; what the channel needs (and whether values hold shared primitives) goes into `gather`. */
 function scanOutcomes(outcomes: readonly WireOutcome[], gather: Gather): boolean {
   let lost = false;
   for (const outcome of outcomes) {
     if (outcome.kind !== 'error') lost = findRefused(outcome.values, gather) !== null || lost;
     // What a task threw may hold class instances (it travels as a plain object); only its Buffers matter.
-    else if (gather.crossing === 'clone') findRefused('error' in outcome ? Object.values(outcome.error.props) : [outcome.raw], gather);
+    else if (gather.crossing === 'clone') {
+      const handles = gather.handles;
+      findRefused('error' in outcome ? Object.values(outcome.error.props) : [outcome.raw], gather);
+      gather.handles = handles;
+    }
   }
   return lost;
 }
@@ -137,9 +157,11 @@ export function decodeMessage(message: FromWorker): WorkerMessage {
   switch (message.t) {
     case 'results':
       restoreBuffers(message.buffers);
+      if (message.handles) reviveHandlesNow(message.results);
       return { t: 'results', results: unpackOutcomes(message.results).map(rebuildResult) };
     case 'items':
       restoreBuffers(message.buffers);
+      if (message.handles) reviveHandlesNow(message.values);
       return { t: 'items', job: message.job, index: message.index, values: message.values };
     case 'init-error':
       return { t: 'init-error', error: rebuildThrown(message.error) };

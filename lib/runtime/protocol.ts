@@ -77,19 +77,20 @@ export type ValueTuple = readonly [t: 'value', job: number, index: number, ms: n
 
 /**
  * Chunks travel packed (see codec.ts): consecutive chunks of one job share one record.
- * `buffers`, on a MessagePort only, lists the Buffers inside the message (see values.ts).
+ * `buffers`, on a MessagePort only, lists the Buffers inside the message (see values.ts); `handles` says that
+ * shared primitives travel in it as handles, to be revived (see handles.ts).
  * The two commonest messages travel as flat tuples instead, tagged by their first element: both transports
  * copy an array of primitives in well under half the time of the nested records it replaces.
  */
 export type ToWorker =
-  | { readonly t: 'batch'; readonly fns: FnDef[]; readonly chunks: PackedChunks[]; readonly buffers?: Buffer[] }
+  | { readonly t: 'batch'; readonly fns: FnDef[]; readonly chunks: PackedChunks[]; readonly buffers?: Buffer[]; readonly handles?: true }
   | { readonly t: 'credit'; readonly job: number; readonly index: number; readonly n: number }
   | CallTuple;
 
 export type FromWorker =
   | ValueTuple
-  | { readonly t: 'results'; readonly results: PackedOutcome[]; readonly buffers?: Buffer[] }
-  | { readonly t: 'items'; readonly job: number; readonly index: number; readonly values: unknown[]; readonly buffers?: Buffer[] }
+  | { readonly t: 'results'; readonly results: PackedOutcome[]; readonly buffers?: Buffer[]; readonly handles?: true }
+  | { readonly t: 'items'; readonly job: number; readonly index: number; readonly values: unknown[]; readonly buffers?: Buffer[]; readonly handles?: true }
   | { readonly t: 'init-error'; readonly error: WireThrown };
 
 /**
@@ -115,6 +116,8 @@ export interface WorkerInit {
    * printing what the target threw, instead of sending an outcome back.
    */
   readonly oneShot?: boolean;
+  /** Set when `initargs` hold shared primitives as handles (see handles.ts). */
+  readonly handles?: true;
 }
 
 /** True for the tuple forms (`CallTuple`, `ValueTuple`). */

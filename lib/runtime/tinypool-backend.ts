@@ -17,6 +17,7 @@ import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './b
 import { outputDrained } from './child-output.js';
 import { batchMessage, crossingBatch, decodeMessage, refuseUnsendable } from './codec.js';
 import { fnDef } from './function-ref.js';
+import { encodeHandles } from './handles.js';
 import { threadLoaderHints } from './loaders.js';
 import type { Movable } from './move.js';
 import { releaseMoves } from './move.js';
@@ -90,8 +91,9 @@ function workerInit(kind: 'process' | 'thread', spec: WorkerSpec): WorkerInit {
     workerId: spec.workerId,
     loaders: kind === 'thread' ? threadLoaderHints() : [],
     initializer: spec.initializer ? fnDef(spec.initializer, 'initializer') : null,
-    initargs: spec.initargs,
+    initargs: gather.handles ? encodeHandles(spec.initargs, kind === 'thread' ? 'clone' : 'v8') : spec.initargs,
     ...(gather.buffers ? { buffers: gather.buffers } : {}),
+    ...(gather.handles ? { handles: true as const } : {}),
     identity: workerIdentity(kind, spec),
     ...(spec.process ? { oneShot: true } : {}),
   };

@@ -68,12 +68,18 @@ class ThreadSerializer extends DefaultSerializer {
 }
 
 /**
- * A copy of `values` as a worker would receive them, taken now: what a `Process` gets is what its arguments
+ * A copy of `args` as a worker would receive them, taken now: what a `Process` gets is what its arguments
  * were at `start()`, as Python pickles them then. Only for values {@link cloneFailure} accepts; it is the
- * same v8 serialization, so the two agree on what crosses.
+ * same v8 serialization, so the two agree on what crosses. An argument that holds a reference on purpose
+ * (a shared primitive, shared memory, a moved value) is passed as it is: copying it here would cut it loose
+ * from what it refers to, and the message that carries it handles it.
  */
-export function copyForWorker<T>(values: T): T {
-  return deserialize(serialize(values)) as T;
+export function copyForWorker(args: readonly unknown[]): unknown[] {
+  return args.map((arg) => {
+    const gather = new Gather('v8');
+    const refused = findRefused([arg], gather);
+    return refused !== null || gather.handles || gather.moved ? arg : deserialize(serialize(arg));
+  });
 }
 
 function serializeFailure(value: unknown, to: Destination = 'process'): string | null {

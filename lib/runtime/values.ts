@@ -15,6 +15,7 @@ import { types } from 'node:util';
 import { MessagePort } from 'node:worker_threads';
 
 import { withArticle } from '../internal/validate.js';
+import { TO_HANDLE } from './handles.js';
 import type { Movable } from './move.js';
 import { describeShared, isMoved, movesPending } from './move.js';
 import type { Crossing } from './protocol.js';
@@ -33,6 +34,8 @@ export class Gather {
   buffers: Buffer[] | null = null;
   /** The values marked by `move()` found, each once (a transfer list refuses duplicates); null while none. */
   moved: Movable[] | null = null;
+  /** Whether a shared primitive was found: it crosses as a handle (see handles.ts). */
+  handles = false;
 
   constructor(crossing: Crossing) {
     this.crossing = crossing;
@@ -43,10 +46,18 @@ export class Gather {
     if (!this.moved.includes(value)) this.moved.push(value);
   }
 
+  /** Whether shared primitives were found since the last call: a batch encodes handles run by run. */
+  takeHandles(): boolean {
+    const found = this.handles;
+    this.handles = false;
+    return found;
+  }
+
   /** Forgets what a walk that gave up gathered, so the walk that follows does not list it twice. */
   reset(): void {
     this.buffers = null;
     this.moved = null;
+    this.handles = false;
   }
 }
 
@@ -136,7 +147,11 @@ function leaf(value: object, proto: object | null, gather: Gather | null): objec
     if (gather?.crossing === 'clone') (gather.buffers ??= []).push(value as Buffer);
     return null;
   }
-  return proto === null || lostClassOf(proto) === null ? null : value;
+  if (proto === null) return null;
+  const verdict = lostClassOf(proto);
+  if (verdict !== SHAREABLE) return verdict === null ? null : value;
+  if (gather) gather.handles = true;
+  return null;
 }
 
 /**
@@ -197,6 +212,8 @@ export function restoreBuffers(views: readonly Uint8Array[] | undefined): void {
 }
 
 const CUSTOM_PROTOTYPE = '';
+/** The verdict for a shared primitive's class: it crosses, as a handle. */
+const SHAREABLE = '\0shareable';
 
 /** Prototype → null for a built-in structured clone keeps, else the class name ('' for a custom prototype). */
 const verdicts = new WeakMap<object, string | null>();
@@ -211,6 +228,7 @@ function lostClassOf(proto: object): string | null {
 }
 
 function judge(proto: object): string | null {
+  if (TO_HANDLE in proto) return SHAREABLE;
   // Typed arrays, DataView and errors of every class clone (errors as the nearest built-in class).
   if (isPrototypeOf(proto, Object.getPrototypeOf(Uint8Array.prototype) as object) || proto === DataView.prototype || isPrototypeOf(proto, Error.prototype)) {
     return null;

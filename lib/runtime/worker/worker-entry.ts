@@ -9,6 +9,7 @@ import { SHARE_ENV, Worker } from 'node:worker_threads';
 
 import { setIdentity } from '../../internal/identity.js';
 import { markWorker } from '../../internal/state.js';
+import { reviveHandles } from '../handles.js';
 import { registerLoaders } from '../loaders.js';
 import type { FromWorker, ToWorker, WorkerInit } from '../protocol.js';
 import { restoreBuffers } from '../values.js';
@@ -29,6 +30,7 @@ export default async function bootstrap(task: BootstrapTask): Promise<true> {
   if (task.init.identity) setIdentity(task.init.identity);
   await registerLoaders(task.init.loaders);
   restoreBuffers(task.init.buffers);
+  if (task.init.handles) await reviveHandles(task.init.initargs);
   new WorkerLoop(task.port ? portChannel(task.port) : processChannel(), task.init);
   return true;
 }

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 
 import { Wakeup } from '../../internal/wakeup.js';
 import type { Outgoing } from '../codec.js';
-import { encodable, itemsMessage, openBatch, resultsMessage } from '../codec.js';
+import { encodable, itemsMessage, resultsMessage } from '../codec.js';
 import type { Movable } from '../move.js';
 import { releaseMoves } from '../move.js';
 import type { Crossing, FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from '../protocol.js';
@@ -16,6 +16,7 @@ import { assertNever, isTuple } from '../protocol.js';
 import { cloneFailure, encodingFailure, flattenThrown } from '../transport.js';
 import { explainCapture, loadFn } from './function-load.js';
 import { endProcess } from './process-end.js';
+import { Revival } from './revival.js';
 
 /** The worker's end of its channel to the engine. `send` throws when a value cannot be cloned. */
 export interface WorkerChannel {
@@ -60,6 +61,8 @@ export class WorkerLoop {
   #initialized = false;
   /** A `Process`'s worker: it runs the one chunk it is sent and ends (see `WorkerInit.oneShot`). */
   readonly #oneShot: boolean;
+  /** Takes batches in order, holding those that carry shared primitives until they are revived. */
+  readonly #revival = new Revival((batch) => this.#take(batch));
 
   constructor(channel: WorkerChannel, init: WorkerInit) {
     this.#channel = channel;
@@ -90,12 +93,12 @@ export class WorkerLoop {
 
   #receive(message: ToWorker): void {
     if (isTuple(message)) {
-      this.#take(openBatch(message));
+      this.#revival.receive(message);
       return;
     }
     switch (message.t) {
       case 'batch':
-        this.#take(openBatch(message));
+        this.#revival.receive(message);
         return;
       case 'credit': {
         const credit = this.#credit(`${message.job}:${message.index}`);

@@ -1,0 +1,113 @@
+/**
+ * The caller's side: one connection per owner, opened on first use, greeted
+ * with who this thread is. A connection that closes (the owner is gone) fails
+ * every pending call and every later one with InvalidStateError, promptly.
+ */
+import type { Socket } from 'node:net';
+import { connect } from 'node:net';
+import { threadId } from 'node:worker_threads';
+
+import { InvalidStateError } from '../errors.js';
+import type { FromBroker, ToBroker } from './broker.js';
+import { frame, FrameReader } from './frames.js';
+import { rebuildFailure } from './wire-error.js';
+
+interface Pending {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+const clients = new Map<string, BrokerClient>();
+
+export class BrokerClient {
+  readonly #socket: Socket;
+  readonly #pending = new Map<number, Pending>();
+  readonly #owner: string;
+  #next = 1;
+  #failure: Error | null = null;
+  /** Resolves once the owner knows this thread (its greeting answered): holding may begin. */
+  readonly ready: Promise<void>;
+  #welcomed!: () => void;
+  #refused!: (error: Error) => void;
+
+  /** The connection to the broker at `address`, opened on first use. */
+  static to(address: string, ownerPid: number): BrokerClient {
+    let client = clients.get(address);
+    if (!client) {
+      client = new BrokerClient(address, ownerPid);
+      clients.set(address, client);
+    }
+    return client;
+  }
+
+  private constructor(address: string, ownerPid: number) {
+    this.#owner = ownerPid === process.pid ? 'another thread of this process' : `process ${ownerPid}`;
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.#welcomed = resolve;
+      this.#refused = reject;
+    });
+    // Awaited by the holder paths only; a failure also reaches every call.
+    this.ready.catch(() => {});
+    const socket = connect(address);
+    this.#socket = socket;
+    socket.unref();
+    const reader = new FrameReader();
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        reader.push(chunk, (message) => this.#receive(message as FromBroker));
+      } catch (error) {
+        // An answer that cannot be read: the connection is of no more use, every call fails.
+        this.#fail(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+    socket.on('error', (error) => this.#fail(error));
+    socket.on('close', () => this.#fail(null));
+    this.#send({ t: 'hello', pid: process.pid, threadId });
+  }
+
+  /** Calls `method` of primitive `id` at the owner. */
+  call(id: number, method: string, args: readonly unknown[]): Promise<unknown> {
+    if (this.#failure) return Promise.reject(this.#gone());
+    const n = this.#next++;
+    const answer = new Promise<unknown>((resolve, reject) => this.#pending.set(n, { resolve, reject }));
+    // A pending call keeps this process alive, as a blocking call would in Python.
+    if (this.#pending.size === 1) this.#socket.ref();
+    this.#send({ t: 'call', n, id, method, args });
+    return answer;
+  }
+
+  #receive(message: FromBroker): void {
+    if (message.t === 'welcome') {
+      this.#welcomed();
+      return;
+    }
+    const pending = this.#pending.get(message.n);
+    if (!pending) return;
+    this.#pending.delete(message.n);
+    if (this.#pending.size === 0) this.#socket.unref();
+    if (message.t === 'ok') {
+      if (message.ack) this.#send({ t: 'ack', n: message.n });
+      pending.resolve(message.value);
+    } else {
+      pending.reject(rebuildFailure(message.error));
+    }
+  }
+
+  #send(message: ToBroker): void {
+    if (!this.#socket.destroyed) this.#socket.write(frame(message));
+  }
+
+  #gone(): InvalidStateError {
+    return new InvalidStateError(`The owner of this shared primitive (${this.#owner}) is gone`, { cause: this.#failure ?? undefined });
+  }
+
+  #fail(error: Error | null): void {
+    if (this.#failure) return;
+    this.#failure = error ?? new Error('connection closed');
+    this.#socket.destroy();
+    const gone = this.#gone();
+    this.#refused(gone);
+    for (const pending of this.#pending.values()) pending.reject(gone);
+    this.#pending.clear();
+  }
+}

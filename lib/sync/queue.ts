@@ -1,0 +1,170 @@
+/** `Queue` and `JoinableQueue`, Python's `multiprocessing.Queue` and `JoinableQueue`. */
+import { InvalidStateError } from '../errors.js';
+import { validateBoolean, validateInteger, validateTimeout } from '../internal/validate.js';
+import type { Handle } from '../runtime/handles.js';
+import { TO_HANDLE } from '../runtime/handles.js';
+import type { LinkKind } from './link.js';
+import { Link, registerKind } from './link.js';
+import type { Packed } from './pack.js';
+import { pack, unpack } from './pack.js';
+import { QueueState } from './queue-state.js';
+
+interface WireState {
+  readonly joinable: boolean;
+}
+
+const KIND: LinkKind<QueueState> = { kind: 'queue', module: import.meta.url };
+
+let adopting: Link<QueueState> | null = null;
+let makeJoinable = false;
+/** Each queue's link, for JoinableQueue's own methods (a #private field is not inherited). */
+const links = new WeakMap<object, Link<QueueState>>();
+
+/**
+ * A FIFO queue shared by every thread and process it reaches (Python's `multiprocessing.Queue`). Items
+ * are copied (structured clone, as pickle copies them) and may hold other primitives. An item leaves the
+ * queue only when a `get` receives it: a consumer that dies while waiting loses nothing.
+ *
+ * @example
+ * ```ts
+ * import { Queue } from 'multipool';
+ *
+ * const q = new Queue<string>();
+ * await q.put('job');
+ * console.log(await q.get()); // 'job'
+ * ```
+ */
+export class Queue<T = unknown> {
+  readonly #link: Link<QueueState>;
+  #closed = false;
+
+  /**
+   * @param maxsize - the most items it holds; 0 (default) for no limit.
+   * @throws RangeError when `maxsize` is not an integer >= 0.
+   */
+  constructor(maxsize = 0) {
+    const joinable = makeJoinable;
+    makeJoinable = false;
+    if (adopting) {
+      this.#link = adopting;
+      adopting = null;
+    } else {
+      validateInteger(maxsize, 'maxsize', 0);
+      this.#link = Link.own(this, KIND, new QueueState(maxsize), undefined, { joinable } satisfies WireState);
+    }
+    links.set(this, this.#link);
+  }
+
+  /**
+   * Puts an item at the back. Waits for room in a bounded queue.
+   *
+   * @param block - wait for room (default true); false rejects with `Full` at once when full.
+   * @param timeout - the longest wait for room in seconds (undefined or null: no limit).
+   * @throws Full (as a rejection) when there is no room in time; TypeError for an item that cannot be
+   *   copied (a function, a class instance); InvalidStateError after `close()` or once shut down.
+   */
+  async put(item: T, block = true, timeout?: number | null): Promise<void> {
+    validateBoolean(block, 'block');
+    validateTimeout(timeout);
+    if (this.#closed) throw new InvalidStateError('put() on a closed Queue: close() said no more items come from here');
+    await this.#link.call('put', [pack(item, 'this item on a Queue'), block, timeout]);
+  }
+
+  /**
+   * Takes the item at the front, waiting for one.
+   *
+   * @param block - wait for an item (default true); false rejects with `Empty` at once when empty.
+   * @param timeout - the longest wait in seconds (undefined or null: no limit).
+   * @throws Empty (as a rejection) when no item comes in time; InvalidStateError once shut down.
+   */
+  async get(block = true, timeout?: number | null): Promise<T> {
+    validateBoolean(block, 'block');
+    validateTimeout(timeout);
+    return (await unpack(await this.#link.call<Packed>('get', [block, timeout]))) as T;
+  }
+
+  /** `put(item, false)`: rejects with `Full` when there is no room. */
+  putNowait(item: T): Promise<void> {
+    return this.put(item, false);
+  }
+
+  /** `get(false)`: rejects with `Empty` when there is no item. */
+  getNowait(): Promise<T> {
+    return this.get(false);
+  }
+
+  /** The number of items in the queue now. */
+  qsize(): Promise<number> {
+    return this.#link.call<number>('qsize', []);
+  }
+
+  /** Whether the queue is empty now. */
+  async empty(): Promise<boolean> {
+    return (await this.qsize()) === 0;
+  }
+
+  /** Whether a bounded queue is full now. */
+  full(): Promise<boolean> {
+    return this.#link.call<boolean>('full', []);
+  }
+
+  /** No more items will be put from here (Python's `close()`): a later `put` here rejects. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  /** Python's `join_thread()`: every `put` here is complete once awaited, so this resolves at once. */
+  async joinThread(): Promise<void> {
+    // Nothing is buffered in a feeder thread here: an awaited put() has reached the queue.
+  }
+
+  /** @internal The handle this queue crosses as (see handles.ts). */
+  [TO_HANDLE](crossing: 'v8' | 'clone'): Handle {
+    return this.#link.handle(crossing, this);
+  }
+}
+
+/**
+ * A {@link Queue} that counts unfinished items (Python's `multiprocessing.JoinableQueue`): each consumer
+ * calls `taskDone()` per item it got, and `join()` resolves once every item put has been marked done.
+ *
+ * @example
+ * ```ts
+ * import { JoinableQueue } from 'multipool';
+ *
+ * const q = new JoinableQueue<number>();
+ * await q.put(1);
+ * await q.get();
+ * await q.taskDone();
+ * await q.join(); // every item is done
+ * ```
+ */
+export class JoinableQueue<T = unknown> extends Queue<T> {
+  /**
+   * @param maxsize - the most items it holds; 0 (default) for no limit.
+   * @throws RangeError when `maxsize` is not an integer >= 0.
+   */
+  constructor(maxsize = 0) {
+    makeJoinable = true;
+    super(maxsize);
+  }
+
+  /**
+   * Marks one item got from the queue as done.
+   *
+   * @throws RangeError (as a rejection) "taskDone() called too many times" when more are marked than put.
+   */
+  async taskDone(): Promise<void> {
+    await (links.get(this) as Link<QueueState>).call('taskDone', []);
+  }
+
+  /** Resolves once every item put has been marked done with `taskDone()`. */
+  async join(): Promise<void> {
+    await (links.get(this) as Link<QueueState>).call('join', []);
+  }
+}
+
+registerKind(KIND, (link) => {
+  adopting = link;
+  return (link.wireState as WireState).joinable ? new JoinableQueue() : new Queue();
+});
