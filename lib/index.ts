@@ -21,6 +21,8 @@ export {
   TimeoutError,
   WorkerLostError,
 } from './errors.js';
+export type { ClusterExecutorOptions } from './futures/cluster-executor.js';
+export { ClusterExecutor } from './futures/cluster-executor.js';
 export type { ExecutorMapOptions, ExecutorOptions, IterablesFor, SubmitOptions } from './futures/executor.js';
 export { Executor } from './futures/executor.js';
 export { Future } from './futures/future.js';
@@ -43,6 +45,7 @@ export type { IMapOptions, PoolEvents } from './pool/pool.js';
 export { Pool } from './pool/pool.js';
 export { ThreadPool } from './pool/thread-pool.js';
 export type { BackendKind } from './runtime/backend.js';
+export type { ClusterOptions } from './runtime/cluster/options.js';
 export type { AnyFunction } from './runtime/function-ref.js';
 export { task } from './runtime/function-ref.js';
 export type { MultiYieldMode, MultiYieldOptions, Yielded, YieldedItem } from './stream/multi-yield.js';

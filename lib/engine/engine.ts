@@ -184,6 +184,7 @@ export class Engine implements LazyJobHost {
       this.#queue.close();
       const held = await this.#workers.stop();
       for (const chunk of held) this.#results.fail(chunk.job, chunk.index, new CancelledError(`${this.#options.name} stopped before this task finished`));
+      await this.backend.close?.();
       this.#resolveDone();
     })();
     return this.#stopped;

@@ -76,7 +76,7 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
     super();
     const options = resolveWorkerOptions(input, { name, keys, countName: 'maxWorkers', count: defaultWorkers, backend: kind });
     assertNotImportingTaskModule(name);
-    const backend = createBackend(kind);
+    const backend = createBackend(kind, options);
     if (options.initializer) backend.prepare(options.initializer, 'initializer');
     this.#maxWorkers = options.count;
     this.#engine = new Engine(

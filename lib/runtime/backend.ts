@@ -77,8 +77,11 @@ export interface WorkerHandle {
   terminate(): Promise<void>;
 }
 
-/** Where tasks run: child processes, worker threads, or worker loops on the calling event loop. */
-export type BackendKind = 'process' | 'thread' | 'async';
+/** Where tasks run: child processes, worker threads, worker loops on the calling event loop, or worker hosts pulling from a Redis queue. */
+export type BackendKind = 'process' | 'thread' | 'async' | 'cluster';
+
+/** The backends that run tasks on this machine. */
+export type LocalBackendKind = Exclude<BackendKind, 'cluster'>;
 
 export interface Backend {
   readonly kind: BackendKind;
@@ -87,4 +90,6 @@ export interface Backend {
   prepare(fn: (...args: never[]) => unknown, argName: string): void;
   /** The class Python raises for this kind of pool once it is broken. */
   broken(message: string, options?: ErrorOptions): BrokenExecutor;
+  /** Releases what the backend shares between its workers (the cluster's connections), once they all stopped. */
+  close?(): Promise<void>;
 }

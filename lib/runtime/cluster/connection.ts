@@ -1,0 +1,122 @@
+/**
+ * A client's link to the cluster: one BullMQ `Queue` to add and remove chunk jobs, and one shared
+ * `QueueEvents` listener whose `completed`/`failed` events settle them (a `waitUntilFinished` per job
+ * would cost a listener and a round trip each). Jobs are named by this client, so the events of other
+ * clients on the same queue are told apart and ignored.
+ */
+import { randomUUID } from 'node:crypto';
+
+import { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+import type { ResolvedClusterOptions } from './options.js';
+import { cancelChannel, redisClient, serverStreamId, whenReady } from './redis.js';
+
+/** How a job ended, as its event told: the host's return value, or why BullMQ failed it. */
+export type JobEnd = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
+
+/** A job to add: its data, and who hears how it ended. */
+export interface JobEntry {
+  readonly data: { p: string };
+  readonly done: (end: JobEnd) => void;
+}
+
+/** BullMQ's job name for a chunk, shown by queue dashboards. */
+const JOB_NAME = 'multipool-chunk';
+
+export class ClusterConnection {
+  readonly #options: ResolvedClusterOptions;
+  readonly #client: Redis;
+  readonly #eventsClient: Redis;
+  readonly #queue: Queue;
+  #events: QueueEvents | null = null;
+  readonly #pending = new Map<string, (end: JobEnd) => void>();
+  readonly #prefix = randomUUID();
+  #nextJob = 1;
+  #closed: Promise<void> | null = null;
+  /** Resolves once jobs may be added and their events will be heard; rejects when Redis cannot be reached in time. */
+  readonly ready: Promise<void>;
+
+  constructor(options: ResolvedClusterOptions) {
+    this.#options = options;
+    this.#client = redisClient(options);
+    this.#eventsClient = redisClient(options);
+    this.#queue = new Queue(options.queue, { connection: this.#client, prefix: options.prefix });
+    // A failure before the deadline is reported by `ready`.
+    this.#queue.on('error', () => {});
+    this.ready = this.#open();
+    this.ready.catch(() => {});
+  }
+
+  async #open(): Promise<void> {
+    try {
+      await Promise.all([whenReady(this.#client, this.#options), whenReady(this.#eventsClient, this.#options)]);
+      // Read the events stream from now on, not from when the listener's first read happens to start.
+      const lastEventId = await serverStreamId(this.#client);
+      const events = new QueueEvents(this.#options.queue, { connection: this.#eventsClient, prefix: this.#options.prefix, lastEventId });
+      events.on('error', () => {});
+      events.on('completed', ({ jobId, returnvalue }) => this.#end(jobId, { ok: true, value: returnvalue }));
+      events.on('failed', ({ jobId, failedReason }) => this.#end(jobId, { ok: false, reason: failedReason }));
+      this.#events = events;
+      await events.waitUntilReady();
+    } catch (error) {
+      this.#client.disconnect();
+      this.#eventsClient.disconnect();
+      throw error;
+    }
+  }
+
+  #end(jobId: string, end: JobEnd): void {
+    const done = this.#pending.get(jobId);
+    if (!done) return;
+    this.#pending.delete(jobId);
+    done(end);
+  }
+
+  /**
+   * Adds one job per entry in one round trip; returns their ids at once. An entry whose job could not be
+   * added hears it as a failed job.
+   */
+  add(entries: readonly JobEntry[]): string[] {
+    const ids = entries.map((entry) => {
+      const id = `${this.#prefix}-${this.#nextJob++}`;
+      this.#pending.set(id, entry.done);
+      return id;
+    });
+    const jobs = entries.map((entry, i) => ({
+      name: JOB_NAME,
+      data: entry.data,
+      // Results travel in the completed event; nothing needs the job afterwards.
+      opts: { jobId: ids[i], removeOnComplete: true, removeOnFail: true },
+    }));
+    this.#queue.addBulk(jobs).catch((error: unknown) => {
+      const reason = `the job could not be queued: ${error instanceof Error ? error.message : String(error)}`;
+      for (const id of ids) this.#end(id, { ok: false, reason });
+    });
+    return ids;
+  }
+
+  /**
+   * Takes jobs back: a waiting job is removed from the queue; a running one is asked to stop (its host
+   * stops the local worker that runs it). Their events are no longer heard.
+   */
+  async cancel(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    for (const id of ids) this.#pending.delete(id);
+    if (this.#client.status !== 'ready') return;
+    const removed = await Promise.all(ids.map((id) => this.#queue.remove(id).catch(() => 0)));
+    const running = ids.filter((_, i) => removed[i] !== 1);
+    if (running.length > 0) await this.#client.publish(cancelChannel(this.#options), JSON.stringify(running)).catch(() => 0);
+  }
+
+  /** Closes the queue, the listener and both connections; resolves when they are closed. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.#pending.clear();
+      await Promise.allSettled([this.#events?.close(), this.#queue.close()]);
+      this.#client.disconnect();
+      this.#eventsClient.disconnect();
+    })();
+    return this.#closed;
+  }
+}
