@@ -53,6 +53,7 @@ export class ClusterConnection {
       await Promise.all([whenReady(this.#client, this.#options), whenReady(this.#eventsClient, this.#options)]);
       // Read the events stream from now on, not from when the listener's first read happens to start.
       const lastEventId = await serverStreamId(this.#client);
+      if (this.#closed) throw new Error('The cluster connection was closed before it was ready');
       const events = new QueueEvents(this.#options.queue, { connection: this.#eventsClient, prefix: this.#options.prefix, lastEventId });
       events.on('error', () => {});
       events.on('completed', ({ jobId, returnvalue }) => this.#end(jobId, { ok: true, value: returnvalue }));

@@ -42,10 +42,16 @@ export function whenReady(client: Redis, options: ResolvedClusterOptions): Promi
       clearTimeout(timer);
       client.off('error', onError);
       client.off('ready', onReady);
+      client.off('end', onEnd);
     };
     const onReady = (): void => {
       done();
       resolve();
+    };
+    // Closed by its owner while connecting: nothing to wait for anymore.
+    const onEnd = (): void => {
+      done();
+      reject(new Error(`The connection to ${safeUrl(options.url)} was closed before it was ready`));
     };
     const timer = setTimeout(() => {
       done();
@@ -60,6 +66,7 @@ export function whenReady(client: Redis, options: ResolvedClusterOptions): Promi
     }, options.connectTimeout * 1000);
     client.on('error', onError);
     client.once('ready', onReady);
+    client.once('end', onEnd);
   });
 }
 
