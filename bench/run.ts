@@ -11,6 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
 
+import { clusterRows } from './cluster.js';
 import type { BenchConfig } from './harness/config.js';
 import { configFor } from './harness/config.js';
 import { WORKERS } from './harness/contenders.js';
@@ -95,6 +96,8 @@ async function runAll(config: BenchConfig): Promise<Row[]> {
   rows.push(await submitLatencyRow(config));
   section('multiYield vs imap');
   rows.push(await multiYieldRow(config));
+  section('cluster (BullMQ on a local redis-server, 2 hosts)');
+  rows.push(...(await clusterRows(config)));
   return rows;
 }
 
