@@ -112,9 +112,13 @@ export interface Host {
   kill(): Promise<void>;
 }
 
-/** A `multipool worker` host serving the cluster fixtures (under tsx, as the fixtures are TypeScript). */
-export async function startHost(url: string, queue: string, args: readonly string[] = []): Promise<Host> {
-  const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'worker', '--url', url, '--queue', queue, '--tasks', 'spec/fixtures/cluster-tasks.ts', ...args], {
+/**
+ * A `multipool worker` host (under tsx, as the task modules are TypeScript) serving the cluster fixtures,
+ * or, with `fixtures` false, only the `--tasks` in `args`.
+ */
+export async function startHost(url: string, queue: string, args: readonly string[] = [], fixtures = true): Promise<Host> {
+  const tasks = fixtures ? ['--tasks', 'spec/fixtures/cluster-tasks.ts'] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'worker', '--url', url, '--queue', queue, ...tasks, ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
