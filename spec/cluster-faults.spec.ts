@@ -144,3 +144,26 @@ test('multipool --help documents the command; a bad flag exits 2 naming it', () 
   const noTasks = runBin(['worker', '--url', 'redis://127.0.0.1:1', '--queue', 'q']);
   expect(noTasks.stderr).toMatch(/at least one --tasks/);
 });
+
+clusterTest('Redis lost mid-run: waiting results reject within connectTimeout, later calls too, and terminate() resolves', async () => {
+  const own = await startRedis();
+  let stopped = false;
+  try {
+    await startHostsOn(own.url, 'faults-lost');
+    const pool = new Pool({ processes: 2, backend: 'cluster', cluster: { url: own.url, queue: 'faults-lost', connectTimeout: 1 } });
+    expect(await withinSeconds(60, pool.apply(square, [2]), 'apply before')).toBe(4);
+    const waiting = pool.apply(sleep, [30]).catch((e: unknown) => e);
+    await own.stop();
+    stopped = true;
+    const error = (await withinSeconds(30, waiting, 'the waiting result')) as Error;
+    expect(error.message).toMatch(/Lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+ for more than 1 s/);
+    await expect(withinSeconds(30, pool.apply(square, [3]), 'apply after')).rejects.toThrow(/Lost the connection to Redis/);
+    await withinSeconds(30, pool.terminate(), 'terminate');
+  } finally {
+    if (!stopped) await own.stop();
+  }
+});
+
+async function startHostsOn(url: string, queue: string): Promise<void> {
+  started.push(await startHost(url, queue, ['--concurrency', '1', '--connect-timeout', '1']));
+}

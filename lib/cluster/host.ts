@@ -82,7 +82,12 @@ export class WorkerHost {
       lockDuration: interval,
       maxStalledCount: this.#options.maxStalled,
     });
-    this.#worker.on('error', (error) => process.emitWarning(`multipool worker: ${error.message}`));
+    // Redis going away repeats one error every retry: say it once, until it changes.
+    let last = '';
+    this.#worker.on('error', (error) => {
+      if (error.message !== last) process.emitWarning(`multipool worker: ${error.message}`);
+      last = error.message;
+    });
     await this.#worker.waitUntilReady();
   }
 

@@ -117,7 +117,8 @@ class ClusterSlot implements WorkerHandle {
 }
 
 function outcomeOf(sent: Sent, end: JobEnd): Pick<ChunkResult, 'ms' | 'outcome'> {
-  if (!end.ok) {
+  if (end.kind === 'unreachable') return { ms: 0, outcome: { kind: 'error', error: end.error } };
+  if (end.kind === 'failed') {
     const { job, index, items } = sent.chunk;
     const span = items.length === 1 ? `input item ${index}` : `input items ${index}-${index + items.length - 1}`;
     const error = new WorkerLostError(`The cluster gave up on ${span} of job ${job} (BullMQ job ${sent.id}): ${end.reason}`);

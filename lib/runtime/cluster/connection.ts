@@ -10,10 +10,17 @@ import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 import type { ResolvedClusterOptions } from './options.js';
+import { safeUrl } from './options.js';
 import { cancelChannel, redisClient, serverStreamId, whenReady } from './redis.js';
 
-/** How a job ended, as its event told: the host's return value, or why BullMQ failed it. */
-export type JobEnd = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
+/**
+ * How a job ended: its host's return value, why BullMQ failed it (a host lost past the retry limit), or
+ * Redis gone for longer than the connect timeout.
+ */
+export type JobEnd =
+  | { readonly kind: 'completed'; readonly value: unknown }
+  | { readonly kind: 'failed'; readonly reason: string }
+  | { readonly kind: 'unreachable'; readonly error: Error };
 
 /** A job to add: its data, and who hears how it ended. */
 export interface JobEntry {
@@ -34,6 +41,10 @@ export class ClusterConnection {
   readonly #prefix = randomUUID();
   #nextJob = 1;
   #closed: Promise<void> | null = null;
+  /** Runs while Redis is gone: at the connect timeout, the waiting jobs fail. */
+  #lostTimer: NodeJS.Timeout | null = null;
+  /** Set while Redis has been gone for longer than the connect timeout. */
+  #unreachable: Error | null = null;
   /** Resolves once jobs may be added and their events will be heard; rejects when Redis cannot be reached in time. */
   readonly ready: Promise<void>;
 
@@ -56,14 +67,41 @@ export class ClusterConnection {
       if (this.#closed) throw new Error('The cluster connection was closed before it was ready');
       const events = new QueueEvents(this.#options.queue, { connection: this.#eventsClient, prefix: this.#options.prefix, lastEventId });
       events.on('error', () => {});
-      events.on('completed', ({ jobId, returnvalue }) => this.#end(jobId, { ok: true, value: returnvalue }));
-      events.on('failed', ({ jobId, failedReason }) => this.#end(jobId, { ok: false, reason: failedReason }));
+      events.on('completed', ({ jobId, returnvalue }) => this.#end(jobId, { kind: 'completed', value: returnvalue }));
+      events.on('failed', ({ jobId, failedReason }) => this.#end(jobId, { kind: 'failed', reason: failedReason }));
+      this.#watchConnection();
       this.#events = events;
       await events.waitUntilReady();
     } catch (error) {
       this.#client.disconnect();
       this.#eventsClient.disconnect();
       throw error;
+    }
+  }
+
+  /**
+   * A connection lost after it was ready is retried by ioredis for ever; the jobs waiting on it are not:
+   * after `connectTimeout` seconds without Redis they fail, and so does every job added until it is back.
+   */
+  #watchConnection(): void {
+    const { url, connectTimeout } = this.#options;
+    const back = (): void => {
+      if (this.#lostTimer) clearTimeout(this.#lostTimer);
+      this.#lostTimer = null;
+      this.#unreachable = null;
+    };
+    const gone = (): void => {
+      if (this.#lostTimer || this.#closed) return;
+      this.#lostTimer = setTimeout(() => {
+        this.#unreachable = new Error(`Lost the connection to Redis at ${safeUrl(url)} for more than ${connectTimeout} s; it is retried, but the tasks that were waiting on it fail`);
+        for (const id of [...this.#pending.keys()]) this.#end(id, { kind: 'unreachable', error: this.#unreachable });
+      }, connectTimeout * 1000);
+    };
+    for (const client of [this.#client, this.#eventsClient]) {
+      client.on('close', gone);
+      client.on('ready', () => {
+        if (this.#client.status === 'ready' && this.#eventsClient.status === 'ready') back();
+      });
     }
   }
 
@@ -84,6 +122,13 @@ export class ClusterConnection {
       this.#pending.set(id, entry.done);
       return id;
     });
+    const unreachable = this.#unreachable;
+    if (unreachable) {
+      queueMicrotask(() => {
+        for (const id of ids) this.#end(id, { kind: 'unreachable', error: unreachable });
+      });
+      return ids;
+    }
     const jobs = entries.map((entry, i) => ({
       name: JOB_NAME,
       data: entry.data,
@@ -92,7 +137,7 @@ export class ClusterConnection {
     }));
     this.#queue.addBulk(jobs).catch((error: unknown) => {
       const reason = `the job could not be queued: ${error instanceof Error ? error.message : String(error)}`;
-      for (const id of ids) this.#end(id, { ok: false, reason });
+      for (const id of ids) this.#end(id, { kind: 'failed', reason });
     });
     return ids;
   }
@@ -110,13 +155,20 @@ export class ClusterConnection {
     if (running.length > 0) await this.#client.publish(cancelChannel(this.#options), JSON.stringify(running)).catch(() => 0);
   }
 
+  #disconnect(): void {
+    this.#client.disconnect();
+    this.#eventsClient.disconnect();
+  }
+
   /** Closes the queue, the listener and both connections; resolves when they are closed. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
+      if (this.#lostTimer) clearTimeout(this.#lostTimer);
       this.#pending.clear();
-      await Promise.allSettled([this.#events?.close(), this.#queue.close()]);
-      this.#client.disconnect();
-      this.#eventsClient.disconnect();
+      const closing = Promise.allSettled([this.#events?.close(), this.#queue.close()]);
+      // Without Redis, BullMQ's close would wait for a connection that never comes: nothing is left to flush.
+      if (this.#client.status === 'ready' && this.#eventsClient.status === 'ready') await closing;
+      this.#disconnect();
     })();
     return this.#closed;
   }
