@@ -92,18 +92,32 @@ clusterTest("terminate() takes this client's queued jobs out of Redis and reject
   }
 });
 
-clusterTest('shutdown({ cancelFutures: true }) cancels the futures that have not started', async () => {
-  await hosts('faults-shutdown', 1);
-  const executor = new ClusterExecutor({ url: redis?.url ?? '', queue: 'faults-shutdown', maxWorkers: 1 });
-  const running = executor.submit(sleep, 0.5);
-  const queued = [executor.submit(sleep, 30), executor.submit(sleep, 30)];
-  // Handshake: the first call was sent to the queue (running, past cancel()); the others wait behind it.
-  expect(await eventually(() => running.running(), 30_000)).toBe(true);
-  await withinSeconds(60, executor.shutdown({ cancelFutures: true }), 'shutdown');
-  expect(await running).toBe(0.5);
-  for (const future of queued) {
-    expect(future.cancelled()).toBe(true);
-    await expect(future.result()).rejects.toBeInstanceOf(CancelledError);
+clusterTest('shutdown({ cancelFutures: true }) cancels the futures whose jobs no host has started, queued ones in Redis included', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'multipool-marks-'));
+  const [host] = await hosts('faults-shutdown', 1);
+  const queue = new Queue('faults-shutdown', { connection: { host: '127.0.0.1', port: Number(new URL(redis?.url ?? '').port) } });
+  try {
+    const executor = new ClusterExecutor({ url: redis?.url ?? '', queue: 'faults-shutdown', maxWorkers: 2 });
+    const running = executor.submit(markThenSleep, dir, 0, 1);
+    // Handshake: the single host runs the first call.
+    expect(await eventually(() => readdirSync(dir).includes(`${host?.pid}-0`), 30_000)).toBe(true);
+    const inRedis = executor.submit(sleep, 30);
+    const notSent = executor.submit(sleep, 30);
+    // Handshake: the second call waits in Redis (sent, so running() from this side), the third in the executor.
+    await withinSeconds(30, (async () => {
+      while ((await queue.getWaitingCount()) < 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    })(), 'a job waiting in Redis');
+    expect(inRedis.running()).toBe(true);
+    await withinSeconds(60, executor.shutdown({ cancelFutures: true }), 'shutdown');
+    expect(await running).toBe(0);
+    for (const future of [inRedis, notSent]) {
+      expect(future.cancelled()).toBe(true);
+      await expect(future.result()).rejects.toBeInstanceOf(CancelledError);
+    }
+    expect(await queue.getWaitingCount()).toBe(0);
+  } finally {
+    await queue.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -256,6 +256,23 @@ export class WorkerHandler {
     return false;
   }
 
+  /** Takes back, from every worker that can, the chunks it holds and has not started; returns them. */
+  async withdraw(): Promise<Chunk[]> {
+    const taken: Chunk[] = [];
+    await Promise.all(
+      [...this.#slots].map(async (slot) => {
+        for (const chunk of (await slot.handle.withdraw?.()) ?? []) {
+          const at = slot.inFlight.indexOf(chunk);
+          if (at < 0) continue;
+          slot.inFlight.splice(at, 1);
+          taken.push(chunk);
+        }
+      }),
+    );
+    if (taken.length > 0) this.#notify();
+    return taken;
+  }
+
   /** Lets the worker holding chunk (`job`, `index`) stream `n` more items. */
   credit(job: number, index: number, n: number): void {
     for (const slot of this.#slots) {

@@ -75,6 +75,11 @@ export interface WorkerHandle {
   setRef(ref: boolean): void;
   /** Stops the worker now; resolves once it is gone. */
   terminate(): Promise<void>;
+  /**
+   * Takes back the chunks this worker holds but has not started, which it will then never answer (only a
+   * cluster slot can: its chunks wait in a shared queue). Resolves with those chunks, as they were posted.
+   */
+  withdraw?(): Promise<Chunk[]>;
 }
 
 /** Where tasks run: child processes, worker threads, worker loops on the calling event loop, or worker hosts pulling from a Redis queue. */

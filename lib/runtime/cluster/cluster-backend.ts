@@ -91,10 +91,25 @@ class ClusterSlot implements WorkerHandle {
     if (!this.#alive) return;
     const { job, index } = sent.chunk;
     sent.result = { job, index, ...outcomeOf(sent, end) };
-    // The engine expects answers in the order it sent the chunks.
+    this.#flush();
+  }
+
+  /** Hands the engine the results at the head of the send order: it expects answers in that order. */
+  #flush(): void {
     const ready: ChunkResult[] = [];
     while (this.#sent[0]?.result) ready.push((this.#sent.shift() as Sent & { result: ChunkResult }).result);
     if (ready.length > 0) this.#events.message({ t: 'results', results: ready });
+  }
+
+  /** Removes this slot's jobs that still wait in Redis; the engine gets those chunks back. */
+  async withdraw(): Promise<Chunk[]> {
+    const waiting = this.#sent.filter((sent) => !sent.result);
+    const removed = await this.#connection.remove(waiting.map((sent) => sent.id));
+    const back = waiting.filter((sent) => removed.has(sent.id));
+    for (const sent of back) this.#sent.splice(this.#sent.indexOf(sent), 1);
+    // Results held behind a removed job may be next in order now.
+    if (this.#alive) this.#flush();
+    return back.map((sent) => sent.chunk);
   }
 
   credit(): void {

@@ -149,10 +149,18 @@ export class ClusterConnection {
   async cancel(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     for (const id of ids) this.#pending.delete(id);
-    if (this.#client.status !== 'ready') return;
+    const removed = await this.remove(ids);
+    const running = ids.filter((id) => !removed.has(id));
+    if (running.length > 0 && this.#client.status === 'ready') await this.#client.publish(cancelChannel(this.#options), JSON.stringify(running)).catch(() => 0);
+  }
+
+  /** Removes the jobs that still wait in the queue (not those a host runs); resolves with their ids. */
+  async remove(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0 || this.#client.status !== 'ready') return new Set();
     const removed = await Promise.all(ids.map((id) => this.#queue.remove(id).catch(() => 0)));
-    const running = ids.filter((_, i) => removed[i] !== 1);
-    if (running.length > 0) await this.#client.publish(cancelChannel(this.#options), JSON.stringify(running)).catch(() => 0);
+    const gone = new Set(ids.filter((_, i) => removed[i] === 1));
+    for (const id of gone) this.#pending.delete(id);
+    return gone;
   }
 
   #disconnect(): void {
