@@ -256,20 +256,11 @@ export class WorkerHandler {
     return false;
   }
 
-  /** Takes back, from every worker that can, the chunks it holds and has not started; returns them. */
+  /** Takes back the chunks workers hold but have not started (only cluster slots can); returns them. */
   async withdraw(): Promise<Chunk[]> {
-    const taken: Chunk[] = [];
-    await Promise.all(
-      [...this.#slots].map(async (slot) => {
-        for (const chunk of (await slot.handle.withdraw?.()) ?? []) {
-          const at = slot.inFlight.indexOf(chunk);
-          if (at < 0) continue;
-          slot.inFlight.splice(at, 1);
-          taken.push(chunk);
-        }
-      }),
-    );
-    if (taken.length > 0) this.#notify();
+    const taken = (await Promise.all([...this.#slots].map(async (slot) => (await slot.handle.withdraw?.()) ?? []))).flat();
+    for (const slot of this.#slots) slot.inFlight.splice(0, slot.inFlight.length, ...slot.inFlight.filter((chunk) => !taken.includes(chunk)));
+    this.#notify();
     return taken;
   }
 
