@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 
 import { validateInteger, validateOneOf, validateTimeout } from '../internal/validate.js';
-import { resolveClusterOptions, safeUrl } from '../runtime/cluster/options.js';
+import { DEFAULT_CONNECT_TIMEOUT, resolveClusterOptions, safeUrl } from '../runtime/cluster/options.js';
 import { LOCAL_BACKEND_KINDS } from '../runtime/index.js';
 import { WorkerHost } from './host.js';
 import { TaskRegistry } from './task-registry.js';
@@ -33,7 +33,7 @@ Options:
   --prefix <prefix>        BullMQ key prefix (default bull)
   --password <password>    Redis password (or put it in the URL; REDIS_PASSWORD is read too)
   --username <name>        Redis ACL user name
-  --connect-timeout <s>    seconds to wait for Redis before giving up (default 10)
+  --connect-timeout <s>    seconds to wait for Redis before giving up (default ${DEFAULT_CONNECT_TIMEOUT})
   --stalled-interval <s>   seconds after which a chunk of a lost host is run elsewhere (default ${DEFAULT_STALLED_INTERVAL})
   --max-stalled <n>        times a chunk may be run again after its host was lost (default ${DEFAULT_MAX_STALLED});
                            past it the client's result rejects with WorkerLostError
@@ -74,7 +74,7 @@ export async function parseHostArgs(argv: readonly string[]): Promise<{ help: tr
     {
       url: values.url,
       queue: values.queue,
-      connectTimeout: numberFlag(values['connect-timeout'], 10),
+      connectTimeout: numberFlag(values['connect-timeout'], DEFAULT_CONNECT_TIMEOUT),
       ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
       redis: { ...(password === undefined ? {} : { password }), ...(values.username === undefined ? {} : { username: values.username }) },
     },
