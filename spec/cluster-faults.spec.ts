@@ -181,3 +181,18 @@ clusterTest('Redis lost mid-run: waiting results reject within connectTimeout, l
 async function startHostsOn(url: string, queue: string): Promise<void> {
   started.push(await startHost(url, queue, ['--concurrency', '1', '--connect-timeout', '1']));
 }
+
+clusterTest('connection options reach ioredis: a password-protected Redis serves with the password and refuses without it', async () => {
+  const own = await startRedis(['--requirepass', 'sesame']);
+  try {
+    started.push(await startHost(own.url, 'faults-auth', ['--concurrency', '1', '--password', 'sesame']));
+    await using pool = new Pool({ processes: 1, backend: 'cluster', cluster: { url: own.url, queue: 'faults-auth', redis: { password: 'sesame' } } });
+    expect(await withinSeconds(60, pool.apply(square, [5]), 'apply with the password')).toBe(25);
+    const refused = new Pool({ processes: 1, backend: 'cluster', cluster: { url: own.url, queue: 'faults-auth', connectTimeout: 1 } });
+    const error = (await withinSeconds(30, refused.apply(square, [5]).catch((e: unknown) => e), 'apply without the password')) as Error;
+    expect(error.message).toMatch(/Cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ within 1 s: NOAUTH/);
+    await withinSeconds(30, refused.terminate(), 'terminate');
+  } finally {
+    await own.stop();
+  }
+});

@@ -87,11 +87,11 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** A private redis-server on 127.0.0.1, persistence off, in a temp dir of its own. */
-export async function startRedis(): Promise<RedisServer> {
+/** A private redis-server on 127.0.0.1, persistence off, in a temp dir of its own; `extra` are more server flags. */
+export async function startRedis(extra: readonly string[] = []): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'multipool-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitForLine(child, /Ready to accept connections/, 20, 'redis-server');
   return {
     url: `redis://127.0.0.1:${port}`,
