@@ -28,6 +28,13 @@ export interface JobEntry {
   readonly done: (end: JobEnd) => void;
 }
 
+/**
+ * How long the listener's blocking read waits (ms). BullMQ abandons a read stuck on a lost connection only
+ * after this plus a second, and that timer holds the process after a close without Redis; shorter costs
+ * one idle read per period.
+ */
+const EVENTS_BLOCK_MS = 2000;
+
 /** BullMQ's job name for a chunk, shown by queue dashboards. */
 const JOB_NAME = 'multipool-chunk';
 
@@ -65,7 +72,7 @@ export class ClusterConnection {
       // Read the events stream from now on, not from when the listener's first read happens to start.
       const lastEventId = await serverStreamId(this.#client);
       if (this.#closed) throw new Error('The cluster connection was closed before it was ready');
-      const events = new QueueEvents(this.#options.queue, { connection: this.#eventsClient, prefix: this.#options.prefix, lastEventId });
+      const events = new QueueEvents(this.#options.queue, { connection: this.#eventsClient, prefix: this.#options.prefix, lastEventId, blockingTimeout: EVENTS_BLOCK_MS });
       events.on('error', () => {});
       events.on('completed', ({ jobId, returnvalue }) => this.#end(jobId, { kind: 'completed', value: returnvalue }));
       events.on('failed', ({ jobId, failedReason }) => this.#end(jobId, { kind: 'failed', reason: failedReason }));
