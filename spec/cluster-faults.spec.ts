@@ -74,7 +74,7 @@ clusterTest('past the retry limit (--max-stalled 0) a chunk whose host died reje
   expect(await withinSeconds(60, pool.apply(square, [3]), 'apply after')).toBe(9);
 });
 
-clusterTest("terminate() takes this client's queued jobs out of Redis and rejects their results with CancelledError", async () => {
+clusterTest("terminate() takes this client's queued jobs out of Redis, stops its running one on the host, and rejects their results with CancelledError", async () => {
   await hosts('faults-terminate', 1);
   const queue = new Queue('faults-terminate', { connection: { host: '127.0.0.1', port: Number(new URL(redis?.url ?? '').port) } });
   try {
@@ -87,6 +87,10 @@ clusterTest("terminate() takes this client's queued jobs out of Redis and reject
     await withinSeconds(30, pool.terminate(), 'terminate');
     for (const error of await Promise.all(results)) expect(error).toBeInstanceOf(CancelledError);
     expect(await queue.getWaitingCount()).toBe(0);
+    // The running job was stopped on its host too: the host's only worker takes new work well before the
+    // 30 s that job would have slept.
+    await using next = new Pool({ processes: 1, backend: 'cluster', cluster: { url: redis?.url ?? '', queue: 'faults-terminate' } });
+    expect(await withinSeconds(20, next.apply(square, [4]), 'apply on the freed host')).toBe(16);
   } finally {
     await queue.close();
   }
