@@ -13,6 +13,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
 
+import { clusterRows } from './cluster.js';
 import type { BenchConfig } from './harness/config.js';
 import { configFor } from './harness/config.js';
 import { WORKERS } from './harness/contenders.js';
@@ -101,6 +102,7 @@ async function runAll(config: BenchConfig): Promise<Row[]> {
   if (section('multiYield vs imap')) rows.push(await multiYieldRow(config));
   if (section('Float64Array sums moved with move()')) rows.push(await moveSumsRow(config));
   if (section('shared state: Lock, Manager dict, Queue')) rows.push(...(await sharedStateRows(config)));
+  if (section('cluster (BullMQ on a local redis-server, 2 hosts)')) rows.push(...(await clusterRows(config)));
   return rows;
 }
 

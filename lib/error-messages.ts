@@ -44,7 +44,7 @@ export function unreadAtDisposeMessage(name: string): string {
 }
 
 /** The message of an executor broken by a worker that died (Python's "terminated abruptly"). */
-export function terminatedAbruptlyMessage(kind: 'process' | 'thread' | 'async', worker: WorkerIdentity, exit: WorkerEnding): string {
+export function terminatedAbruptlyMessage(kind: 'process' | 'thread' | 'async' | 'cluster', worker: WorkerIdentity, exit: WorkerEnding): string {
   const what = kind === 'process' ? 'child process' : 'worker thread';
   return `A ${what} terminated abruptly, the ${kind} pool is not usable anymore (${describeWorker(worker)} ${describeEnding(exit)})`;
 }

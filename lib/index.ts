@@ -21,6 +21,8 @@ export {
   TimeoutError,
   WorkerLostError,
 } from './errors.js';
+export type { ClusterExecutorOptions } from './futures/cluster-executor.js';
+export { ClusterExecutor } from './futures/cluster-executor.js';
 export type { ExecutorMapOptions, ExecutorOptions, IterablesFor, SubmitOptions } from './futures/executor.js';
 export { Executor } from './futures/executor.js';
 export { Future } from './futures/future.js';
@@ -47,6 +49,7 @@ export { activeChildren, cpuCount, currentProcess, parentProcess } from './proce
 export type { ProcessBackend, ProcessOptions } from './process/options.js';
 export { Process } from './process/process.js';
 export type { BackendKind } from './runtime/backend.js';
+export type { ClusterOptions } from './runtime/cluster/options.js';
 export type { AnyFunction } from './runtime/function-ref.js';
 export { task } from './runtime/function-ref.js';
 export { move } from './runtime/move.js';

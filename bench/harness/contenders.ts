@@ -28,6 +28,8 @@ export const CONTENDERS = [
   { id: 'rawThreads', label: 'raw worker_threads' },
   { id: 'rawProcesses', label: "raw fork ('advanced')" },
   { id: 'serial', label: 'serial (main thread)' },
+  { id: 'clusterPool', label: "multipool Pool ('cluster')" },
+  { id: 'plainBullmq', label: 'plain BullMQ' },
 ] as const;
 
 export type ContenderId = (typeof CONTENDERS)[number]['id'];

@@ -143,6 +143,19 @@ export class Engine implements LazyJobHost {
     for (const job of [...this.#cache.values()]) job.cancel?.();
   }
 
+  /**
+   * Takes back the chunks that workers hold but have not started (a cluster's jobs still waiting in Redis),
+   * for `shutdown({ cancelFutures: true })`: their jobs hear it (a future is cancelled), or fail them with a
+   * `CancelledError`.
+   */
+  async withdrawQueued(): Promise<void> {
+    for (const chunk of await this.#workers.withdraw()) {
+      const job = this.#cache.get(chunk.job);
+      if (job?.withdrawn) job.withdrawn(chunk.index);
+      else this.#results.fail(chunk.job, chunk.index, new CancelledError(`${this.#options.name} took this task back before it started`));
+    }
+  }
+
   reportCallbackError(error: unknown): void {
     this.#emit('error', error);
   }
@@ -184,6 +197,7 @@ export class Engine implements LazyJobHost {
       this.#queue.close();
       const held = await this.#workers.stop();
       for (const chunk of held) this.#results.fail(chunk.job, chunk.index, new CancelledError(`${this.#options.name} stopped before this task finished`));
+      await this.backend.close?.();
       this.#resolveDone();
     })();
     return this.#stopped;

@@ -20,6 +20,8 @@ export interface Job {
   claim?(index: number): boolean;
   /** The chunk at `index` was sent to a worker. */
   started?(index: number): void;
+  /** The chunk at `index` was taken back from a worker that had not started it (a cluster's queued job). */
+  withdrawn?(index: number): void;
   /** Ends the job early (pool terminated or broken): every unfinished part rejects with `error`. */
   abort(error: unknown): void;
   /**

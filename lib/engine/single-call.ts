@@ -4,6 +4,7 @@
  * result object that the user holds (an `ApplyResult`, a `Future`) owns a
  * `SingleCall` and is told how the call ended; the engine sees only the job.
  */
+import { CancelledError } from '../errors.js';
 import type { Settled } from '../internal/settled.js';
 import type { Chunk, ChunkOutcome } from '../runtime/backend.js';
 import type { Job, JobHost, TaskSource } from './job.js';
@@ -18,6 +19,8 @@ export interface CallOwner {
   mayStart?(): boolean;
   /** Cancel the call if it has not started (executors' `shutdown({ cancelFutures })`). */
   cancel?(): void;
+  /** The call was taken back from a worker before it started: cancel it, although it was claimed. */
+  withdrawn?(): void;
 }
 
 export class SingleCall implements Job, TaskSource {
@@ -77,6 +80,11 @@ export class SingleCall implements Job, TaskSource {
 
   cancel(): void {
     this.#owner.cancel?.();
+  }
+
+  withdrawn(): void {
+    if (this.#owner.withdrawn) this.#owner.withdrawn();
+    else this.#end({ ok: false, error: new CancelledError('The task was taken back before it started') });
   }
 
   /**

@@ -256,6 +256,14 @@ export class WorkerHandler {
     return false;
   }
 
+  /** Takes back the chunks workers hold but have not started (only cluster slots can); returns them. */
+  async withdraw(): Promise<Chunk[]> {
+    const taken = (await Promise.all([...this.#slots].map(async (slot) => (await slot.handle.withdraw?.()) ?? []))).flat();
+    for (const slot of this.#slots) slot.inFlight.splice(0, slot.inFlight.length, ...slot.inFlight.filter((chunk) => !taken.includes(chunk)));
+    this.#notify();
+    return taken;
+  }
+
   /** Lets the worker holding chunk (`job`, `index`) stream `n` more items. */
   credit(job: number, index: number, n: number): void {
     for (const slot of this.#slots) {

@@ -7,6 +7,8 @@ import type { ResourceLimits } from 'node:worker_threads';
 
 import { argsArray, describe, validateInteger, validateKeys, validateOneOf, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
 import type { BackendKind } from '../runtime/backend.js';
+import type { ResolvedClusterOptions } from '../runtime/cluster/options.js';
+import { resolveClusterOptions } from '../runtime/cluster/options.js';
 import { BACKEND_KINDS } from '../runtime/index.js';
 import type { Destination } from '../runtime/transport.js';
 import { initargFailure } from '../runtime/transport.js';
@@ -18,6 +20,7 @@ interface WorkerOptionsInput {
   readonly maxTasksPerChild?: unknown;
   readonly backend?: unknown;
   readonly resourceLimits?: unknown;
+  readonly cluster?: unknown;
 }
 
 export interface ResolvedWorkerOptions {
@@ -28,6 +31,8 @@ export interface ResolvedWorkerOptions {
   readonly maxTasksPerChild: number | undefined;
   readonly backend: BackendKind;
   readonly resourceLimits: ResourceLimits | undefined;
+  /** Where the queue is, for the `'cluster'` backend. */
+  readonly cluster: ResolvedClusterOptions | undefined;
 }
 
 export interface WorkerDefaults {
@@ -42,7 +47,10 @@ export interface WorkerDefaults {
 }
 
 /** Every key some class takes (`threadNamePrefix` is ThreadPoolExecutor's own, checked there). */
-export type WorkerOptionKey = 'processes' | 'maxWorkers' | 'initializer' | 'initargs' | 'maxTasksPerChild' | 'backend' | 'resourceLimits' | 'threadNamePrefix';
+export type WorkerOptionKey = 'processes' | 'maxWorkers' | 'initializer' | 'initargs' | 'maxTasksPerChild' | 'backend' | 'resourceLimits' | 'threadNamePrefix' | 'cluster';
+
+/** What a worker host runs for every client, so a client cannot ask it per pool. */
+const HOST_OWNED_OPTIONS = ['initializer', 'initargs', 'maxTasksPerChild', 'resourceLimits'] as const;
 
 /** The keys of Node's `ResourceLimits` (threads get them all; child processes the old-generation size). */
 const RESOURCE_LIMIT_KEYS = ['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'];
@@ -62,9 +70,10 @@ export function resolveWorkerOptions(input: unknown, defaults: WorkerDefaults): 
   const backend = options.backend ?? defaults.backend;
   validateOneOf(backend, 'backend', BACKEND_KINDS);
   // On the event loop nothing travels, so initargs need not clone there.
-  const initargs = resolveInitargs(options.initargs, backend === 'async' ? null : backend);
+  const initargs = resolveInitargs(options.initargs, backend === 'async' || backend === 'cluster' ? null : backend);
   validatePlainObject(options.resourceLimits, 'resourceLimits');
   validateKeys(options.resourceLimits, 'resourceLimits', RESOURCE_LIMIT_KEYS);
+  const cluster = resolveCluster(options, backend);
   return {
     count,
     initializer: (options.initializer as ((...args: never[]) => unknown) | null | undefined) ?? null,
@@ -72,7 +81,22 @@ export function resolveWorkerOptions(input: unknown, defaults: WorkerDefaults): 
     maxTasksPerChild: options.maxTasksPerChild,
     backend,
     resourceLimits: options.resourceLimits as ResourceLimits | undefined,
+    cluster,
   };
+}
+
+/** The `cluster` option: required by the cluster backend, refused by every other, which would ignore it. */
+function resolveCluster(options: WorkerOptionsInput, backend: BackendKind): ResolvedClusterOptions | undefined {
+  if (backend !== 'cluster') {
+    if (options.cluster !== undefined) throw new TypeError(`The \`cluster\` option needs backend: 'cluster', got backend ${describe(backend)}`);
+    return undefined;
+  }
+  for (const key of HOST_OWNED_OPTIONS) {
+    if (options[key] !== undefined) {
+      throw new TypeError(`\`${key}\` is not available on the cluster backend: worker hosts set up their own workers (see \`multipool worker --help\`); remove it`);
+    }
+  }
+  return resolveClusterOptions(options.cluster);
 }
 
 /** `initargs`: an array, each argument able to go `to` the workers unchanged (null: nothing travels). */

@@ -21,7 +21,7 @@ import type { BackendKind } from '../runtime/backend.js';
 import { createBackend } from '../runtime/index.js';
 import type { ExecutorMapOptions } from './executor-map.js';
 import { ExecutorMapIterator } from './executor-map.js';
-import { Future } from './future.js';
+import { cancelTakenBackFuture, Future } from './future.js';
 
 export type { ExecutorMapOptions } from './executor-map.js';
 
@@ -76,7 +76,7 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
     super();
     const options = resolveWorkerOptions(input, { name, keys, countName: 'maxWorkers', count: defaultWorkers, backend: kind });
     assertNotImportingTaskModule(name);
-    const backend = createBackend(kind);
+    const backend = createBackend(kind, options);
     if (options.initializer) backend.prepare(options.initializer, 'initializer');
     this.#maxWorkers = options.count;
     this.#engine = new Engine(
@@ -139,6 +139,7 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
       },
       mayStart: () => future.setRunningOrNotifyCancel(),
       cancel: () => future.cancel(),
+      withdrawn: () => cancelTakenBackFuture(future),
     });
     // A future its user cancelled leaves the job cache too.
     future.addDoneCallback(() => call.finish());
@@ -180,7 +181,11 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
     validatePlainObject(options, 'options');
     validateKeys(options, 'shutdown() options', ['wait', 'cancelFutures']);
     const { wait = true, cancelFutures = false } = options;
-    if (cancelFutures) this.#engine.cancelPending();
+    if (cancelFutures) {
+      this.#engine.cancelPending();
+      // Calls sent to a cluster's queue but not started by any host are cancelled too.
+      void this.#engine.withdrawQueued();
+    }
     this.#shutdown ??= (async () => {
       this.#engine.close();
       await this.#engine.done;

@@ -17,6 +17,16 @@ export function finishedWithError(future: object): boolean {
   return failed.has(future);
 }
 
+let cancelTakenBack: (future: Future) => void = () => {};
+
+/**
+ * @internal Cancels a running future whose call was taken back before any worker started it (a cluster job
+ * still waiting in its queue): from the user's side it never ran, so it ends cancelled, as a pending one.
+ */
+export function cancelTakenBackFuture<R>(future: Future<R>): void {
+  cancelTakenBack(future as unknown as Future);
+}
+
 const DONE_STATES: ReadonlySet<State> = new Set(['cancelled', 'cancelledAndNotified', 'finished']);
 
 function describeOutcome(outcome: Settled<unknown>): string {
@@ -43,6 +53,14 @@ function describeOutcome(outcome: Settled<unknown>): string {
  */
 export class Future<R = unknown> implements PromiseLike<R> {
   #state: State = 'pending';
+
+  static {
+    cancelTakenBack = (future) => {
+      if (future.#state !== 'running') return;
+      future.#state = 'pending';
+      future.cancel();
+    };
+  }
   #outcome: Settled<R> | null = null;
   #callbacks: ((future: Future<R>) => void)[] = [];
   readonly #promise: Promise<R>;

@@ -7,6 +7,7 @@ import type { ProgressOption } from '../internal/progress.js';
 import { validateProgress } from '../internal/progress.js';
 import { argsArray, validateInteger, validateKeys, validateOptionalFunction, validatePlainObject } from '../internal/validate.js';
 import type { BackendKind } from '../runtime/backend.js';
+import type { ClusterOptions } from '../runtime/cluster/options.js';
 import type { ResultCallbacks } from './async-result.js';
 
 /** Options of `new Pool(...)` and `new ThreadPool(...)`. */
@@ -26,10 +27,12 @@ export interface PoolOptions {
    * child processes get `maxOldGenerationSizeMb` as `--max-old-space-size`.
    */
   resourceLimits?: ResourceLimits | undefined;
+  /** With `backend: 'cluster'`: the Redis queue that worker hosts (`multipool worker`) read. */
+  cluster?: ClusterOptions | undefined;
 }
 
 /** The keys of `PoolOptions`; any other is a TypeError. */
-export const POOL_OPTION_KEYS = ['processes', 'initializer', 'initargs', 'maxTasksPerChild', 'backend', 'resourceLimits'] as const satisfies readonly (keyof PoolOptions)[];
+export const POOL_OPTION_KEYS = ['processes', 'initializer', 'initargs', 'maxTasksPerChild', 'backend', 'resourceLimits', 'cluster'] as const satisfies readonly (keyof PoolOptions)[];
 
 /** Options of `map`/`starmap` and their `*Async` forms. */
 export interface MapOptions<R> extends ResultCallbacks<R> {

@@ -89,10 +89,18 @@ export interface WorkerHandle {
    * a thread, which has no signals, is stopped, and its exit reports `signal` as what ended it.
    */
   kill(signal: 'SIGTERM' | 'SIGKILL'): void;
+  /**
+   * Takes back the chunks this worker holds but has not started, which it will then never answer (only a
+   * cluster slot can: its chunks wait in a shared queue). Resolves with those chunks, as they were posted.
+   */
+  withdraw?(): Promise<Chunk[]>;
 }
 
-/** Where tasks run: child processes, worker threads, or worker loops on the calling event loop. */
-export type BackendKind = 'process' | 'thread' | 'async';
+/** Where tasks run: child processes, worker threads, worker loops on the calling event loop, or worker hosts pulling from a Redis queue. */
+export type BackendKind = 'process' | 'thread' | 'async' | 'cluster';
+
+/** The backends that run tasks on this machine. */
+export type LocalBackendKind = Exclude<BackendKind, 'cluster'>;
 
 export interface Backend {
   readonly kind: BackendKind;
@@ -101,4 +109,6 @@ export interface Backend {
   prepare(fn: (...args: never[]) => unknown, argName: string): void;
   /** The class Python raises for this kind of pool once it is broken. */
   broken(message: string, options?: ErrorOptions): BrokenExecutor;
+  /** Releases what the backend shares between its workers (the cluster's connections), once they all stopped. */
+  close?(): Promise<void>;
 }

@@ -8,7 +8,8 @@ import type { FnDef } from './protocol.js';
 
 const MODULE_REF = Symbol('multipool.moduleTask');
 
-interface ModuleRef {
+/** Where a `task()` function lives: its module's URL and export name. */
+export interface ModuleRef {
   readonly url: string;
   readonly name: string;
 }
@@ -60,6 +61,11 @@ export function task<F extends AnyFunction>(moduleUrl: string | URL, fn: F, expo
   return wrapper as unknown as F;
 }
 
+/** The module and export a `task()` function names; undefined for any other function. */
+export function moduleRefOf(fn: AnyFunction): ModuleRef | undefined {
+  return (fn as unknown as Record<symbol, ModuleRef | undefined>)[MODULE_REF];
+}
+
 const defs = new WeakMap<AnyFunction, FnDef>();
 /**
  * Inline functions by source text: a loop that passes a fresh closure each call
@@ -76,7 +82,7 @@ let nextId = 1;
 export function fnDef(fn: AnyFunction, argName = 'fn'): FnDef {
   const cached = defs.get(fn);
   if (cached) return cached;
-  const ref = (fn as unknown as Record<symbol, ModuleRef | undefined>)[MODULE_REF];
+  const ref = moduleRefOf(fn);
   let def: FnDef;
   if (ref) {
     def = { id: nextId++, kind: 'module', ...ref };

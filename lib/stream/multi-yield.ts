@@ -13,11 +13,11 @@ import { IMapIterator } from '../engine/imap-iterator.js';
 import { POOL_MAX_WINDOW } from '../engine/worker-handler.js';
 import type { AnyIterable } from '../internal/validate.js';
 import { validateFunction, validateInteger, validateIterable, validateKeys, validateOneOf, validatePlainObject } from '../internal/validate.js';
-import type { BackendKind } from '../runtime/backend.js';
-import { BACKEND_KINDS, createBackend } from '../runtime/index.js';
+import type { BackendKind, LocalBackendKind } from '../runtime/backend.js';
+import { createBackend, LOCAL_BACKEND_KINDS } from '../runtime/index.js';
 
 /** Where `multiYield` runs `fn`. */
-export type MultiYieldMode = BackendKind;
+export type MultiYieldMode = Exclude<BackendKind, 'cluster'>;
 
 /** Options of `multiYield`. */
 export interface MultiYieldOptions {
@@ -89,20 +89,20 @@ export async function* multiYield<S, T>(
 }
 
 /** Checks every argument before any worker starts. */
-function resolveOptions(fn: unknown, source: unknown, options: MultiYieldOptions): { mode: BackendKind; workers: number; queueSize: number } {
+function resolveOptions(fn: unknown, source: unknown, options: MultiYieldOptions): { mode: LocalBackendKind; workers: number; queueSize: number } {
   validateFunction(fn, 'fn');
   validateIterable(source, 'source');
   validatePlainObject(options, 'options');
   validateKeys(options, 'multiYield() options', ['mode', 'workers', 'queueSize']);
   const { mode = 'process', workers = availableParallelism(), queueSize = 10 } = options;
-  validateOneOf(mode, 'mode', BACKEND_KINDS);
+  validateOneOf(mode, 'mode', LOCAL_BACKEND_KINDS);
   validateInteger(workers, 'workers', 1);
   validateInteger(queueSize, 'queueSize', 1);
   return { mode, workers, queueSize };
 }
 
 /** An engine of its own, stopped when the loop ends. */
-function startEngine(fn: (...args: never[]) => unknown, mode: BackendKind, workers: number): Engine {
+function startEngine(fn: (...args: never[]) => unknown, mode: LocalBackendKind, workers: number): Engine {
   const backend = createBackend(mode);
   backend.prepare(fn, 'fn');
   return new Engine(
