@@ -53,12 +53,27 @@ export class Gather {
     return found;
   }
 
-  /** Forgets what a walk that gave up gathered, so the walk that follows does not list it twice. */
-  reset(): void {
-    this.buffers = null;
-    this.moved = null;
-    this.handles = false;
+  /** What has been gathered so far, for {@link Gather.rollback}. */
+  mark(): GatherMark {
+    return { buffers: this.buffers?.length ?? 0, moved: this.moved?.length ?? 0, handles: this.handles };
   }
+
+  /**
+   * Forgets what a walk that gave up gathered since `mark`, so the walk that follows does not list it twice;
+   * what earlier walks gathered into the same Gather (other runs of a batch, other outcomes) stays.
+   */
+  rollback(mark: GatherMark): void {
+    if (this.buffers) this.buffers.length = mark.buffers;
+    if (this.moved) this.moved.length = mark.moved;
+    this.handles = mark.handles;
+  }
+}
+
+/** How much a {@link Gather} held at some point. */
+export interface GatherMark {
+  readonly buffers: number;
+  readonly moved: number;
+  readonly handles: boolean;
 }
 
 /**
@@ -74,9 +89,10 @@ export class Gather {
  */
 export function findRefused(values: readonly unknown[], gather: Gather | null = null): object | null {
   visits = 0;
+  const mark = gather?.mark();
   const found = treeWalk(values, gather, 0);
   if (found !== GIVE_UP) return found;
-  gather?.reset();
+  if (gather && mark) gather.rollback(mark);
   return graphWalk(values, gather);
 }
 

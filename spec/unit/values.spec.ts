@@ -43,6 +43,19 @@ test('values too deep or too shared for a tree walk are walked once per object',
   expect(gather.buffers).toHaveLength(1);
 });
 
+test('a walk that gives up forgets only what it gathered itself, not what earlier walks into the same Gather found', () => {
+  const gather = new Gather('clone');
+  const first = Buffer.from('first');
+  const moved = move(new ArrayBuffer(8));
+  expect(findRefused([{ first, moved }], gather)).toBeNull();
+  const cyclic: Record<string, unknown> = { own: Buffer.from('own') };
+  cyclic.self = cyclic;
+  expect(findRefused([cyclic], gather)).toBeNull();
+  expect(gather.buffers).toHaveLength(2);
+  expect(gather.buffers?.[0]).toBe(first);
+  expect(gather.moved).toEqual([moved]);
+});
+
 test('Buffers are listed, and a Uint8Array given back Buffer.prototype is a Buffer over the same memory', () => {
   const a = Buffer.from('a');
   const gather = new Gather('clone');
