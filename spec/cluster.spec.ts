@@ -4,7 +4,7 @@
  * error at the call.
  */
 import type { Future } from 'multipool';
-import { asCompleted, ClusterExecutor, MaybeEncodingError, Pool, RemoteTraceback, task, ThreadPoolExecutor, TimeoutError, wait, WorkerLostError } from 'multipool';
+import { asCompleted, ClusterExecutor, Lock, MaybeEncodingError, Pool, RemoteTraceback, task, ThreadPoolExecutor, TimeoutError, wait, WorkerLostError } from 'multipool';
 
 import * as tasks from './fixtures/cluster-tasks.js';
 import * as unserved from './fixtures/cluster-unserved.js';
@@ -21,6 +21,7 @@ const failOdd = task(fixtures, tasks.failOdd);
 const sleep = task(fixtures, tasks.sleep);
 const exitWorker = task(fixtures, tasks.exitWorker);
 const instance = task(fixtures, tasks.instance);
+const makeLock = task(fixtures, tasks.makeLock);
 const hostPid = task(fixtures, tasks.hostPid);
 const triple = task(new URL('./fixtures/cluster-unserved.ts', import.meta.url).href, unserved.triple);
 
@@ -195,6 +196,18 @@ clusterTest('ClusterExecutor: submit, map with per-item errors, and futures that
     const { notDone } = await wait([executor.submit(square, 3), local.submit(() => 0)], { timeout: 30 });
     expect(notDone.size).toBe(0);
   })(), 'cluster executor');
+});
+
+clusterTest('a shared primitive cannot go to a worker host, nor come back from one: a clear error, and the pool goes on', async () => {
+  await withinSeconds(60, (async () => {
+    await using pool = clusterPool();
+    const lock = new Lock();
+    await expect(pool.apply(echo, [lock])).rejects.toThrow(/argument 0 to a worker: it holds a shared primitive .* a worker host cannot use it/);
+    await expect(pool.apply(echo, [new SharedArrayBuffer(8)])).rejects.toThrow(TypeError);
+    await expect(pool.apply(makeLock)).rejects.toThrow(MaybeEncodingError);
+    await expect(pool.apply(makeLock)).rejects.toThrow(/shared primitive/);
+    expect(await pool.apply(add, [2, 3])).toBe(5);
+  })(), 'shared primitives on a cluster');
 });
 
 test('cluster options are checked at construction: url, queue, unknown keys, and what only hosts set', () => {

@@ -7,6 +7,7 @@ import { initializerFailedMessage, terminatedAbruptlyMessage, unreadAtDisposeMes
 import { CancelledError, InvalidStateError } from '../errors.js';
 import { validateFunction } from '../internal/validate.js';
 import type { Backend, Chunk, WorkerExit } from '../runtime/backend.js';
+import { destinationOf } from '../runtime/transport.js';
 import type { Emit } from './events.js';
 import type { LazyJobHost } from './job.js';
 import type { Job, TaskSource } from './job.js';
@@ -79,7 +80,7 @@ export class Engine implements LazyJobHost {
         this.#emit('taskStart', { job: chunk.job, index: chunk.index });
       },
       unsendable: (chunk, error) => this.#results.fail(chunk.job, chunk.index, error),
-    }, backend.kind === 'process' ? 'process' : 'thread');
+    }, destinationOf(backend.kind));
     void this.#workers.run();
     void tasks.run();
   }

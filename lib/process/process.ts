@@ -11,7 +11,7 @@ import { validateBoolean, validateString, validateTimeout } from '../internal/va
 import type { Backend } from '../runtime/backend.js';
 import type { AnyFunction } from '../runtime/function-ref.js';
 import { createBackend } from '../runtime/index.js';
-import { copyForWorker } from '../runtime/transport.js';
+import { copyForWorker, destinationOf } from '../runtime/transport.js';
 import { StartedChild } from './child.js';
 import type { ProcessBackend, ProcessOptions } from './options.js';
 import { resolveProcessOptions } from './options.js';
@@ -128,7 +128,9 @@ export class Process<F extends AnyFunction = AnyFunction> {
 
   /**
    * Starts the child, which runs `target(...args)` once. The arguments are copied now, as Python pickles
-   * them: changing them afterwards does not reach the child.
+   * them: changing them afterwards does not reach the child. An argument that holds a shared primitive,
+   * shared memory or a value marked by `move()` is the exception: it travels as it is when the child is
+   * ready, so pass such values on their own rather than inside an object you change after `start()`.
    *
    * @throws ProcessError when called a second time ("cannot start a process twice") or from a daemon (a pool
    *   worker or a daemon Process), which may not have children, as in Python.
@@ -138,7 +140,7 @@ export class Process<F extends AnyFunction = AnyFunction> {
     if (this.#child) throw new ProcessError('cannot start a process twice');
     if (identity().daemon) throw new ProcessError(`daemonic processes are not allowed to have children (this is ${identity().name})`);
     assertNotImportingTaskModule('Process');
-    const unsendable = unsendableError({ job: 0, index: 0, fn: this.#target, items: [this.#args], star: true, perItem: false }, this.#backend.kind === 'thread' ? 'thread' : 'process');
+    const unsendable = unsendableError({ job: 0, index: 0, fn: this.#target, items: [this.#args], star: true, perItem: false }, destinationOf(this.#backend.kind));
     if (unsendable) throw unsendable;
     this.#child = new StartedChild(this.#backend, { name: this.#name, daemon: this.#daemon, target: this.#target, args: copyForWorker(this.#args), owner: this });
   }

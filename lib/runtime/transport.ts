@@ -8,6 +8,7 @@ import { MessagePort } from 'node:worker_threads';
 
 import { MaybeEncodingError, RemoteTraceback } from '../errors.js';
 import { describe } from '../internal/validate.js';
+import type { BackendKind } from './backend.js';
 import { movesPending } from './move.js';
 import type { WireError, WireThrown } from './protocol.js';
 import { findRefused, Gather, refusalMessage } from './values.js';
@@ -22,8 +23,21 @@ const BUILTIN_ERRORS: Record<string, ErrorConstructor> = {
   URIError,
 };
 
-/** Where a value goes: a worker thread (a MessagePort) or a child process (v8 serialization over IPC). */
-export type Destination = 'thread' | 'process';
+/**
+ * Where a value goes: a worker thread (a MessagePort), a child process (v8 serialization over IPC), or a
+ * worker host of a cluster (v8 serialization inside a job, on another machine).
+ */
+export type Destination = 'thread' | 'process' | 'host';
+
+/** Where the arguments a backend of `kind` sends go (the in-process backend sends nothing, as a thread would). */
+export function destinationOf(kind: BackendKind): Destination {
+  if (kind === 'cluster') return 'host';
+  return kind === 'process' ? 'process' : 'thread';
+}
+
+/** Why a shared primitive cannot go to a worker host. */
+export const HOST_REFUSES_SHARED =
+  'it holds a shared primitive (a queue, lock, shared value or Manager proxy), whose state is reached through this machine, so a worker host cannot use it. Pass plain data, and share state through the results instead.';
 
 /**
  * Why `value` cannot go `to` a worker: why a class instance in it would lose
@@ -33,9 +47,11 @@ export type Destination = 'thread' | 'process';
  */
 export function cloneFailure(value: unknown, to: Destination): string | null {
   const crossing = to === 'thread' ? 'clone' : 'v8';
-  const found = findRefused([value], new Gather(crossing));
+  const gather = new Gather(crossing);
+  const found = findRefused([value], gather);
   if (found !== null) return refusalMessage(value, found, crossing);
-  return serializeFailure(value, to);
+  if (to === 'host' && gather.handles) return HOST_REFUSES_SHARED;
+  return serializeFailure(value, to === 'thread' ? 'thread' : 'process');
 }
 
 /**
@@ -82,7 +98,7 @@ export function copyForWorker(args: readonly unknown[]): unknown[] {
   });
 }
 
-function serializeFailure(value: unknown, to: Destination = 'process'): string | null {
+function serializeFailure(value: unknown, to: 'thread' | 'process' = 'process'): string | null {
   try {
     if (to === 'process') {
       serialize(value);

@@ -8,6 +8,7 @@ import { BrokenProcessPool, WorkerLostError } from '../../errors.js';
 import type { Backend, Chunk, ChunkResult, WorkerEvents, WorkerHandle, WorkerSpec } from '../backend.js';
 import { refuseUnsendable } from '../codec.js';
 import { releaseMoves } from '../move.js';
+import { HOST_REFUSES_SHARED } from '../transport.js';
 import { Gather } from '../values.js';
 import type { JobEnd } from './connection.js';
 import { ClusterConnection } from './connection.js';
@@ -146,9 +147,7 @@ class ClusterSlot implements WorkerHandle {
 function refuseClusterBound(items: readonly unknown[]): void {
   const gather = new Gather('v8');
   refuseUnsendable(items, gather);
-  if (gather.handles) {
-    throw new TypeError('Cannot send a value to a worker host: it holds a shared primitive (a queue, lock, shared value or Manager proxy), whose state lives on this machine. Pass plain data, and share state through the results instead.');
-  }
+  if (gather.handles) throw new TypeError(`Cannot send a value to a worker host: ${HOST_REFUSES_SHARED}`);
   releaseMoves(gather.moved);
 }
 

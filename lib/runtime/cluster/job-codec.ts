@@ -9,7 +9,8 @@ import { deserialize, serialize } from 'node:v8';
 import { AbortError, CancelledError, MaybeEncodingError, RemoteTraceback, TimeoutError, WorkerLostError } from '../../errors.js';
 import type { ChunkOutcome } from '../backend.js';
 import type { ItemError, WireThrown } from '../protocol.js';
-import { flattenThrown, rebuildThrown } from '../transport.js';
+import { cloneFailure, encodingFailure, flattenThrown, rebuildThrown } from '../transport.js';
+import { findRefused, Gather } from '../values.js';
 
 /** Bumped when the payload shape changes, so an old host refuses a new client's job clearly. */
 const PAYLOAD_VERSION = 1;
@@ -63,6 +64,8 @@ export function decodeJob(data: unknown): JobPayload {
 
 /** A host's outcome (as its own engine rebuilt it) as the job's return value. */
 export function encodeResult(outcome: ChunkOutcome, ms: number): string {
+  const refused = outcome.kind === 'error' ? null : unreturnable(outcome.values);
+  if (refused) return pack({ v: PAYLOAD_VERSION, ms, kind: 'error', thrown: refused });
   switch (outcome.kind) {
     case 'values':
       return pack({ v: PAYLOAD_VERSION, ms, kind: 'values', values: outcome.values });
@@ -71,6 +74,20 @@ export function encodeResult(outcome: ChunkOutcome, ms: number): string {
     case 'items':
       return pack({ v: PAYLOAD_VERSION, ms, kind: 'items', values: outcome.values, errors: [...outcome.errors].map(([i, error]): ItemError => [i, reflatten(error)]) });
   }
+}
+
+/**
+ * The first of `values` that cannot go back to the client, as the MaybeEncodingError a local worker gives;
+ * null when all can. What a child process refuses, and shared primitives, whose state is on this host.
+ */
+function unreturnable(values: readonly unknown[]): WireThrown | null {
+  const gather = new Gather('v8');
+  if (findRefused(values, gather) === null && !gather.handles) return null;
+  for (const value of values) {
+    const failure = cloneFailure(value, 'host');
+    if (failure !== null) return encodingFailure(value, new TypeError(failure));
+  }
+  return null;
 }
 
 /** A failure made on the host itself (an unknown task, a payload it cannot read), as a job's return value. */
