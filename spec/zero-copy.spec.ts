@@ -5,7 +5,7 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 
-import { MaybeEncodingError, move, multiYield, Pool, ProcessPoolExecutor, task, ThreadPool, ThreadPoolExecutor } from 'multipool';
+import { MaybeEncodingError, move, multiYield, Pool, ProcessPoolExecutor, Queue, task, ThreadPool, ThreadPoolExecutor } from 'multipool';
 
 import {
   addShared,
@@ -175,6 +175,16 @@ describe('move() on other backends', () => {
     await using threads = new ThreadPool(1);
     await threads.apply(task(tasks, sum), [array]);
     expect(array.byteLength).toBe(256 * 8);
+  });
+
+  test('a value moved into a queue item is copied, and the mark is spent', async () => {
+    const queue = new Queue<Float64Array>();
+    const array = halves(16);
+    await queue.put(move(array));
+    expect(await withinSeconds(LIMIT_S, queue.get(), 'get')).toEqual(halves(16));
+    await using threads = new ThreadPool(1);
+    await threads.apply(task(tasks, sum), [array]);
+    expect(array.byteLength).toBe(16 * 8);
   });
 
   test('a MessagePort cannot go to a child process: a TypeError says to use a ThreadPool', async () => {

@@ -8,6 +8,7 @@ import { deserialize, serialize } from 'node:v8';
 
 import { refuseUnsendable } from '../runtime/codec.js';
 import { encodeHandles, reviveHandles } from '../runtime/handles.js';
+import { releaseMoves } from '../runtime/move.js';
 import { Gather } from '../runtime/values.js';
 
 /** A packed value; `shared` when it holds handles to revive. */
@@ -30,7 +31,10 @@ export function pack(value: unknown, name: string): Packed {
     throw new TypeError(`Cannot put ${name}: ${(error as Error).message}`);
   }
   try {
-    return { bytes: serialize(gather.handles ? encodeHandles([value], 'v8')[0] : value), shared: gather.handles };
+    const bytes = serialize(gather.handles ? encodeHandles([value], 'v8')[0] : value);
+    // An item is a copy, whoever takes it: a value marked by move() is copied, and its mark used up.
+    releaseMoves(gather.moved);
+    return { bytes, shared: gather.handles };
   } catch (error) {
     throw new TypeError(`Cannot put ${name}: ${(error as Error).message}. Pass plain data.`);
   }
