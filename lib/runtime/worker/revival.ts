@@ -41,15 +41,17 @@ export class Revival {
       this.#take(openBatch(message));
       return;
     }
-    const revived = !isTuple(message) && message.handles ? reviveHandles(message.chunks) : null;
+    const revived = !isTuple(message) && message.handles ? reviveHandles(message.chunks).then(() => null, (error: unknown) => ({ error })) : null;
     const before = this.#pending;
     const done = (async () => {
       await before;
-      const failure = await revived?.then(() => null, (error: unknown) => error);
-      this.#take(openBatch(failure && !isTuple(message) ? failedBatch(message, failure) : message));
+      const failure = await revived;
+      this.#take(openBatch(failure && !isTuple(message) ? failedBatch(message, failure.error) : message));
     })();
     this.#pending = done;
-    void done.then(() => {
+    // A batch that cannot be opened is a protocol error: it fails loudly (the worker ends, and the engine
+    // reports what the worker held), never by quietly holding up the batches behind it.
+    void done.finally(() => {
       if (this.#pending === done) this.#pending = null;
     });
   }
