@@ -37,7 +37,6 @@ export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) 
 }
 
 /**
-/**
  * A message ready to post, with the values marked by `move()` inside it: a
  * MessagePort transfers them, and the sender consumes their marks
  * (`releaseMoves`) once the message is sent.
