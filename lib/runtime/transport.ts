@@ -78,7 +78,7 @@ export function copyForWorker(args: readonly unknown[]): unknown[] {
   return args.map((arg) => {
     const gather = new Gather('v8');
     const refused = findRefused([arg], gather);
-    return refused !== null || gather.handles || gather.moved ? arg : deserialize(serialize(arg));
+    return refused !== null || gather.handles || gather.moved ? arg : (deserialize(serialize(arg)) as unknown);
   });
 }
 
