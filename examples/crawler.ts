@@ -1,10 +1,13 @@
 /**
  * Seed 001's crawler ("一个更加复杂的例子": `mp.Process` consumers, a
  * `JoinableQueue` of URLs, a `Manager().dict()` of visited URLs), redone for
- * Node. Crawling is I/O-bound, so it runs on the async backend,
- * `new Pool({ backend: 'async', processes: 8 })`: at most 8 tasks at a time on
- * this event loop. Tasks there may be closures and share plain objects, so the
- * visited set is a `Set`, not a manager proxy, and no lock is needed.
+ * Node: the async-backend alternative. The faithful port, with `Process`
+ * consumers, a `JoinableQueue`, a result `Queue` and a `Manager().dict()`, is
+ * examples/crawler-processes.ts. Crawling is I/O-bound, so this one runs on
+ * the async backend, `new Pool({ backend: 'async', processes: 8 })`: at most
+ * 8 tasks at a time on this event loop. Tasks there may be closures and share
+ * plain objects, so the visited set is a `Set`, not a manager proxy, and no
+ * lock is needed.
  *
  * No network: the example starts its own HTTP server on 127.0.0.1 with a
  * small generated site (every page answers after a short delay), crawls it

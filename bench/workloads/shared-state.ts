@@ -6,7 +6,9 @@
  *   and in a Pool worker (each call a broker round trip: the floor there).
  * - Manager dict: set+get pairs from a Pool worker.
  * - Queue: small items from a producer to a consumer, both Pool workers, then
- *   both ThreadPool workers (every get is a round trip to the owner).
+ *   both ThreadPool workers (every get is a round trip to the owner); and the
+ *   same between two `Process`es, as the CPython script runs it
+ *   (./queue-processes.ts).
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +24,7 @@ import type { Cell } from '../harness/measure.js';
 import { attempt, cellFromRuns, check, describeFailure } from '../harness/measure.js';
 import { pythonAvailable } from '../harness/python.js';
 import type { Row } from '../harness/table.js';
+import { processQueueCell } from './queue-processes.js';
 
 const SCRIPT = fileURLToPath(new URL('../python/mp_shared_bench.py', import.meta.url));
 
@@ -124,6 +127,12 @@ export async function sharedStateRows(config: BenchConfig): Promise<Row[]> {
     threadPool: await ourCell('Queue / threads', 'threadPool', config, queueItems, queueMeasure(queueItems)),
     cpython: await pythonRate('queue', queueItems, config),
   };
+  // The same CPython figure stands beside both Queue rows: it is measured once.
+  const processQueue: Partial<Record<ContenderId, Cell>> = {
+    pool: await processQueueCell('Queue / Process', 'process', config, queueItems),
+    threadPool: await processQueueCell("Queue / Process ('thread')", 'thread', config, queueItems),
+    ...(queue.cpython ? { cpython: queue.cpython } : {}),
+  };
   return [
     {
       title: `Lock acquire/release pairs (ThreadPool: ${lockN.toLocaleString('en-US')} in a worker thread, shared memory; Pool: ${remotePairs.toLocaleString('en-US')} in a child process, a broker round trip per call; CPython: mp.Lock in a child process)`,
@@ -145,6 +154,16 @@ export async function sharedStateRows(config: BenchConfig): Promise<Row[]> {
       unit: 'items/s',
       higherIsBetter: true,
       cells: queue,
+      targets: [
+        { subject: 'pool', reference: 'cpython', kind: 'atLeast', limit: 0.5 },
+        { subject: 'threadPool', reference: 'cpython', kind: 'atLeast', limit: 2 },
+      ],
+    },
+    {
+      title: `Queue, ${queueItems.toLocaleString('en-US')} small items between two Processes started for each run, timed in the consumer from a start signal (Pool column: two Processes; ThreadPool column: two Processes with backend 'thread'; CPython: mp.Queue between two Processes)`,
+      unit: 'items/s',
+      higherIsBetter: true,
+      cells: processQueue,
       targets: [
         { subject: 'pool', reference: 'cpython', kind: 'atLeast', limit: 0.5 },
         { subject: 'threadPool', reference: 'cpython', kind: 'atLeast', limit: 2 },
