@@ -139,3 +139,18 @@ export function validateKeys(options: unknown, name: string, allowed: readonly s
     throw new TypeError(`Unknown option \`${key}\` in ${name}: ${hint}`);
   }
 }
+
+/** A generator object or another iterator (not a plain iterable such as an array or a string). */
+export function isIterator(value: unknown): value is Iterator<unknown> | AsyncIterator<unknown> {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as Partial<Iterator<unknown>>).next === 'function' &&
+    (Symbol.iterator in value || Symbol.asyncIterator in value)
+  );
+}
+
+/** A promise or any object with a `then` method, as `await` treats it. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
+}

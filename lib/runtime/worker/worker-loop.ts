@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 
+import { isIterator, isThenable } from '../../internal/validate.js';
 import { Wakeup } from '../../internal/wakeup.js';
 import type { Outgoing } from '../codec.js';
 import { encodable, itemsMessage, resultsMessage } from '../codec.js';
@@ -30,20 +31,6 @@ export interface WorkerChannel {
 type TaskFn = (...args: unknown[]) => unknown;
 
 const FLUSH_AFTER_MS = 2;
-
-/** A generator object or another iterator (not a plain iterable such as an array or a string). */
-function isIterator(value: unknown): value is Iterator<unknown> | AsyncIterator<unknown> {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as Partial<Iterator<unknown>>).next === 'function' &&
-    (Symbol.iterator in value || Symbol.asyncIterator in value)
-  );
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
-}
 
 export class WorkerLoop {
   readonly #channel: WorkerChannel;
