@@ -5,12 +5,11 @@
  * nor any other process carrying the script's environment tag.
  */
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import { eventually, isAlive as alive } from './support/helpers.js';
+import { eventually, isAlive as alive, runScript, withinSeconds } from './support/helpers.js';
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/orphan-parent.ts', import.meta.url));
 /** The parent script of the Process cases: two Processes (a daemon and a non-daemon) running their targets. */
@@ -51,40 +50,10 @@ interface Launched {
 /** Starts the parent script and waits for its `{ parent, pids }` line. */
 async function launch(kind: Kind, mode: Mode): Promise<Launched> {
   const tag = randomUUID();
-  const child = spawn(process.execPath, ['--import', 'tsx', kind === 'Process' ? PROCESS_SCRIPT : SCRIPT, kind, mode], {
-    env: { ...process.env, [TAG_VAR]: tag },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines: string[] = [];
-  let wake: (() => void) | null = null;
-  let ended = false;
-  let buffer = '';
-  child.stdout.setEncoding('utf8').on('data', (data: string) => {
-    buffer += data;
-    for (let end = buffer.indexOf('\n'); end !== -1; end = buffer.indexOf('\n')) {
-      lines.push(buffer.slice(0, end));
-      buffer = buffer.slice(end + 1);
-    }
-    wake?.();
-  });
-  child.once('exit', () => {
-    ended = true;
-    wake?.();
-  });
-  const nextLine = async (): Promise<string> => {
-    const deadline = Date.now() + READY_MS;
-    while (lines.length === 0) {
-      if (ended) throw new Error('the parent script exited early');
-      if (Date.now() > deadline) throw new Error(`the parent script printed nothing within ${READY_MS} ms`);
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, 100);
-      });
-    }
-    return lines.shift() as string;
-  };
+  const script = runScript(kind === 'Process' ? PROCESS_SCRIPT : SCRIPT, [kind, mode], { ...process.env, [TAG_VAR]: tag });
+  const nextLine = (): Promise<string> => withinSeconds(READY_MS / 1000, script.nextLine(), 'the parent script\'s next line');
   const { parent, pids } = JSON.parse(await nextLine()) as { parent: number; pids: number[] };
-  return { child, parent, pids, tag, nextLine };
+  return { child: script.child, parent, pids, tag, nextLine };
 }
 
 /** Kills the parent script with `signal`; returns the pids (workers and tagged processes) still alive after GRACE_MS. */
