@@ -250,6 +250,8 @@ export class WorkerHandler {
     for (const slot of this.#slots) {
       if (!slot.inFlight.some((chunk) => chunk.job === job && chunk.index === index)) continue;
       slot.killed = { job, index, error };
+      // It takes nothing more while it stops: its chunk may still answer first, which would make it look idle.
+      slot.alive = false;
       void slot.handle.terminate();
       return true;
     }
