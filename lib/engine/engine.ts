@@ -71,9 +71,14 @@ export class Engine implements LazyJobHost {
       demand: (limit) => this.#queue.demand(limit),
     });
     const tasks = new TaskHandler(this.#queue, this.#workers, {
-      claim: (chunk) => {
+      claim: (chunk, slot, behind) => {
         const job = this.#cache.get(chunk.job);
-        return job !== undefined && (job.claim?.(chunk.index) ?? true);
+        if (job === undefined) return false;
+        // A call that starts at once is running from now, as before; one queued behind others stays pending.
+        if (behind && job.hold && this.#workers.holds(slot, chunk)) {
+          return job.hold(chunk.index, { cancel: () => this.#workers.cancelHeld(chunk), started: () => this.#workers.heldStarted(chunk) });
+        }
+        return job.claim?.(chunk.index) ?? true;
       },
       sent: (_slot, chunk) => {
         this.#cache.get(chunk.job)?.started?.(chunk.index);

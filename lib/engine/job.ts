@@ -18,6 +18,11 @@ export interface Job {
   cancel?(): void;
   /** The chunk at `index` is about to be sent to a worker: false drops it (its future was cancelled). */
   claim?(index: number): boolean;
+  /**
+   * Instead of `claim`, for a holdable chunk about to be held by a worker that can tell when it starts it:
+   * false drops it; else the job stays pending until `probe` says the chunk started, and may take it back.
+   */
+  hold?(index: number, probe: HeldProbe): boolean;
   /** The chunk at `index` was sent to a worker. */
   started?(index: number): void;
   /** The chunk at `index` was taken back from a worker that had not started it (a cluster's queued job). */
@@ -29,6 +34,14 @@ export interface Job {
    * will not read (its remaining input would never be pulled), instead of keeping the pool alive forever.
    */
   endUnread?(error: () => Error): void;
+}
+
+/** What a held chunk's owner may ask its worker (see claims.ts). */
+export interface HeldProbe {
+  /** Takes the chunk back before the worker starts it; false once it has started. */
+  cancel(): boolean;
+  /** True once the worker has started the chunk. */
+  started(): boolean;
 }
 
 /** Where the task handler gets chunks from. */

@@ -7,7 +7,7 @@
 import { CancelledError } from '../errors.js';
 import type { Settled } from '../internal/settled.js';
 import type { Chunk, ChunkOutcome } from '../runtime/backend.js';
-import type { Job, JobHost, TaskSource } from './job.js';
+import type { HeldProbe, Job, JobHost, TaskSource } from './job.js';
 import type { TaskLimits } from './task-limits.js';
 import { abortError, TaskGuard } from './task-limits.js';
 
@@ -17,6 +17,11 @@ export interface CallOwner {
   settle(settled: Settled<unknown>): void;
   /** Asked when a worker is there to take the chunk; false keeps it from running (a cancelled future). */
   mayStart?(): boolean;
+  /**
+   * Asked instead of `mayStart` when a worker thread will hold the chunk and can tell when it starts it:
+   * false keeps it from running; true, and the owner stays pending, asking `probe`, until the outcome comes.
+   */
+  hold?(probe: HeldProbe): boolean;
   /** Cancel the call if it has not started (executors' `shutdown({ cancelFutures })`). */
   cancel?(): void;
   /** The call was taken back from a worker before it started: cancel it, although it was claimed. */
@@ -40,7 +45,8 @@ export class SingleCall implements Job, TaskSource {
     this.#host = host;
     this.#owner = owner;
     const exclusive = isLimited(limits);
-    this.#chunk = { job: this.id, index: 0, fn, items: [args], star: true, perItem: false, ...(exclusive ? { exclusive } : {}) };
+    const flags = exclusive ? { exclusive } : owner.hold ? { holdable: true as const } : {};
+    this.#chunk = { job: this.id, index: 0, fn, items: [args], star: true, perItem: false, ...flags };
     this.#guard = exclusive ? new TaskGuard(limits, (error) => host.stopChunk(this.id, 0, error), (error) => this.#drop(error)) : null;
     if (limits.signal?.aborted) {
       this.#end({ ok: false, error: abortError(limits.signal) });
@@ -64,6 +70,10 @@ export class SingleCall implements Job, TaskSource {
 
   claim(): boolean {
     return this.#owner.mayStart?.() !== false;
+  }
+
+  hold(_index: number, probe: HeldProbe): boolean {
+    return this.#owner.hold ? this.#owner.hold(probe) : this.claim();
   }
 
   started(): void {

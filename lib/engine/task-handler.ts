@@ -14,9 +14,10 @@ import type { WorkerHandler, WorkerSlot } from './worker-handler.js';
 export interface TaskHandlerHooks {
   /**
    * The chunk is about to be sent: false drops it (its job is over, or its future was cancelled while it
-   * waited). A chunk is claimed only once a worker is there to run it.
+   * waited). A chunk is claimed only once a worker is there to run it; `behind` says it will wait there
+   * behind other chunks instead of starting at once.
    */
-  claim(chunk: Chunk): boolean;
+  claim(chunk: Chunk, slot: WorkerSlot, behind: boolean): boolean;
   sent(slot: WorkerSlot, chunk: Chunk): void;
   /** A chunk that holds a value structured clone refuses; it never reached a worker. */
   unsendable(chunk: Chunk, error: TypeError): void;
@@ -62,7 +63,7 @@ export class TaskHandler {
 
   /** `first`, and the tiny chunks ready now that may travel with it, each claimed. */
   #batch(slot: WorkerSlot, first: Chunk): Chunk[] {
-    const batch = this.#hooks.claim(first) ? [first] : [];
+    const batch = this.#hooks.claim(first, slot, slot.inFlight.length > 0) ? [first] : [];
     // Never queue work behind a busy worker while another one sits idle.
     while (this.#workers.room(slot, batch) > 0 && !this.#workers.idleOtherThan(slot)) {
       const next = this.#queue.poll();
@@ -71,7 +72,7 @@ export class TaskHandler {
         this.#queue.putBack(next);
         break;
       }
-      if (this.#hooks.claim(next)) batch.push(next);
+      if (this.#hooks.claim(next, slot, true)) batch.push(next);
     }
     return batch;
   }

@@ -8,6 +8,7 @@
 import { Wakeup } from '../internal/wakeup.js';
 import type { Backend, Chunk, ChunkResult, WorkerExit, WorkerHandle, WorkerMessage } from '../runtime/backend.js';
 import { ChunkCosts } from './chunk-costs.js';
+import { HeldCalls } from './held-calls.js';
 
 export interface WorkerSlot {
   readonly id: number;
@@ -21,6 +22,8 @@ export interface WorkerSlot {
   alive: boolean;
   /** Set when the engine stopped this worker on purpose, to end the chunk it names with `error`. */
   killed?: { readonly job: number; readonly index: number; readonly error: unknown };
+  /** A worker thread's held calls, with their claim words (see runtime/claims.ts). */
+  readonly claims?: HeldCalls;
 }
 
 export interface WorkerHandlerOptions {
@@ -136,6 +139,7 @@ export class WorkerHandler {
       },
     );
     (slot as { handle: WorkerHandle }).handle = handle;
+    if (handle.claimWords) (slot as { claims: HeldCalls }).claims = new HeldCalls(handle.claimWords);
     handle.setRef(this.#ref);
     this.#slots.add(slot);
     this.#notify();
@@ -155,6 +159,7 @@ export class WorkerHandler {
           const chunk = chunks[i];
           if (chunk) this.costs.observe(chunk, ms);
         });
+        slot.claims?.answered(chunks);
         this.#hooks.results(slot, message.results, chunks);
         this.#maybeRetire(slot);
         this.#notify();
@@ -201,11 +206,46 @@ export class WorkerHandler {
       const heldMs = this.costs.tinyTotalMs(slot.inFlight);
       const batchMs = heldMs === null ? null : this.costs.tinyTotalMs(batch);
       if (heldMs === null || batchMs === null) return 0;
-      room = this.costs.window(heldMs + batchMs, count, MIN_WINDOW, this.#options.maxWindow) - count;
+      room = this.costs.window(heldMs + batchMs, count, MIN_WINDOW, this.#maxWindow(slot, batch)) - count;
     }
     const max = this.#options.maxTasksPerChild;
     if (max !== undefined) room = Math.min(room, max - slot.sent - batch.length);
     return Math.max(0, room);
+  }
+
+  /**
+   * The bound on chunks at `slot`: the pool's window when every chunk there is one that stays cancellable
+   * while held (a `submit` on a worker thread, see claims.ts), else the configured one.
+   */
+  #maxWindow(slot: WorkerSlot, batch: readonly Chunk[]): number {
+    const { maxWindow } = this.#options;
+    if (!slot.claims || maxWindow >= POOL_MAX_WINDOW) return maxWindow;
+    for (const chunk of slot.inFlight) if (!chunk.holdable) return maxWindow;
+    for (const chunk of batch) if (!chunk.holdable) return maxWindow;
+    return POOL_MAX_WINDOW;
+  }
+
+  /** True when `chunk`, sent to `slot`, would be held there with a claim word instead of being claimed now. */
+  holds(slot: WorkerSlot, chunk: Chunk): boolean {
+    return chunk.holdable === true && slot.claims !== undefined;
+  }
+
+  /** Takes a held chunk back before its worker starts it; false once started (or no longer held). */
+  cancelHeld(chunk: Chunk): boolean {
+    for (const slot of this.#slots) {
+      const taken = slot.claims?.cancel(chunk);
+      if (taken !== undefined) return taken;
+    }
+    return false;
+  }
+
+  /** True once the worker holding `chunk` has started it (or it is held no more). */
+  heldStarted(chunk: Chunk): boolean {
+    for (const slot of this.#slots) {
+      const started = slot.claims?.started(chunk);
+      if (started !== undefined) return started;
+    }
+    return true;
   }
 
   /**
@@ -237,10 +277,18 @@ export class WorkerHandler {
 
   /** Posts chunks to one worker in one message; throws (recording nothing) when a value cannot be cloned. */
   send(slot: WorkerSlot, chunks: Chunk[]): void {
-    slot.handle.post(chunks);
+    const words = slot.claims?.take(chunks);
+    try {
+      slot.handle.post(chunks, words);
+    } catch (error) {
+      if (words) slot.claims?.unsent(words);
+      throw error;
+    }
+    if (words) slot.claims?.sent(words);
     for (const chunk of chunks) slot.inFlight.push(chunk);
     slot.sent += chunks.length;
   }
+
 
   /**
    * Stops the worker that holds chunk (`job`, `index`), so that chunk fails with `error` (a timeout or an

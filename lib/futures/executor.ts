@@ -21,7 +21,7 @@ import type { BackendKind } from '../runtime/backend.js';
 import { createBackend } from '../runtime/index.js';
 import type { ExecutorMapOptions } from './executor-map.js';
 import { ExecutorMapIterator } from './executor-map.js';
-import { cancelTakenBackFuture, Future } from './future.js';
+import { cancelTakenBackFuture, Future, holdPendingFuture } from './future.js';
 
 export type { ExecutorMapOptions } from './executor-map.js';
 
@@ -138,6 +138,7 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
         else future.setException(settled.error);
       },
       mayStart: () => future.setRunningOrNotifyCancel(),
+      hold: (probe) => holdPendingFuture(future, probe),
       cancel: () => future.cancel(),
       withdrawn: () => cancelTakenBackFuture(future),
     });

@@ -3,6 +3,7 @@
  * cancelled while still pending. It is also `PromiseLike`, so `await future`
  * gives the result.
  */
+import type { HeldProbe } from '../engine/job.js';
 import { CancelledError, InvalidStateError } from '../errors.js';
 import type { Settled } from '../internal/settled.js';
 import { withTimeout } from '../internal/timeout.js';
@@ -18,6 +19,7 @@ export function finishedWithError(future: object): boolean {
 }
 
 let cancelTakenBack: (future: Future) => void = () => {};
+let holdPending: (future: Future, probe: HeldProbe) => boolean = () => false;
 
 /**
  * @internal Cancels a running future whose call was taken back before any worker started it (a cluster job
@@ -25,6 +27,15 @@ let cancelTakenBack: (future: Future) => void = () => {};
  */
 export function cancelTakenBackFuture<R>(future: Future<R>): void {
   cancelTakenBack(future as unknown as Future);
+}
+
+/**
+ * @internal For a call a worker thread holds without having started it: false when `future` was cancelled
+ * first (the call must not run); else it stays pending, asking `probe` whether it started, and `cancel()`
+ * takes the call back from the worker, as Python's shared work queue lets it.
+ */
+export function holdPendingFuture<R>(future: Future<R>, probe: HeldProbe): boolean {
+  return holdPending(future as unknown as Future, probe);
 }
 
 const DONE_STATES: ReadonlySet<State> = new Set(['cancelled', 'cancelledAndNotified', 'finished']);
@@ -60,7 +71,16 @@ export class Future<R = unknown> implements PromiseLike<R> {
       future.#state = 'pending';
       future.cancel();
     };
+    holdPending = (future, probe) => {
+      if (!future.setRunningOrNotifyCancel()) return false;
+      // Not running yet: the worker holds it until it gets to it.
+      future.#state = 'pending';
+      future.#held = probe;
+      return true;
+    };
   }
+  /** How to reach the worker that holds this pending future's call, if one does. */
+  #held: HeldProbe | null = null;
   #outcome: Settled<R> | null = null;
   #callbacks: ((future: Future<R>) => void)[] = [];
   readonly #promise: Promise<R>;
@@ -110,6 +130,11 @@ export class Future<R = unknown> implements PromiseLike<R> {
    * cancelled, false once running or finished (Python's rule).
    */
   cancel(): boolean {
+    if (this.#state === 'pending' && this.#held) {
+      const takenBack = this.#held.cancel();
+      this.#held = null;
+      if (!takenBack) this.#state = 'running';
+    }
     if (this.#state === 'running' || this.#state === 'finished') return false;
     if (this.#state === 'cancelled' || this.#state === 'cancelledAndNotified') return true;
     this.#state = 'cancelled';
@@ -125,6 +150,10 @@ export class Future<R = unknown> implements PromiseLike<R> {
 
   /** True while a worker runs it. */
   running(): boolean {
+    if (this.#state === 'pending' && this.#held?.started()) {
+      this.#held = null;
+      this.#state = 'running';
+    }
     return this.#state === 'running';
   }
 
@@ -155,7 +184,7 @@ export class Future<R = unknown> implements PromiseLike<R> {
       this.#state = 'cancelledAndNotified';
       return false;
     }
-    if (this.#state !== 'pending') throw new InvalidStateError(`Future in unexpected state: ${this.#state}`);
+    if (this.#state !== 'pending' || this.#held) throw new InvalidStateError(`Future in unexpected state: ${this.#state}`);
     this.#state = 'running';
     return true;
   }
@@ -180,6 +209,7 @@ export class Future<R = unknown> implements PromiseLike<R> {
 
   /** Python's repr: `<Future state=finished returned number>`. */
   toString(): string {
+    this.running();
     const state = this.#state === 'cancelledAndNotified' ? 'cancelled' : this.#state;
     return this.#outcome ? `<Future state=${state} ${describeOutcome(this.#outcome)}>` : `<Future state=${state}>`;
   }
@@ -187,6 +217,7 @@ export class Future<R = unknown> implements PromiseLike<R> {
   #finish(outcome: Settled<R>): void {
     if (this.done()) throw new InvalidStateError(`${this.toString()} is already done; it cannot be set again`);
     this.#state = 'finished';
+    this.#held = null;
     this.#outcome = outcome;
     if (!outcome.ok) failed.add(this);
     if (outcome.ok) this.#resolve(outcome.value);

@@ -20,6 +20,11 @@ export interface Chunk {
    * and stopping its worker stops nothing else.
    */
   readonly exclusive?: boolean;
+  /**
+   * Its owner can stay pending while a worker holds it (a `submit`): sent to a worker that has claim words,
+   * it is started only if nobody cancelled it first (see claims.ts), so it may wait at a busy worker.
+   */
+  readonly holdable?: true;
 }
 
 /** The outcome of one chunk, rebuilt on the main side. */
@@ -76,8 +81,13 @@ export interface WorkerSpec {
 export interface WorkerHandle {
   readonly pid: number;
   readonly threadId: number | undefined;
-  /** Sends chunks in one message, once `ready` has fired. Throws, sending nothing, when a value cannot be cloned. */
-  post(chunks: readonly Chunk[]): void;
+  /**
+   * Sends chunks in one message, once `ready` has fired, with the claim word of each held chunk in `claims`.
+   * Throws, sending nothing, when a value cannot be cloned.
+   */
+  post(chunks: readonly Chunk[], claims?: ReadonlyMap<Chunk, number>): void;
+  /** Memory shared with a worker thread for the claim words of the calls it holds (see claims.ts). */
+  readonly claimWords?: Int32Array;
   /** Lets the chunk at (`job`, `index`) stream `n` more items (it must be held by this worker). */
   credit(job: number, index: number, n: number): void;
   /** Whether this worker may keep the Node process alive (only while work is outstanding). */

@@ -25,13 +25,19 @@ const PER_ITEM = 2;
  * definitions of functions this worker has not been sent yet (`known` ids).
  * Returns the new definitions too, to be marked known once the send succeeded.
  */
-export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) => FnDef, known: ReadonlySet<number>): { message: BatchMessage; fns: FnDef[] } {
+export function batchMessage(
+  chunks: readonly Chunk[],
+  defOf: (fn: Chunk['fn']) => FnDef,
+  known: ReadonlySet<number>,
+  claims?: ReadonlyMap<Chunk, number>,
+): { message: BatchMessage; fns: FnDef[] } {
   const fns: FnDef[] = [];
   const wire = chunks.map((chunk): WireChunk => {
     const def = defOf(chunk.fn);
     if (!known.has(def.id) && !fns.includes(def)) fns.push(def);
     const { job, index, items, star, perItem, stream } = chunk;
-    return { job, index, fn: def.id, items, star, perItem, ...(stream ? { stream } : {}) };
+    const claim = claims?.get(chunk);
+    return { job, index, fn: def.id, items, star, perItem, ...(stream ? { stream } : {}), ...(claim === undefined ? {} : { claim }) };
   });
   return { message: { t: 'batch', fns, chunks: packChunks(wire) }, fns };
 }
@@ -83,16 +89,17 @@ export function crossingBatch(message: BatchMessage, crossing: Crossing): Outgoi
 function compactCall(message: BatchMessage): ToWorker {
   const run = message.chunks[0];
   if (!run || message.chunks.length > 1 || message.fns.length > 0 || run.items.length !== 1 || run.stream !== undefined) return message;
-  return ['call', run.job, run.index, run.fn, (run.star ? STAR : 0) | (run.perItem ? PER_ITEM : 0), run.items[0]];
+  const flags = (run.star ? STAR : 0) | (run.perItem ? PER_ITEM : 0);
+  return run.claim === undefined ? ['call', run.job, run.index, run.fn, flags, run.items[0]] : ['call', run.job, run.index, run.fn, flags, run.items[0], run.claim];
 }
 
 /** What a batch carries, as the worker loop takes it: new definitions, and the chunks with their Buffers restored. */
 export function openBatch(message: BatchMessage | CallTuple): { fns: readonly FnDef[]; chunks: WireChunk[] } {
   if (isTuple(message)) {
-    const [tag, job, index, fn, flags, item] = message;
+    const [tag, job, index, fn, flags, item, claim] = message;
     // Unreachable for the types, but the message came from another thread or process.
     if ((tag as unknown) !== 'call') return assertNever(message as never, 'worker');
-    return { fns: [], chunks: [{ job, index, fn, star: (flags & STAR) !== 0, perItem: (flags & PER_ITEM) !== 0, items: [item] }] };
+    return { fns: [], chunks: [{ job, index, fn, star: (flags & STAR) !== 0, perItem: (flags & PER_ITEM) !== 0, items: [item], ...(claim === undefined ? {} : { claim }) }] };
   }
   restoreBuffers(message.buffers);
   return { fns: message.fns, chunks: unpackChunks(message.chunks) };
@@ -191,8 +198,10 @@ function packChunks(chunks: readonly WireChunk[]): PackedChunks[] {
   let run: PackedChunks | null = null;
   let end = 0;
   for (const chunk of chunks) {
-    if (!run || run.job !== chunk.job || run.fn !== chunk.fn || run.star !== chunk.star || run.perItem !== chunk.perItem || run.stream !== chunk.stream || end !== chunk.index) {
-      run = { job: chunk.job, index: chunk.index, fn: chunk.fn, star: chunk.star, perItem: chunk.perItem, ...(chunk.stream ? { stream: chunk.stream } : {}), sizes: [], items: [] };
+    // A chunk with a claim word runs alone: the word is the chunk's.
+    if (!run || chunk.claim !== undefined || run.claim !== undefined || run.job !== chunk.job || run.fn !== chunk.fn || run.star !== chunk.star || run.perItem !== chunk.perItem || run.stream !== chunk.stream || end !== chunk.index) {
+      const { job, index, fn, star, perItem, stream, claim } = chunk;
+      run = { job, index, fn, star, perItem, ...(stream ? { stream } : {}), ...(claim === undefined ? {} : { claim }), sizes: [], items: [] };
       packed.push(run);
     }
     run.sizes.push(chunk.items.length);
@@ -208,7 +217,8 @@ export function unpackChunks(packed: readonly PackedChunks[]): WireChunk[] {
     let index = run.index;
     let at = 0;
     for (const size of run.sizes) {
-      chunks.push({ job: run.job, index, fn: run.fn, star: run.star, perItem: run.perItem, ...(run.stream ? { stream: run.stream } : {}), items: run.items.slice(at, at + size) });
+      const extra = { ...(run.stream ? { stream: run.stream } : {}), ...(run.claim === undefined ? {} : { claim: run.claim }) };
+      chunks.push({ job: run.job, index, fn: run.fn, star: run.star, perItem: run.perItem, ...extra, items: run.items.slice(at, at + size) });
       index += size;
       at += size;
     }

@@ -27,6 +27,8 @@ export interface WireChunk {
   readonly perItem: boolean;
   /** When set, a generator result streams its items back, at most this many unacknowledged. */
   readonly stream?: number;
+  /** The claim word the worker must win before it starts this chunk (see claims.ts). */
+  readonly claim?: number;
 }
 
 /** An error flattened so it survives either transport with its class and own fields. */
@@ -59,6 +61,7 @@ export interface PackedChunks {
   readonly star: boolean;
   readonly perItem: boolean;
   readonly stream?: number;
+  readonly claim?: number;
   readonly sizes: number[];
   readonly items: unknown[];
 }
@@ -68,9 +71,10 @@ export type PackedOutcome = WireOutcome | { readonly job: number; readonly index
 
 /**
  * One call of a known function with one item, and nothing else to carry (an `apply` or a `submit`): the
- * commonest batch, as a flat tuple. `flags` holds `star` and `perItem` (see codec.ts).
+ * commonest batch, as a flat tuple. `flags` holds `star` and `perItem` (see codec.ts); `claim`, the chunk's
+ * claim word, when it has one.
  */
-export type CallTuple = readonly [t: 'call', job: number, index: number, fn: number, flags: number, item: unknown];
+export type CallTuple = readonly [t: 'call', job: number, index: number, fn: number, flags: number, item: unknown, claim?: number];
 
 /** The one value of one chunk, and nothing else to carry: the commonest result, as a flat tuple. */
 export type ValueTuple = readonly [t: 'value', job: number, index: number, ms: number, value: unknown];

@@ -15,6 +15,7 @@ import type { Identity } from '../internal/identity.js';
 import { asParent } from '../internal/identity.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
 import { outputDrained } from './child-output.js';
+import { claimMemory } from './claims.js';
 import { batchMessage, crossingBatch, decodeMessage, refuseUnsendable } from './codec.js';
 import { fnDef } from './function-ref.js';
 import { encodeHandles } from './handles.js';
@@ -113,6 +114,7 @@ function workerIdentity(kind: 'process' | 'thread', spec: WorkerSpec): Identity 
 class TinypoolWorkerHandle implements WorkerHandle {
   readonly pid: number;
   readonly threadId: number | undefined;
+  readonly claimWords?: Int32Array;
   readonly #kind: 'process' | 'thread';
   readonly #pool: Tinypool;
   readonly #worker: TinypoolWorker;
@@ -141,6 +143,8 @@ class TinypoolWorkerHandle implements WorkerHandle {
     this.#worker = worker;
     this.pid = kind === 'process' ? worker.threadId : process.pid;
     this.threadId = kind === 'thread' ? worker.threadId : undefined;
+    // A thread shares memory with this process, so the calls it holds can be claimed there (claims.ts).
+    if (kind === 'thread') this.claimWords = claimMemory();
     this.#reportExit(worker, events);
     const init = workerInit(kind, spec);
     if (init.initializer) this.#known.add(init.initializer.id);
@@ -179,7 +183,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
     this.#port = port1;
     port1.on('message', (message: FromWorker) => events.message(decodeMessage(message)));
     this.#send = (message, moved) => port1.postMessage(message, moved ?? undefined);
-    return this.#pool.run({ port: port2, init } satisfies BootstrapTask, { transferList: [port2] });
+    return this.#pool.run({ port: port2, claims: this.claimWords, init } satisfies BootstrapTask, { transferList: [port2] });
   }
 
   /** A child process talks over its IPC channel, through the channel hooks tinypool offers. */
@@ -212,8 +216,8 @@ class TinypoolWorkerHandle implements WorkerHandle {
     );
   }
 
-  post(chunks: readonly Chunk[]): void {
-    const { message, fns } = batchMessage(chunks, (fn) => fnDef(fn), this.#known);
+  post(chunks: readonly Chunk[], claims?: ReadonlyMap<Chunk, number>): void {
+    const { message, fns } = batchMessage(chunks, (fn) => fnDef(fn), this.#known, claims);
     const outgoing = crossingBatch(message, this.#crossing);
     this.#send(outgoing.message, outgoing.moved);
     releaseMoves(outgoing.moved);

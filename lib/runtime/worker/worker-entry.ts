@@ -23,6 +23,8 @@ const PARENT_CHECK_MS = 500;
 
 export interface BootstrapTask {
   readonly port?: MessagePort;
+  /** A thread's claim words (see claims.ts), shared with the engine. */
+  readonly claims?: Int32Array | undefined;
   readonly init: WorkerInit;
 }
 
@@ -31,13 +33,14 @@ export default async function bootstrap(task: BootstrapTask): Promise<true> {
   await registerLoaders(task.init.loaders);
   restoreBuffers(task.init.buffers);
   if (task.init.handles) await reviveHandles(task.init.initargs);
-  new WorkerLoop(task.port ? portChannel(task.port) : processChannel(), task.init);
+  new WorkerLoop(task.port ? portChannel(task.port, task.claims) : processChannel(), task.init);
   return true;
 }
 
-function portChannel(port: MessagePort): WorkerChannel {
+function portChannel(port: MessagePort, claims: Int32Array | undefined): WorkerChannel {
   return {
     crossing: 'clone',
+    ...(claims ? { claims } : {}),
     send: (message: FromWorker, moved) => port.postMessage(message, moved ?? undefined),
     onMessage: (listener) => port.on('message', listener),
   };

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 
 import { isIterator, isThenable } from '../../internal/validate.js';
 import { Wakeup } from '../../internal/wakeup.js';
+import { claimToStart } from '../claims.js';
 import type { Outgoing } from '../codec.js';
 import { encodable, itemsMessage, resultsMessage } from '../codec.js';
 import type { Movable } from '../move.js';
@@ -26,6 +27,8 @@ export interface WorkerChannel {
   /** Posts `message`; a MessagePort transfers `moved` (the values marked by `move()` inside it). */
   send(message: FromWorker, moved?: readonly Movable[] | null): void;
   onMessage(listener: (message: ToWorker) => void): void;
+  /** The claim words of the chunks that carry one (a thread's channel; see claims.ts). */
+  readonly claims?: Int32Array;
 }
 
 type TaskFn = (...args: unknown[]) => unknown;
@@ -115,7 +118,8 @@ export class WorkerLoop {
     while (this.#head < this.#queue.length) {
       const chunk = this.#queue[this.#head++] as WireChunk;
       if (this.#oneShot) return endProcess(await this.#run(chunk));
-      const pending = this.#run(chunk);
+      // A chunk whose future was cancelled while it waited here is answered, unrun, so its claim word is freed.
+      const pending = this.#mayStart(chunk) ? this.#run(chunk) : this.#failed(chunk, performance.now(), { raw: null });
       if (isThenable(pending)) {
         // The worker is about to wait: what is done goes out first, or it would wait as long as this task.
         this.#flush();
@@ -139,6 +143,12 @@ export class WorkerLoop {
         this.#fns.delete(id);
       }
     }
+  }
+
+  /** False when the chunk's claim word was lost: its future was cancelled while the chunk waited here. */
+  #mayStart(chunk: WireChunk): boolean {
+    const { claims } = this.#channel;
+    return chunk.claim === undefined || claims === undefined || claimToStart(claims, chunk.claim);
   }
 
   #run(chunk: WireChunk): WireOutcome | Promise<WireOutcome> {
