@@ -77,13 +77,14 @@ async function stopAll(children: readonly ChildProcess[]): Promise<void> {
 }
 
 /** A redis-server plus `HOSTS` hosts of one kind on `queue`; `stop` ends them all. */
-interface Cluster {
+export interface Cluster {
   readonly url: string;
   readonly queue: string;
   stop(): Promise<void>;
 }
 
-async function startCluster(kind: 'multipool' | 'plain', workersPerHost: number): Promise<Cluster> {
+/** `extra`: more arguments for each host (a multipool host's flags, or `child` for the plain host). */
+export async function startCluster(kind: 'multipool' | 'plain', workersPerHost: number, extra: readonly string[] = []): Promise<Cluster> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'multipool-bench-redis-'));
   const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -92,8 +93,8 @@ async function startCluster(kind: 'multipool' | 'plain', workersPerHost: number)
   const queue = `bench-${kind}`;
   const args =
     kind === 'multipool'
-      ? ['--import', 'tsx', join(root, 'bin/multipool.js'), 'worker', '--url', url, '--queue', queue, '--tasks', 'bench/cluster/tasks.ts', '--concurrency', String(workersPerHost)]
-      : ['--import', 'tsx', join(root, 'bench/cluster/plain-host.ts'), url, queue];
+      ? ['--import', 'tsx', join(root, 'bin/multipool.js'), 'worker', '--url', url, '--queue', queue, '--tasks', 'bench/cluster/tasks.ts', '--concurrency', String(workersPerHost), ...extra]
+      : ['--import', 'tsx', join(root, 'bench/cluster/plain-host.ts'), url, queue, ...extra];
   const hosts = Array.from({ length: HOSTS }, () => spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }));
   await Promise.all(hosts.map((host) => started(host, kind === 'multipool' ? /multipool worker: queue/ : /plain host ready/, `${kind} host`)));
   return {
@@ -107,7 +108,7 @@ async function startCluster(kind: 'multipool' | 'plain', workersPerHost: number)
 }
 
 /** The plain producer: the payload multipool sends for the same chunk, one job each, awaited by one QueueEvents. */
-class PlainProducer {
+export class PlainProducer {
   readonly queue: Queue;
   readonly events: QueueEvents;
   constructor(cluster: Cluster) {
