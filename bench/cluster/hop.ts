@@ -12,9 +12,9 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { Pool, task } from 'multipool';
 
-import type { Cluster } from '../cluster.js';
-import { PlainProducer, startCluster } from '../cluster.js';
 import { median } from '../harness/measure.js';
+import type { Cluster } from './setup.js';
+import { PlainProducer, startCluster } from './setup.js';
 import { echo } from './tasks.js';
 
 const { values } = parseArgs({ options: { trips: { type: 'string', default: '500' }, reps: { type: 'string', default: '7' } } });
