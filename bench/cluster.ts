@@ -2,8 +2,10 @@
  * The cluster section: Pool({ backend: 'cluster' }) on a private redis-server with 2 local worker hosts,
  * against a plain BullMQ producer and 2 plain BullMQ workers doing the same jobs with the same payloads.
  * Rows: 10,000 tiny tasks via map (default chunking), 2,000 sequential apply (the per-job latency
- * floor), jobs/s of one-item jobs, and 80 × fib(30) over 2 hosts × 1 worker against serial.
- * Skipped, with a note, when redis-server is not installed.
+ * floor), jobs/s of one-item jobs, and 80 × fib(30) over 2 hosts × 1 worker against serial. The first
+ * three time both sides on clusters started together, one repetition of each in turn, so that the ratio
+ * does not depend on which side ran while the machine was busier. Skipped, with a note, when
+ * redis-server is not installed.
  */
 import { execFileSync } from 'node:child_process';
 
@@ -14,7 +16,7 @@ import { HOSTS, PlainProducer, startCluster } from './cluster/setup.js';
 import { echo, fib, square } from './cluster/tasks.js';
 import type { BenchConfig } from './harness/config.js';
 import type { Cell } from './harness/measure.js';
-import { attempt, cellFromRuns, check, repeat } from './harness/measure.js';
+import { attempt, cellFromRuns, check, describeFailure, repeat, timeOnce, withTimeout } from './harness/measure.js';
 import type { Row } from './harness/table.js';
 
 const TASKS = new URL('./cluster/tasks.ts', import.meta.url).href;
@@ -50,33 +52,107 @@ function clusterPool(cluster: Cluster, processes: number): Pool {
   return new Pool({ processes, backend: 'cluster', cluster: { url: cluster.url, queue: cluster.queue } });
 }
 
+/** A contender opened on its cluster and warmed up: `run` is one timed repetition. */
+interface Opened {
+  run(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One contender of an interleaved row: the kind of its hosts, and how to open it on its cluster. */
+interface Side {
+  readonly label: string;
+  readonly kind: 'multipool' | 'plain';
+  open(cluster: Cluster): Promise<Opened>;
+}
+
+interface SideState {
+  readonly side: Side;
+  readonly runs: number[];
+  cluster?: Cluster;
+  opened?: Opened;
+  failed?: Cell;
+}
+
+function failure(label: string, error: unknown): Cell {
+  process.stderr.write(`  ${label}: FAILED ${describeFailure(error)}\n`);
+  return { kind: 'fail', reason: describeFailure(error) };
+}
+
+/**
+ * Times multipool and plain BullMQ, each on a cluster of its own started before either is timed, one
+ * repetition of each in turn: a change in the machine's load then hits both alike instead of whichever ran
+ * during it. A side that fails gets a FAIL cell; a side stops repeating after a run slower than `slowMs`.
+ */
+async function interleaved(config: BenchConfig, sides: readonly [Side, Side], toCell: (runs: readonly number[]) => Cell): Promise<[Cell, Cell]> {
+  const states: [SideState, SideState] = [
+    { side: sides[0], runs: [] },
+    { side: sides[1], runs: [] },
+  ];
+  try {
+    for (const state of states) {
+      try {
+        state.cluster = await withTimeout(startCluster(state.side.kind, 1), config.timeoutMs, `${state.side.label} setup`);
+        state.opened = await withTimeout(state.side.open(state.cluster), config.timeoutMs, `${state.side.label} setup`);
+      } catch (error) {
+        state.failed = failure(state.side.label, error);
+      }
+    }
+    for (let rep = 0; rep < config.reps.reps; rep++) {
+      for (const state of states) {
+        const { opened, runs } = state;
+        if (!opened || state.failed || (runs.at(-1) ?? 0) > config.reps.slowMs) continue;
+        try {
+          runs.push(await withTimeout(timeOnce(() => opened.run()), config.timeoutMs, state.side.label));
+        } catch (error) {
+          state.failed = failure(state.side.label, error);
+        }
+      }
+    }
+  } finally {
+    for (const state of states) {
+      await Promise.resolve(state.opened?.close()).catch((error: unknown) => process.stderr.write(`  ${state.side.label}: teardown problem: ${describeFailure(error)}\n`));
+      await state.cluster?.stop();
+    }
+  }
+  const [ours, peer] = states;
+  return [ours.failed ?? toCell(ours.runs), peer.failed ?? toCell(peer.runs)];
+}
+
+/** The plain side of a row: `chunks` as jobs of `name`, run once before the clock starts. */
+function plainSide(label: string, name: string, chunks: readonly { items: unknown[]; star: boolean }[]): Side {
+  return {
+    label,
+    kind: 'plain',
+    async open(cluster) {
+      const producer = await PlainProducer.open(cluster);
+      await producer.run(name, chunks);
+      return { run: () => producer.run(name, chunks), close: () => producer.close() };
+    },
+  };
+}
+
 const xs = Array.from({ length: MAP_N }, (_, i) => i);
 const squares = xs.map((x) => x * x);
 /** Python's default chunksize for a pool of `HOSTS` slots: what Pool.map cuts the input into. */
 const MAP_CHUNKSIZE = Math.ceil(MAP_N / (4 * HOSTS));
 
 async function mapRow(config: BenchConfig): Promise<Row> {
-  const ours = await withCluster('multipool', 1, 'cluster map / multipool', config, async (cluster) => {
-    await using pool = clusterPool(cluster, HOSTS);
-    const fn = task(TASKS, square);
-    await pool.map(fn, xs);
-    const runs = await repeat(async () => check((await pool.map(fn, xs)).every((y, i) => y === squares[i]), 'cluster map results'), config.reps);
-    return cellFromRuns(runs);
-  });
-  const plain = await withCluster('plain', 1, 'cluster map / plain BullMQ', config, async (cluster) => {
-    const producer = await PlainProducer.open(cluster);
-    try {
-      const chunks = chunksOf(xs, MAP_CHUNKSIZE).map((items) => ({ items, star: false }));
-      await producer.run('square', chunks);
-      return cellFromRuns(await repeat(() => producer.run('square', chunks), config.reps));
-    } finally {
-      await producer.close();
-    }
-  });
+  const ours: Side = {
+    label: 'cluster map / multipool',
+    kind: 'multipool',
+    async open(cluster) {
+      const pool = clusterPool(cluster, HOSTS);
+      const fn = task(TASKS, square);
+      await pool.map(fn, xs);
+      return { run: async () => check((await pool.map(fn, xs)).every((y, i) => y === squares[i]), 'cluster map results'), close: () => pool.terminate() };
+    },
+  };
+  const chunks = chunksOf(xs, MAP_CHUNKSIZE).map((items) => ({ items, star: false }));
+  const [clusterPoolCell, plain] = await interleaved(config, [ours, plainSide('cluster map / plain BullMQ', 'square', chunks)], (runs) => cellFromRuns(runs));
   return {
     title: `cluster: map x => x * x over ${MAP_N.toLocaleString('en')} items, default chunking (${HOSTS} hosts)`,
     unit: 'ms',
-    cells: { clusterPool: ours, plainBullmq: plain },
+    cells: { clusterPool: clusterPoolCell, plainBullmq: plain },
     targets: [{ subject: 'clusterPool', reference: 'plainBullmq', kind: 'atMost', limit: 1.2 }],
   };
 }
@@ -85,58 +161,57 @@ async function latencyRow(config: BenchConfig): Promise<Row> {
   const trips = async (send: (i: number) => Promise<unknown>): Promise<void> => {
     for (let i = 0; i < TRIPS; i++) check((await send(i)) === i, `trip ${i}`);
   };
-  const ours = await withCluster('multipool', 1, 'cluster apply / multipool', config, async (cluster) => {
-    await using pool = clusterPool(cluster, 1);
-    const fn = task(TASKS, echo);
-    await trips((i) => pool.apply(fn, [i]));
-    return cellFromRuns(await repeat(() => trips((i) => pool.apply(fn, [i])), config.reps), 1000 / TRIPS);
-  });
-  const plain = await withCluster('plain', 1, 'cluster apply / plain BullMQ', config, async (cluster) => {
-    const producer = await PlainProducer.open(cluster);
-    try {
-      const send = (i: number): Promise<unknown> => producer.run('echo', [{ items: [[i]], star: true }]).then(() => i);
+  const side = (label: string, kind: Side['kind'], connect: (cluster: Cluster) => Promise<{ send: (i: number) => Promise<unknown>; close: () => Promise<void> }>): Side => ({
+    label,
+    kind,
+    async open(cluster) {
+      const { send, close } = await connect(cluster);
       await trips(send);
-      return cellFromRuns(await repeat(() => trips(send), config.reps), 1000 / TRIPS);
-    } finally {
-      await producer.close();
-    }
+      return { run: () => trips(send), close };
+    },
   });
+  const ours = side('cluster apply / multipool', 'multipool', async (cluster) => {
+    const pool = clusterPool(cluster, 1);
+    const fn = task(TASKS, echo);
+    return { send: (i) => pool.apply(fn, [i]), close: () => pool.terminate() };
+  });
+  const plain = side('cluster apply / plain BullMQ', 'plain', async (cluster) => {
+    const producer = await PlainProducer.open(cluster);
+    return { send: (i) => producer.run('echo', [{ items: [[i]], star: true }]).then(() => i), close: () => producer.close() };
+  });
+  const [clusterPoolCell, plainCell] = await interleaved(config, [ours, plain], (runs) => cellFromRuns(runs, 1000 / TRIPS));
   return {
     title: `cluster: ${TRIPS.toLocaleString('en')} sequential apply (per-job latency floor)`,
     unit: 'µs/job',
-    cells: { clusterPool: ours, plainBullmq: plain },
+    cells: { clusterPool: clusterPoolCell, plainBullmq: plainCell },
     targets: [{ subject: 'clusterPool', reference: 'plainBullmq', kind: 'atMost', limit: 1.2 }],
   };
 }
 
 async function throughputRow(config: BenchConfig): Promise<Row> {
   const items = xs.slice(0, TRIPS);
-  const rate = (runs: readonly number[]): Cell => cellFromRuns(runs.map((ms) => TRIPS / ms));
-  const ours = await withCluster('multipool', 1, 'cluster jobs/s / multipool', config, async (cluster) => {
-    await using pool = clusterPool(cluster, 64);
-    const fn = task(TASKS, square);
-    await pool.map(fn, items, 1);
-    return rate(
-      await repeat(async () => {
-        await pool.map(fn, items, 1);
-      }, config.reps),
-    );
-  });
-  const plain = await withCluster('plain', 1, 'cluster jobs/s / plain BullMQ', config, async (cluster) => {
-    const producer = await PlainProducer.open(cluster);
-    try {
-      const chunks = items.map((x) => ({ items: [x], star: false }));
-      await producer.run('square', chunks);
-      return rate(await repeat(() => producer.run('square', chunks), config.reps));
-    } finally {
-      await producer.close();
-    }
-  });
+  const ours: Side = {
+    label: 'cluster jobs/s / multipool',
+    kind: 'multipool',
+    async open(cluster) {
+      const pool = clusterPool(cluster, 64);
+      const fn = task(TASKS, square);
+      await pool.map(fn, items, 1);
+      return {
+        run: async () => {
+          await pool.map(fn, items, 1);
+        },
+        close: () => pool.terminate(),
+      };
+    },
+  };
+  const plain = plainSide('cluster jobs/s / plain BullMQ', 'square', items.map((x) => ({ items: [x], star: false })));
+  const [clusterPoolCell, plainCell] = await interleaved(config, [ours, plain], (runs) => cellFromRuns(runs.map((ms) => TRIPS / ms)));
   return {
     title: `cluster: one-item jobs, ${TRIPS.toLocaleString('en')} via map chunksize 1 (64 in flight)`,
     unit: 'jobs/ms',
     higherIsBetter: true,
-    cells: { clusterPool: ours, plainBullmq: plain },
+    cells: { clusterPool: clusterPoolCell, plainBullmq: plainCell },
     targets: [],
     comparisons: [{ subject: 'clusterPool', reference: 'plainBullmq' }],
   };
