@@ -26,6 +26,7 @@ export const CONTENDERS = [
   { id: 'cpython', label: 'CPython' },
   // The bare transports our pools are built on, no pool: what each row does with them is in bench/README.md.
   { id: 'rawThreads', label: 'raw worker_threads' },
+  { id: 'rawAtomics', label: 'raw worker_threads (Atomics wake)' },
   { id: 'rawProcesses', label: "raw fork ('advanced')" },
   { id: 'serial', label: 'serial (main thread)' },
   { id: 'clusterPool', label: "multipool Pool ('cluster')" },

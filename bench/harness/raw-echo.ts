@@ -6,10 +6,12 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 
 /** A bare worker thread that posts 'ready', then echoes every message (also the start-up row's raw Worker). */
 const RAW_THREAD_ECHO = new URL('../peers/raw-thread-echo.mjs', import.meta.url);
+/** A bare worker that waits in Atomics.wait and echoes every message it is woken for. */
+const RAW_THREAD_ATOMICS_ECHO = new URL('../peers/raw-thread-atomics-echo.mjs', import.meta.url);
 /** A bare child that sends 'ready', then echoes every message (also the start-up row's raw fork). */
 const RAW_PROCESS_ECHO = new URL('../peers/raw-process-echo.mjs', import.meta.url);
 
@@ -60,6 +62,36 @@ export async function openThreadEcho(): Promise<Echo> {
       return reply;
     },
     close: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+/**
+ * The same echo with the worker woken through shared memory (piscina's way): the parent posts, then sets
+ * and notifies a word the worker waits on in `Atomics.wait`; the reply comes back by `postMessage`.
+ */
+export async function openThreadAtomicsEcho(): Promise<Echo> {
+  const { port1, port2 } = new MessageChannel();
+  const word = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  const worker = new Worker(RAW_THREAD_ATOMICS_ECHO, { workerData: { port: port2, word }, transferList: [port2] });
+  await new Promise<void>((resolve, reject) => {
+    port1.once('message', () => resolve());
+    worker.once('error', reject);
+  });
+  const pending = new Pending();
+  port1.on('message', (message: unknown) => pending.settle(message));
+  worker.on('error', (error) => pending.fail(error));
+  return {
+    roundTrip: (value) => {
+      const reply = pending.wait();
+      port1.postMessage(value);
+      Atomics.store(word, 0, 1);
+      Atomics.notify(word, 0);
+      return reply;
+    },
+    close: async () => {
+      port1.close();
       await worker.terminate();
     },
   };

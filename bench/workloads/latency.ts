@@ -10,7 +10,7 @@ import { openOurs, openPeer,OURS, PEERS } from '../harness/contenders.js';
 import type { Cell } from '../harness/measure.js';
 import { attempt, cellFromRuns, check, repeat } from '../harness/measure.js';
 import type { Echo } from '../harness/raw-echo.js';
-import { openProcessEcho, openThreadEcho } from '../harness/raw-echo.js';
+import { openProcessEcho, openThreadAtomicsEcho, openThreadEcho } from '../harness/raw-echo.js';
 import type { Row } from '../harness/table.js';
 
 // Reused for every call, so the function is shipped and compiled once per worker.
@@ -51,6 +51,7 @@ export async function latencyCell<T>(
 export async function latencyRow(config: BenchConfig): Promise<Row> {
   const cells: Partial<Record<ContenderId, Cell>> = {};
   cells.rawThreads = await latencyCell<Echo>('raw postMessage', config, openThreadEcho, (e, v) => e.roundTrip(v), (e) => e.close());
+  cells.rawAtomics = await latencyCell<Echo>('raw postMessage, Atomics wake', config, openThreadAtomicsEcho, (e, v) => e.roundTrip(v), (e) => e.close());
   cells.rawProcesses = await latencyCell<Echo>('raw process.send', config, openProcessEcho, (e, v) => e.roundTrip(v), (e) => e.close());
   for (const id of OURS) {
     cells[id] = await latencyCell(id, config, () => openOurs(id), (pool, v) => pool.apply(echo, [v]), (pool) => pool.terminate());
@@ -59,13 +60,18 @@ export async function latencyRow(config: BenchConfig): Promise<Row> {
     cells[id] = await latencyCell<PeerPool>(id, config, () => openPeer(id), (peer, v) => peer.run('echo', v), (peer) => peer.destroy());
   }
   return {
-    title: `1-task round trip (${config.latency.trips.toLocaleString('en-US')} sequential apply/run; raw: one Worker echoing by postMessage, one forked child echoing by process.send)`,
+    title: `1-task round trip (${config.latency.trips.toLocaleString('en-US')} sequential apply/run; raw: one Worker echoing by postMessage, the same woken by Atomics, one forked child echoing by process.send)`,
     unit: 'µs/trip',
     cells,
     targets: [
       { subject: 'threadPool', reference: 'rawThreads', kind: 'atMost', limit: 1.3 },
       { subject: 'threadPool', reference: 'piscina', kind: 'atMost', limit: 0.8 },
       { subject: 'pool', reference: 'rawProcesses', kind: 'atMost', limit: 1.3 },
+    ],
+    // The floor of any pool that posts a message each way: piscina sits on it, so 0.8× piscina is below it.
+    comparisons: [
+      { subject: 'piscina', reference: 'rawAtomics' },
+      { subject: 'threadPool', reference: 'rawAtomics' },
     ],
   };
 }
