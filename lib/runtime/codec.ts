@@ -27,8 +27,15 @@ const PER_ITEM = 2;
  * The message that carries `chunks` to one worker: packed chunks, plus the
  * definitions of functions this worker has not been sent yet (`known` ids).
  * Returns the new definitions too, to be marked known once the send succeeded.
+ * `crossing` is where the message goes: runs of numbers cross to another
+ * thread or process as Float64Arrays (see runs.ts).
  */
-export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) => FnDef, known: ReadonlySet<number>): { message: BatchMessage; fns: FnDef[] } {
+export function batchMessage(
+  chunks: readonly Chunk[],
+  defOf: (fn: Chunk['fn']) => FnDef,
+  known: ReadonlySet<number>,
+  crossing: Crossing = 'reference',
+): { message: BatchMessage; fns: FnDef[] } {
   const fns: FnDef[] = [];
   const wire = chunks.map((chunk): WireChunk => {
     const def = defOf(chunk.fn);
@@ -36,7 +43,7 @@ export function batchMessage(chunks: readonly Chunk[], defOf: (fn: Chunk['fn']) 
     const { job, index, items, star, perItem, stream } = chunk;
     return { job, index, fn: def.id, items, star, perItem, ...(stream ? { stream } : {}) };
   });
-  return { message: { t: 'batch', fns, chunks: packChunks(wire) }, fns };
+  return { message: { t: 'batch', fns, chunks: packChunks(wire, crossing !== 'reference') }, fns };
 }
 
 /**
@@ -72,6 +79,8 @@ export function crossingBatch(message: BatchMessage, crossing: Crossing): Outgoi
   const gather = new Gather(crossing);
   let chunks = message.chunks;
   for (const [i, run] of message.chunks.entries()) {
+    // A run of numbers holds nothing to refuse, move, list or encode.
+    if (!Array.isArray(run.items)) continue;
     refuseUnsendable(run.items, gather);
     if (!gather.takeHandles() || crossing === 'reference') continue;
     if (chunks === message.chunks) chunks = [...chunks];
@@ -131,7 +140,7 @@ export function resultsMessage(outcomes: readonly WireOutcome[], crossing: Cross
   const only = sendable.length === 1 && !gather.buffers && !handles ? sendable[0] : undefined;
   if (only?.kind === 'values' && only.values.length === 1) return { message: ['value', only.job, only.index, only.ms, only.values[0]], moved: gather.moved };
   const extra = { ...(gather.buffers ? { buffers: gather.buffers } : {}), ...(handles ? { handles: true as const } : {}) };
-  return { message: { t: 'results', results: packOutcomes(sendable), ...extra }, moved: gather.moved };
+  return { message: { t: 'results', results: packOutcomes(sendable, crossing !== 'reference'), ...extra }, moved: gather.moved };
 }
 
 /** True when a value of an outcome is refused; what the channel needs (and whether values hold shared primitives) goes into `gather`. */

@@ -213,7 +213,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
   }
 
   post(chunks: readonly Chunk[]): void {
-    const { message, fns } = batchMessage(chunks, (fn) => fnDef(fn), this.#known);
+    const { message, fns } = batchMessage(chunks, (fn) => fnDef(fn), this.#known, this.#crossing);
     const outgoing = crossingBatch(message, this.#crossing);
     this.#send(outgoing.message, outgoing.moved);
     releaseMoves(outgoing.moved);
