@@ -11,7 +11,7 @@ import type { Movable } from './move.js';
 import { movesPending } from './move.js';
 import type { CallTuple, Crossing, FnDef, FromWorker, ToWorker, WireChunk, WireOutcome } from './protocol.js';
 import { assertNever, isTuple } from './protocol.js';
-import { packChunks, packOutcomes, unpackChunks, unpackOutcomes } from './runs.js';
+import { packChunks, packNumberOutcomes, packOutcomes, unpackChunks, unpackOutcomes } from './runs.js';
 import { cloneFailure, encodingFailure, rebuildThrown } from './transport.js';
 import { findRefused, Gather, refusalMessage, restoreBuffers } from './values.js';
 
@@ -128,6 +128,9 @@ export function itemsMessage(job: number, index: number, values: unknown[], cros
  */
 export function resultsMessage(outcomes: readonly WireOutcome[], crossing: Crossing): Outgoing<FromWorker> {
   if (crossing === 'reference' && !movesPending()) return { message: { t: 'results', results: packOutcomes(outcomes) }, moved: null };
+  // Runs of numbers alone need no walk; one pass packs them (a worker's first chunks run it cold).
+  const numbers = crossing === 'reference' ? null : packNumberOutcomes(outcomes);
+  if (numbers !== null) return { message: { t: 'results', results: numbers }, moved: null };
   let gather = new Gather(crossing);
   let sendable = outcomes;
   if (scanOutcomes(outcomes, gather)) {

@@ -22,7 +22,8 @@ export interface WireChunk {
   readonly job: number;
   readonly index: number;
   readonly fn: number;
-  readonly items: unknown[];
+  /** A worker may get its part of a run of numbers as it crossed (see runs.ts). */
+  readonly items: unknown[] | Float64Array;
   readonly star: boolean;
   readonly perItem: boolean;
   /** When set, a generator result streams its items back, at most this many unacknowledged. */

@@ -20,22 +20,27 @@ export const NUMBER_RUN_MIN = 64;
 /** What a run carries: its items as an array, or a run of numbers as one block (see the header). */
 export type RunValues = unknown[] | Float64Array;
 
-/** `parts` (`total` values in all) as one Float64Array when each is a number and there are enough; else null. */
-function numberRun(parts: readonly (readonly unknown[])[], total: number): Float64Array | null {
+/**
+ * `parts` (`total` values in all) as one Float64Array when each is a number and there are enough; else null.
+ * One pass checks and copies: a worker runs it cold on its first chunks, where every pass over 12,500 values
+ * costs a millisecond or more.
+ */
+function numberRun(parts: readonly RunValues[], total: number): Float64Array | null {
   if (total < NUMBER_RUN_MIN) return null;
-  for (const part of parts) {
-    for (let i = 0; i < part.length; i++) if (typeof part[i] !== 'number') return null;
-  }
   const numbers = new Float64Array(total);
   let at = 0;
   for (const part of parts) {
-    for (let i = 0; i < part.length; i++) numbers[at++] = part[i] as number;
+    for (let i = 0; i < part.length; i++) {
+      const value = part[i];
+      if (typeof value !== 'number') return null;
+      numbers[at++] = value;
+    }
   }
   return numbers;
 }
 
-/** `parts` as one array: the only part itself, or one copy into an array of the final length. */
-function flatten(parts: readonly unknown[][], total: number): unknown[] {
+/** `parts` as one run: the only part itself, or one copy into an array of the final length. */
+function flatten(parts: readonly RunValues[], total: number): RunValues {
   if (parts.length === 1 && parts[0]) return parts[0];
   const values = new Array<unknown>(total);
   let at = 0;
@@ -46,49 +51,69 @@ function flatten(parts: readonly unknown[][], total: number): unknown[] {
 }
 
 /** The values of a run about to be sent; `numbers` when the run crosses to another thread or process. */
-function runValues(parts: unknown[][], total: number, numbers: boolean): RunValues {
+function runValues(parts: readonly RunValues[], total: number, numbers: boolean): RunValues {
   return (numbers ? numberRun(parts, total) : null) ?? flatten(parts, total);
 }
 
-/** Items `at`..`at + size` of a run as an array of their own (the run's array itself when it is the whole run). */
-function segment(values: RunValues, at: number, size: number): unknown[] {
-  if (Array.isArray(values)) return at === 0 && size === values.length ? values : values.slice(at, at + size);
+/** Items `at`..`at + size` of a run (the run's array itself when it is the whole run). */
+function segment(values: RunValues, at: number, size: number): RunValues {
+  if (!Array.isArray(values)) return values.subarray(at, at + size);
+  return at === 0 && size === values.length ? values : values.slice(at, at + size);
+}
+
+/** Items `at`..`at + size` of a run as an array of their own, for the engine. */
+function arraySegment(values: RunValues, at: number, size: number): unknown[] {
+  if (Array.isArray(values)) return segment(values, at, size) as unknown[];
   const items = new Array<unknown>(size);
   for (let i = 0; i < size; i++) items[i] = values[at + i];
   return items;
 }
 
-/** A run being packed: its first record, the sizes of its chunks, and their arrays. */
-interface OpenRun<R> {
-  readonly record: R;
+/** A run being packed: where it starts, the sizes of its chunks and their arrays. */
+interface OpenRun {
+  readonly job: number;
+  readonly index: number;
   readonly sizes: number[];
-  readonly parts: unknown[][];
+  readonly parts: RunValues[];
   total: number;
 }
 
-function sameRun(run: PackedChunks, chunk: WireChunk, end: number): boolean {
-  return run.job === chunk.job && run.fn === chunk.fn && run.star === chunk.star && run.perItem === chunk.perItem && run.stream === chunk.stream && end === chunk.index;
+function openRun(job: number, index: number): OpenRun {
+  return { job, index, sizes: [], parts: [], total: 0 };
+}
+
+function addPart(run: OpenRun, part: RunValues): void {
+  run.sizes.push(part.length);
+  run.parts.push(part);
+  run.total += part.length;
+}
+
+type ChunkRun = OpenRun & Omit<PackedChunks, 'sizes' | 'items'>;
+
+function sameRun(run: ChunkRun, chunk: WireChunk): boolean {
+  const { fn, star, perItem, stream } = chunk;
+  return run.job === chunk.job && run.fn === fn && run.star === star && run.perItem === perItem && run.stream === stream && run.index + run.total === chunk.index;
 }
 
 /** Consecutive chunks of one job as runs; `numbers` packs runs of numbers as Float64Arrays (see the header). */
 export function packChunks(chunks: readonly WireChunk[], numbers = false): PackedChunks[] {
-  const runs: OpenRun<PackedChunks>[] = [];
-  let run: OpenRun<PackedChunks> | undefined;
-  let end = 0;
+  const runs: ChunkRun[] = [];
+  let run: ChunkRun | undefined;
   for (const chunk of chunks) {
-    if (!run || !sameRun(run.record, chunk, end)) {
+    if (!run || !sameRun(run, chunk)) {
       const { job, index, fn, star, perItem, stream } = chunk;
-      run = { record: { job, index, fn, star, perItem, ...(stream ? { stream } : {}), sizes: [], items: [] }, sizes: [], parts: [], total: 0 };
+      run = { ...openRun(job, index), fn, star, perItem, ...(stream ? { stream } : {}) };
       runs.push(run);
     }
-    run.sizes.push(chunk.items.length);
-    run.parts.push(chunk.items);
-    run.total += chunk.items.length;
-    end = chunk.index + chunk.items.length;
+    addPart(run, chunk.items);
   }
-  return runs.map(({ record, sizes, parts, total }) => ({ ...record, sizes, items: runValues(parts, total, numbers) }));
+  return runs.map(({ parts, total, sizes, ...rest }) => ({ ...rest, sizes, items: runValues(parts, total, numbers) }));
 }
 
+/**
+ * The chunks of `packed` runs, for the worker loop. A run of numbers is not copied back into arrays: each
+ * chunk reads its items from its part of the Float64Array, as a task cannot tell (it gets each number).
+ */
 export function unpackChunks(packed: readonly PackedChunks[]): WireChunk[] {
   const chunks: WireChunk[] = [];
   for (const run of packed) {
@@ -103,32 +128,53 @@ export function unpackChunks(packed: readonly PackedChunks[]): WireChunk[] {
   return chunks;
 }
 
-type ValuesRun = Extract<PackedOutcome, { kind: 'run' }>;
+type OutcomeRun = OpenRun & { ms: number };
 
-/** Successful outcomes of consecutive chunks of one job as runs; `numbers` as for {@link packChunks}. */
-export function packOutcomes(outcomes: readonly WireOutcome[], numbers = false): PackedOutcome[] {
-  const packed: (PackedOutcome | OpenRun<ValuesRun> & { ms: number })[] = [];
-  let run: (OpenRun<ValuesRun> & { ms: number }) | null = null;
-  let end = 0;
+/** Successful outcomes of consecutive chunks of one job grouped into runs; any other outcome stays as it is. */
+function outcomeRuns(outcomes: readonly WireOutcome[]): (WireOutcome | OutcomeRun)[] {
+  const entries: (WireOutcome | OutcomeRun)[] = [];
+  let run: OutcomeRun | null = null;
   for (const outcome of outcomes) {
     if (outcome.kind !== 'values') {
-      packed.push(outcome);
+      entries.push(outcome);
       run = null;
       continue;
     }
-    if (!run || run.record.job !== outcome.job || end !== outcome.index) {
-      run = { record: { job: outcome.job, index: outcome.index, ms: 0, kind: 'run', sizes: [], values: [] }, sizes: [], parts: [], total: 0, ms: 0 };
-      packed.push(run);
+    if (!run || run.job !== outcome.job || run.index + run.total !== outcome.index) {
+      run = { ...openRun(outcome.job, outcome.index), ms: 0 };
+      entries.push(run);
     }
-    run.sizes.push(outcome.values.length);
-    run.parts.push(outcome.values);
-    run.total += outcome.values.length;
+    addPart(run, outcome.values);
     run.ms += outcome.ms;
-    end = outcome.index + outcome.values.length;
   }
-  return packed.map((entry) => ('record' in entry ? { ...entry.record, ms: entry.ms, sizes: entry.sizes, values: runValues(entry.parts, entry.total, numbers) } : entry));
+  return entries;
 }
 
+function closedRun({ job, index, ms, sizes }: OutcomeRun, values: RunValues): PackedOutcome {
+  return { job, index, ms, kind: 'run', sizes, values };
+}
+
+/** Successful outcomes of consecutive chunks of one job as runs; `numbers` as for {@link packChunks}. */
+export function packOutcomes(outcomes: readonly WireOutcome[], numbers = false): PackedOutcome[] {
+  return outcomeRuns(outcomes).map((entry) => ('kind' in entry ? entry : closedRun(entry, runValues(entry.parts, entry.total, numbers))));
+}
+
+/**
+ * `outcomes` packed when every one of them is a success and every run a run of numbers, else null: such a
+ * message holds nothing that needs a walk (no class instance, Buffer, moved value or shared primitive).
+ */
+export function packNumberOutcomes(outcomes: readonly WireOutcome[]): PackedOutcome[] | null {
+  const packed: PackedOutcome[] = [];
+  for (const entry of outcomeRuns(outcomes)) {
+    if ('kind' in entry) return null;
+    const numbers = numberRun(entry.parts, entry.total);
+    if (numbers === null) return null;
+    packed.push(closedRun(entry, numbers));
+  }
+  return packed;
+}
+
+/** The outcomes of `packed` runs, values as arrays again. */
 export function unpackOutcomes(packed: readonly PackedOutcome[]): WireOutcome[] {
   const outcomes: WireOutcome[] = [];
   for (const entry of packed) {
@@ -140,7 +186,7 @@ export function unpackOutcomes(packed: readonly PackedOutcome[]): WireOutcome[] 
     let index = entry.index;
     let at = 0;
     for (const size of entry.sizes) {
-      outcomes.push({ job: entry.job, index, ms, kind: 'values', values: segment(entry.values, at, size) });
+      outcomes.push({ job: entry.job, index, ms, kind: 'values', values: arraySegment(entry.values, at, size) });
       index += size;
       at += size;
     }
