@@ -3,17 +3,20 @@
  * likewise (a `'run'` outcome), items flattened, so a message of 64 one-item chunks serializes a handful of
  * objects instead of a few hundred. A run of one chunk keeps that chunk's array: nothing is copied.
  *
- * A run of numbers crossing to another thread or process travels as one `Float64Array`. Both v8
- * serialization and structured clone copy a typed array as one block of bytes, where an array costs a tag
- * per element and, on the receiving side, a number object per element that is not a small integer: 12,500
- * numbers take about 40 µs as a Float64Array against 0.5–0.8 ms as an array, each way. Every number
- * survives as itself (`-0`, `NaN`, the infinities), and the receiver turns the block back into an array.
+ * A run of at least `NUMBER_RUN_MIN` numbers crossing to another thread or process travels as one
+ * `Float64Array`. Both v8 serialization and structured clone copy a typed array as one block
+ * of bytes, where an array costs a tag per element and, on the receiving side, a number object per element
+ * that is not a small integer: 12,500 numbers take about 40 µs as a Float64Array against 0.5–0.8 ms as an
+ * array, each way. Every number survives as itself (`-0`, `NaN`, the infinities), and the receiver turns the
+ * block back into an array.
  */
 import type { PackedChunks, PackedOutcome, WireChunk, WireOutcome } from './protocol.js';
 
 /**
- * Fewer numbers than this travel as an array: for a handful, the typed array's own objects (its buffer, its
- * header) cost more to copy than the numbers save.
+ * Runs of fewer numbers than this travel as arrays: for a handful, the typed array's own objects cost more to
+ * copy than the numbers save. A chunk at least this long is read by its worker through a view of the block;
+ * a shorter one gets an array of its own, cheaper to make than a view (64 views for the 64 one-item chunks of
+ * an `imap` made `imap(fn, xs, 1)` over 100,000 numbers a quarter slower).
  */
 export const NUMBER_RUN_MIN = 64;
 
@@ -55,18 +58,17 @@ function runValues(parts: readonly RunValues[], total: number, numbers: boolean)
   return (numbers ? numberRun(parts, total) : null) ?? flatten(parts, total);
 }
 
-/** Items `at`..`at + size` of a run (the run's array itself when it is the whole run). */
-function segment(values: RunValues, at: number, size: number): RunValues {
-  if (!Array.isArray(values)) return values.subarray(at, at + size);
-  return at === 0 && size === values.length ? values : values.slice(at, at + size);
-}
-
-/** Items `at`..`at + size` of a run as an array of their own, for the engine. */
+/** Items `at`..`at + size` of a run as an array of their own (the run's array itself when it is the whole run). */
 function arraySegment(values: RunValues, at: number, size: number): unknown[] {
-  if (Array.isArray(values)) return segment(values, at, size) as unknown[];
+  if (Array.isArray(values)) return at === 0 && size === values.length ? values : values.slice(at, at + size);
   const items = new Array<unknown>(size);
   for (let i = 0; i < size; i++) items[i] = values[at + i];
   return items;
+}
+
+/** Items `at`..`at + size` of a run for a worker: a long chunk of numbers as a view of the block (see NUMBER_RUN_MIN). */
+function segment(values: RunValues, at: number, size: number): RunValues {
+  return Array.isArray(values) || size < NUMBER_RUN_MIN ? arraySegment(values, at, size) : values.subarray(at, at + size);
 }
 
 /** A run being packed: where it starts, the sizes of its chunks and their arrays. */

@@ -349,7 +349,17 @@ describe('runs of numbers', () => {
     // The worker reads each chunk's numbers from its part of the block, uncopied.
     expectSame(Array.from(opened[0]!.items), sent[0]!.items);
     expectSame(Array.from(opened[1]!.items), sent[1]!.items);
-    expect(opened[1]!.items).toHaveLength(NUMBER_RUN_MIN);
+    expect(opened[1]!.items).toBeInstanceOf(Float64Array);
+  });
+
+  test('one-item chunks of numbers cross as one block and open as arrays of their own', () => {
+    const defOf = definitions(double);
+    const sent = numbers().map((x, i) => chunk(1, i, [x]));
+    const { message } = batchMessage(sent, defOf, new Set(), 'v8');
+    expect(message.chunks[0]!.items).toBeInstanceOf(Float64Array);
+    const opened = openBatch(across(message, 'v8')).chunks;
+    expect(opened.every(({ items }) => Array.isArray(items) && items.length === 1)).toBe(true);
+    expectSame(opened.map(({ items }) => items[0]), numbers());
   });
 
   test('a run with one value that is not a number, or with fewer numbers than the minimum, stays an array', () => {
@@ -358,6 +368,7 @@ describe('runs of numbers', () => {
     expect(Array.isArray(items([chunk(1, 0, [...numbers(), '7'])]))).toBe(true);
     expect(Array.isArray(items([chunk(1, 0, [...numbers(), 1n])]))).toBe(true);
     expect(Array.isArray(items([chunk(1, 0, numbers().slice(1))]))).toBe(true);
+
     // A hole reads as undefined, which is not a number.
     const holey = numbers();
     holey.length += 1;
