@@ -14,6 +14,18 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     }
   });
 
+  test('map() gives back every number as itself, -0, NaN and the infinities among a long run of numbers', async () => {
+    await using pool = makePool(backend);
+    const special = [-0, NaN, Infinity, -Infinity, 0.1, 2 ** 53 + 2, -(2 ** 31)];
+    const xs = [...special, ...range(5000).map((x) => x * 1.25)];
+    const back = await pool.map((x: number) => x, xs, 2000);
+    expect(back.length).toBe(xs.length);
+    expect(back.every((value, i) => Object.is(value, xs[i]))).toBe(true);
+    // Mixed in one chunk, numbers and other values come back as they were.
+    const mixed = [...range(300), 'seven', null, undefined, 8n];
+    expect(await pool.map((x: unknown) => x, mixed)).toEqual(mixed);
+  });
+
   test('map() of an empty input is [] and of one item is that result', async () => {
     await using pool = makePool(backend);
     expect(await pool.map((x: number) => x + 1, [])).toEqual([]);

@@ -9,10 +9,13 @@ import type { Chunk, ChunkOutcome, ChunkResult, WorkerMessage } from './backend.
 import { encodeHandles, reviveHandlesNow } from './handles.js';
 import type { Movable } from './move.js';
 import { movesPending } from './move.js';
-import type { CallTuple, Crossing, FnDef, FromWorker, PackedChunks, PackedOutcome, ToWorker, WireChunk, WireOutcome } from './protocol.js';
+import type { CallTuple, Crossing, FnDef, FromWorker, ToWorker, WireChunk, WireOutcome } from './protocol.js';
 import { assertNever, isTuple } from './protocol.js';
+import { packChunks, packNumberOutcomes, packOutcomes, unpackChunks, unpackOutcomes } from './runs.js';
 import { cloneFailure, encodingFailure, rebuildThrown } from './transport.js';
 import { findRefused, Gather, refusalMessage, restoreBuffers } from './values.js';
+
+export { packOutcomes, unpackChunks } from './runs.js';
 
 type BatchMessage = Extract<ToWorker, { t: 'batch' }>;
 
@@ -24,11 +27,14 @@ const PER_ITEM = 2;
  * The message that carries `chunks` to one worker: packed chunks, plus the
  * definitions of functions this worker has not been sent yet (`known` ids).
  * Returns the new definitions too, to be marked known once the send succeeded.
+ * `crossing` is where the message goes: runs of numbers cross to another
+ * thread or process as Float64Arrays (see runs.ts).
  */
 export function batchMessage(
   chunks: readonly Chunk[],
   defOf: (fn: Chunk['fn']) => FnDef,
   known: ReadonlySet<number>,
+  crossing: Crossing = 'reference',
   claims?: ReadonlyMap<Chunk, number>,
 ): { message: BatchMessage; fns: FnDef[] } {
   const fns: FnDef[] = [];
@@ -39,7 +45,7 @@ export function batchMessage(
     const claim = claims?.get(chunk);
     return { job, index, fn: def.id, items, star, perItem, ...(stream ? { stream } : {}), ...(claim === undefined ? {} : { claim }) };
   });
-  return { message: { t: 'batch', fns, chunks: packChunks(wire) }, fns };
+  return { message: { t: 'batch', fns, chunks: packChunks(wire, crossing !== 'reference') }, fns };
 }
 
 /**
@@ -75,6 +81,8 @@ export function crossingBatch(message: BatchMessage, crossing: Crossing): Outgoi
   const gather = new Gather(crossing);
   let chunks = message.chunks;
   for (const [i, run] of message.chunks.entries()) {
+    // A run of numbers holds nothing to refuse, move, list or encode.
+    if (!Array.isArray(run.items)) continue;
     refuseUnsendable(run.items, gather);
     if (!gather.takeHandles() || crossing === 'reference') continue;
     if (chunks === message.chunks) chunks = [...chunks];
@@ -123,6 +131,9 @@ export function itemsMessage(job: number, index: number, values: unknown[], cros
  */
 export function resultsMessage(outcomes: readonly WireOutcome[], crossing: Crossing): Outgoing<FromWorker> {
   if (crossing === 'reference' && !movesPending()) return { message: { t: 'results', results: packOutcomes(outcomes) }, moved: null };
+  // Runs of numbers alone need no walk; one pass packs them (a worker's first chunks run it cold).
+  const numbers = crossing === 'reference' ? null : packNumberOutcomes(outcomes);
+  if (numbers !== null) return { message: { t: 'results', results: numbers }, moved: null };
   let gather = new Gather(crossing);
   let sendable = outcomes;
   if (scanOutcomes(outcomes, gather)) {
@@ -135,7 +146,7 @@ export function resultsMessage(outcomes: readonly WireOutcome[], crossing: Cross
   const only = sendable.length === 1 && !gather.buffers && !handles ? sendable[0] : undefined;
   if (only?.kind === 'values' && only.values.length === 1) return { message: ['value', only.job, only.index, only.ms, only.values[0]], moved: gather.moved };
   const extra = { ...(gather.buffers ? { buffers: gather.buffers } : {}), ...(handles ? { handles: true as const } : {}) };
-  return { message: { t: 'results', results: packOutcomes(sendable), ...extra }, moved: gather.moved };
+  return { message: { t: 'results', results: packOutcomes(sendable, crossing !== 'reference'), ...extra }, moved: gather.moved };
 }
 
 /** True when a value of an outcome is refused; what the channel needs (and whether values hold shared primitives) goes into `gather`. */
@@ -191,80 +202,6 @@ function rebuildOutcome(outcome: WireOutcome): ChunkOutcome {
     case 'items':
       return { kind: 'items', values: outcome.values, errors: new Map(outcome.errors.map(([i, thrown]) => [i, rebuildThrown(thrown)])) };
   }
-}
-
-function packChunks(chunks: readonly WireChunk[]): PackedChunks[] {
-  const packed: PackedChunks[] = [];
-  let run: PackedChunks | null = null;
-  let end = 0;
-  for (const chunk of chunks) {
-    // A chunk with a claim word runs alone: the word is the chunk's.
-    if (!run || chunk.claim !== undefined || run.claim !== undefined || run.job !== chunk.job || run.fn !== chunk.fn || run.star !== chunk.star || run.perItem !== chunk.perItem || run.stream !== chunk.stream || end !== chunk.index) {
-      const { job, index, fn, star, perItem, stream, claim } = chunk;
-      run = { job, index, fn, star, perItem, ...(stream ? { stream } : {}), ...(claim === undefined ? {} : { claim }), sizes: [], items: [] };
-      packed.push(run);
-    }
-    run.sizes.push(chunk.items.length);
-    for (const item of chunk.items) run.items.push(item);
-    end = chunk.index + chunk.items.length;
-  }
-  return packed;
-}
-
-export function unpackChunks(packed: readonly PackedChunks[]): WireChunk[] {
-  const chunks: WireChunk[] = [];
-  for (const run of packed) {
-    let index = run.index;
-    let at = 0;
-    for (const size of run.sizes) {
-      const extra = { ...(run.stream ? { stream: run.stream } : {}), ...(run.claim === undefined ? {} : { claim: run.claim }) };
-      chunks.push({ job: run.job, index, fn: run.fn, star: run.star, perItem: run.perItem, ...extra, items: run.items.slice(at, at + size) });
-      index += size;
-      at += size;
-    }
-  }
-  return chunks;
-}
-
-export function packOutcomes(outcomes: readonly WireOutcome[]): PackedOutcome[] {
-  const packed: PackedOutcome[] = [];
-  let run: { job: number; index: number; ms: number; kind: 'run'; sizes: number[]; values: unknown[] } | null = null;
-  let end = 0;
-  for (const outcome of outcomes) {
-    if (outcome.kind !== 'values') {
-      packed.push(outcome);
-      run = null;
-      continue;
-    }
-    if (!run || run.job !== outcome.job || end !== outcome.index) {
-      run = { job: outcome.job, index: outcome.index, ms: 0, kind: 'run', sizes: [], values: [] };
-      packed.push(run);
-    }
-    run.sizes.push(outcome.values.length);
-    run.ms += outcome.ms;
-    for (const value of outcome.values) run.values.push(value);
-    end = outcome.index + outcome.values.length;
-  }
-  return packed;
-}
-
-function unpackOutcomes(packed: readonly PackedOutcome[]): WireOutcome[] {
-  const outcomes: WireOutcome[] = [];
-  for (const entry of packed) {
-    if (entry.kind !== 'run') {
-      outcomes.push(entry);
-      continue;
-    }
-    const ms = entry.ms / entry.sizes.length;
-    let index = entry.index;
-    let at = 0;
-    for (const size of entry.sizes) {
-      outcomes.push({ job: entry.job, index, ms, kind: 'values', values: entry.values.slice(at, at + size) });
-      index += size;
-      at += size;
-    }
-  }
-  return outcomes;
 }
 
 /**

@@ -22,7 +22,8 @@ export interface WireChunk {
   readonly job: number;
   readonly index: number;
   readonly fn: number;
-  readonly items: unknown[];
+  /** A worker may get its part of a run of numbers as it crossed (see runs.ts). */
+  readonly items: unknown[] | Float64Array;
   readonly star: boolean;
   readonly perItem: boolean;
   /** When set, a generator result streams its items back, at most this many unacknowledged. */
@@ -53,7 +54,10 @@ export type WireOutcome =
   | ({ readonly job: number; readonly index: number; readonly ms: number; readonly kind: 'error' } & WireThrown)
   | { readonly job: number; readonly index: number; readonly ms: number; readonly kind: 'items'; readonly values: unknown[]; readonly errors: ItemError[] };
 
-/** Chunks `index, index + sizes[0], …` of one job, items flattened. */
+/**
+ * Chunks `index, index + sizes[0], …` of one job, items flattened; a run of numbers bound for another thread
+ * or process as one Float64Array (see runs.ts).
+ */
 export interface PackedChunks {
   readonly job: number;
   readonly index: number;
@@ -63,11 +67,13 @@ export interface PackedChunks {
   readonly stream?: number;
   readonly claim?: number;
   readonly sizes: number[];
-  readonly items: unknown[];
+  readonly items: unknown[] | Float64Array;
 }
 
-/** Successful outcomes of consecutive chunks of one job, values flattened; anything else as is. */
-export type PackedOutcome = WireOutcome | { readonly job: number; readonly index: number; readonly ms: number; readonly kind: 'run'; readonly sizes: number[]; readonly values: unknown[] };
+/** Successful outcomes of consecutive chunks of one job, values flattened (numbers as in `PackedChunks`); anything else as is. */
+export type PackedOutcome =
+  | WireOutcome
+  | { readonly job: number; readonly index: number; readonly ms: number; readonly kind: 'run'; readonly sizes: number[]; readonly values: unknown[] | Float64Array };
 
 /**
  * One call of a known function with one item, and nothing else to carry (an `apply` or a `submit`): the

@@ -217,7 +217,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
   }
 
   post(chunks: readonly Chunk[], claims?: ReadonlyMap<Chunk, number>): void {
-    const { message, fns } = batchMessage(chunks, (fn) => fnDef(fn), this.#known, claims);
+    const { message, fns } = batchMessage(chunks, (fn) => fnDef(fn), this.#known, this.#crossing, claims);
     const outgoing = crossingBatch(message, this.#crossing);
     this.#send(outgoing.message, outgoing.moved);
     releaseMoves(outgoing.moved);

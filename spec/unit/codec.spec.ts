@@ -2,11 +2,14 @@
  * The wire codec on its own: chunks packed by `batchMessage` come back whole from `unpackChunks`, and
  * outcomes packed by `packOutcomes` come back from `decodeMessage` with their errors rebuilt.
  */
+import { deserialize, serialize } from 'node:v8';
+
 import { MaybeEncodingError, RemoteTraceback } from 'multipool';
 
 import type { Chunk, ChunkResult } from '../../dist/runtime/backend.js';
 import { batchMessage, crossingBatch, decodeMessage, openBatch, packOutcomes, resultsMessage, unpackChunks } from '../../dist/runtime/codec.js';
-import type { CallTuple, FnDef, FromWorker, WireChunk, WireOutcome } from '../../dist/runtime/protocol.js';
+import type { CallTuple, Crossing, FnDef, FromWorker, PackedChunks, ToWorker, WireChunk, WireOutcome } from '../../dist/runtime/protocol.js';
+import { NUMBER_RUN_MIN } from '../../dist/runtime/runs.js';
 import { encodingFailure, flattenThrown } from '../../dist/runtime/transport.js';
 
 type AnyFn = Chunk['fn'];
@@ -117,7 +120,7 @@ describe('batchMessage / unpackChunks', () => {
   test('item arrays are not shared between unpacked chunks of one record', () => {
     const defOf = definitions(double);
     const back = roundTrip([chunk(1, 0, [1, 2]), chunk(1, 2, [3, 4])], defOf);
-    back[0]!.items.push('extra');
+    (back[0]!.items as unknown[]).push('extra');
     expect(back[1]!.items).toEqual([3, 4]);
   });
 
@@ -315,5 +318,91 @@ describe('the tuple forms of a single call and a single value', () => {
   test('a tuple with an unknown tag fails loudly on either side', () => {
     expect(() => decodeMessage(['nonsense', 1, 0, 0, 1] as unknown as FromWorker)).toThrow(/multipool engine: unknown protocol message/);
     expect(() => openBatch(['nonsense', 1, 0, 1, 0, 1] as unknown as CallTuple)).toThrow(/multipool worker: unknown protocol message/);
+  });
+});
+
+describe('runs of numbers', () => {
+  /** NUMBER_RUN_MIN numbers, with the ones that must survive as themselves among them. */
+  const numbers = (from = 0): number[] => [-0, NaN, Infinity, -Infinity, 0.1, 2 ** 53, ...Array.from({ length: NUMBER_RUN_MIN - 6 }, (_, i) => from + i)];
+
+  /** The message as it arrives at the other end of `crossing`: v8 serialization or structured clone. */
+  function across<M>(message: M, crossing: Crossing): M {
+    return crossing === 'v8' ? (deserialize(serialize(message)) as M) : structuredClone(message);
+  }
+
+  /** Element by element with Object.is, so -0 and NaN count. */
+  function expectSame(got: readonly unknown[], want: readonly unknown[]): void {
+    expect(got.length).toBe(want.length);
+    want.forEach((value, i) => expect(Object.is(got[i], value)).toBe(true));
+  }
+
+  test.each<Crossing>(['v8', 'clone'])('a run of numbers crosses %s as one Float64Array and opens as the chunks it was, each reading its part', (crossing) => {
+    const defOf = definitions(double);
+    const sent = [chunk(1, 0, numbers()), chunk(1, NUMBER_RUN_MIN, numbers(100))];
+    const { message: batch } = batchMessage(sent, defOf, new Set(), crossing);
+    const { message } = crossingBatch(batch, crossing);
+    const runs = (message as Extract<ToWorker, { t: 'batch' }>).chunks;
+    expect(runs.length).toBe(1);
+    expect(runs[0]!.items).toBeInstanceOf(Float64Array);
+    const opened = openBatch(across(message as Extract<ToWorker, { t: 'batch' }>, crossing)).chunks;
+    expect(opened.map(({ index }) => index)).toEqual([0, NUMBER_RUN_MIN]);
+    // The worker reads each chunk's numbers from its part of the block, uncopied.
+    expectSame(Array.from(opened[0]!.items), sent[0]!.items);
+    expectSame(Array.from(opened[1]!.items), sent[1]!.items);
+    expect(opened[1]!.items).toBeInstanceOf(Float64Array);
+  });
+
+  test('one-item chunks of numbers cross as one block and open as arrays of their own', () => {
+    const defOf = definitions(double);
+    const sent = numbers().map((x, i) => chunk(1, i, [x]));
+    const { message } = batchMessage(sent, defOf, new Set(), 'v8');
+    expect(message.chunks[0]!.items).toBeInstanceOf(Float64Array);
+    const opened = openBatch(across(message, 'v8')).chunks;
+    expect(opened.every(({ items }) => Array.isArray(items) && items.length === 1)).toBe(true);
+    expectSame(opened.map(({ items }) => items[0]), numbers());
+  });
+
+  test('a run with one value that is not a number, or with fewer numbers than the minimum, stays an array', () => {
+    const defOf = definitions(double);
+    const items = (chunks: Chunk[]): PackedChunks['items'] | undefined => batchMessage(chunks, defOf, new Set(), 'v8').message.chunks[0]?.items;
+    expect(Array.isArray(items([chunk(1, 0, [...numbers(), '7'])]))).toBe(true);
+    expect(Array.isArray(items([chunk(1, 0, [...numbers(), 1n])]))).toBe(true);
+    expect(Array.isArray(items([chunk(1, 0, numbers().slice(1))]))).toBe(true);
+
+    // A hole reads as undefined, which is not a number.
+    const holey = numbers();
+    holey.length += 1;
+    expect(Array.isArray(items([chunk(1, 0, holey)]))).toBe(true);
+  });
+
+  test('a batch that stays in this process keeps its arrays, and a run of one chunk is that chunk\'s array', () => {
+    const defOf = definitions(double);
+    const sent = chunk(1, 0, numbers());
+    const { message } = batchMessage([sent], defOf, new Set());
+    expect(message.chunks[0]!.items).toBe(sent.items);
+    expect(unpackChunks(message.chunks)[0]!.items).toBe(sent.items);
+  });
+
+  test.each<Crossing>(['v8', 'clone'])('numbers a worker sends back across %s decode as arrays, run by run and in place', (crossing) => {
+    const first = numbers();
+    const second = numbers(1000).map((x) => x * 1.5);
+    const { message } = resultsMessage([values(2, 0, 1, first), values(2, NUMBER_RUN_MIN, 3, second), thrown(2, 2 * NUMBER_RUN_MIN, 1, new Error('x'))], crossing);
+    const packed = (message as Extract<FromWorker, { t: 'results' }>).results;
+    expect(packed[0]).toMatchObject({ kind: 'run' });
+    expect((packed[0] as { values: unknown }).values).toBeInstanceOf(Float64Array);
+    const decoded = decodeMessage(across(message, crossing));
+    if (decoded.t !== 'results') throw new Error(`expected results, got ${decoded.t}`);
+    const [a, b, c] = decoded.results;
+    expect([a?.index, a?.ms, b?.index, b?.ms, c?.outcome.kind]).toEqual([0, 2, NUMBER_RUN_MIN, 2, 'error']);
+    if (a?.outcome.kind !== 'values' || b?.outcome.kind !== 'values') throw new Error('expected values');
+    expectSame(a.outcome.values, first);
+    expectSame(b.outcome.values, second);
+  });
+
+  test('results that stay in this process keep their arrays', () => {
+    const first = numbers();
+    const { message } = resultsMessage([values(2, 0, 1, first), values(2, NUMBER_RUN_MIN, 1, numbers())], 'reference');
+    const packed = (message as Extract<FromWorker, { t: 'results' }>).results;
+    expect(Array.isArray((packed[0] as { values: unknown }).values)).toBe(true);
   });
 });

@@ -5,7 +5,7 @@
  * at once, so tinypool's per-task machinery is never on the hot path.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { SHARE_ENV, Worker } from 'node:worker_threads';
+import { isMainThread, SHARE_ENV, Worker } from 'node:worker_threads';
 
 import { setIdentity } from '../../internal/identity.js';
 import { markWorker } from '../../internal/state.js';
@@ -28,12 +28,20 @@ export interface BootstrapTask {
   readonly init: WorkerInit;
 }
 
+/**
+ * A child process's watchdog (see {@link watchParent}), started as this module loads. Booting its thread costs
+ * some 20 ms of CPU: started here, that overlaps the rest of the worker's start-up, and the bootstrap waits
+ * for it, so a worker counts as started only once it is, and the boot never competes with its first chunks.
+ */
+const watching = isMainThread && process.send !== undefined ? watchParent() : null;
+
 export default async function bootstrap(task: BootstrapTask): Promise<true> {
   if (task.init.identity) setIdentity(task.init.identity);
   await registerLoaders(task.init.loaders);
   restoreBuffers(task.init.buffers);
   if (task.init.handles) await reviveHandles(task.init.initargs);
   new WorkerLoop(task.port ? portChannel(task.port, task.claims) : processChannel(), task.init);
+  await watching;
   return true;
 }
 
@@ -51,7 +59,6 @@ function processChannel(): WorkerChannel {
   if (!send) throw new Error('multipool worker: started as a child process without an IPC channel');
   // The parent is gone (even by SIGKILL) once the channel closes: no orphans.
   process.once('disconnect', () => process.exit(0));
-  watchParent();
   return {
     crossing: 'v8',
     send: (message: FromWorker) => void send(message),
@@ -68,8 +75,10 @@ function processChannel(): WorkerChannel {
  * 'disconnect' cannot fire while a task keeps the event loop busy (a CPU-bound
  * loop), so a small thread watches for the parent too: once this process is
  * reparented, the parent is gone and the whole process ends, task or not.
+ * Resolves once the thread runs (or could not start: the channel's
+ * 'disconnect' still ends an orphan that is not busy).
  */
-function watchParent(): void {
+function watchParent(): Promise<void> {
   const watchdog = new Worker(
     `const { workerData } = require('node:worker_threads');
      setInterval(() => { if (process.ppid !== workerData.parent) process.kill(process.pid, 'SIGKILL'); }, ${PARENT_CHECK_MS});`,
@@ -77,4 +86,9 @@ function watchParent(): void {
   );
   // The watchdog never keeps the worker alive by itself.
   watchdog.unref();
+  return new Promise((resolve) => {
+    watchdog.once('online', resolve);
+    watchdog.once('error', () => resolve());
+    watchdog.once('exit', () => resolve());
+  });
 }

@@ -184,8 +184,11 @@ export class WorkerLoop {
         errors.push([i, this.#flatten(chunk, error)]);
         continue;
       }
-      if (chunk.stream !== undefined && isIterator(value)) return this.#stream(chunk, start, value);
-      if (isThenable(value)) return this.#callAsync(fn, chunk, start, values, errors, i, value);
+      // A primitive is neither a generator nor a promise: no call per item to find out (a cold loop pays for each).
+      if (typeof value === 'object' || typeof value === 'function') {
+        if (chunk.stream !== undefined && isIterator(value)) return this.#stream(chunk, start, value);
+        if (isThenable(value)) return this.#callAsync(fn, chunk, start, values, errors, i, value);
+      }
       values[i] = value;
     }
     return this.#succeeded(chunk, start, values, errors);
