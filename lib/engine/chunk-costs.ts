@@ -45,16 +45,6 @@ export class ChunkCosts {
     return ms !== undefined && ms < TINY_CHUNK_MS;
   }
 
-  /** The expected run time of `chunks` together (ms) when every one of them is tiny; null when one is not. */
-  tinyTotalMs(chunks: readonly Chunk[]): number | null {
-    let total = 0;
-    for (const chunk of chunks) {
-      if (!this.isTiny(chunk)) return null;
-      total += this.expectedMs(chunk) ?? TINY_CHUNK_MS;
-    }
-    return total;
-  }
-
   /** How many tiny chunks one worker should hold at once when `count` of them take `totalMs`, between `min` and `max`. */
   window(totalMs: number, count: number, min: number, max: number): number {
     const each = Math.max(totalMs / Math.max(1, count), 0.001);

@@ -8,6 +8,7 @@
 import type { Chunk } from '../runtime/backend.js';
 import type { Destination } from '../runtime/transport.js';
 import { cloneFailure } from '../runtime/transport.js';
+import { SlotLoad } from './slot-load.js';
 import type { TaskQueue } from './task-queue.js';
 import type { WorkerHandler, WorkerSlot } from './worker-handler.js';
 
@@ -64,15 +65,19 @@ export class TaskHandler {
   /** `first`, and the tiny chunks ready now that may travel with it, each claimed. */
   #batch(slot: WorkerSlot, first: Chunk): Chunk[] {
     const batch = this.#hooks.claim(first, slot, slot.inFlight.length > 0) ? [first] : [];
+    const load = new SlotLoad();
+    if (batch.length > 0) load.add(first, this.#workers.costs);
     // Never queue work behind a busy worker while another one sits idle.
-    while (this.#workers.room(slot, batch) > 0 && !this.#workers.idleOtherThan(slot)) {
+    while (this.#workers.room(slot, load) > 0 && !this.#workers.idleOtherThan(slot)) {
       const next = this.#queue.poll();
       if (!next) break;
       if (!this.#workers.costs.isTiny(next)) {
         this.#queue.putBack(next);
         break;
       }
-      if (this.#hooks.claim(next, slot, true)) batch.push(next);
+      if (!this.#hooks.claim(next, slot, true)) continue;
+      batch.push(next);
+      load.add(next, this.#workers.costs);
     }
     return batch;
   }

@@ -9,12 +9,15 @@ import { Wakeup } from '../internal/wakeup.js';
 import type { Backend, Chunk, ChunkResult, WorkerExit, WorkerHandle, WorkerMessage } from '../runtime/backend.js';
 import { ChunkCosts } from './chunk-costs.js';
 import { HeldCalls } from './held-calls.js';
+import { SlotLoad } from './slot-load.js';
 
 export interface WorkerSlot {
   readonly id: number;
   readonly handle: WorkerHandle;
   /** Chunks sent and not yet answered, oldest first (a worker answers in order). */
   readonly inFlight: Chunk[];
+  /** The sums over `inFlight` that decide how much more it may take. */
+  readonly load: SlotLoad;
   /** Chunks ever sent to this worker, for `maxTasksPerChild`. */
   sent: number;
   /** Listening on its channel (booted). */
@@ -124,7 +127,7 @@ export class WorkerHandler {
   }
 
   #spawn(): void {
-    const slot: WorkerSlot = { id: this.#nextId++, handle: undefined as unknown as WorkerHandle, inFlight: [], sent: 0, ready: false, alive: true };
+    const slot: WorkerSlot = { id: this.#nextId++, handle: undefined as unknown as WorkerHandle, inFlight: [], load: new SlotLoad(), sent: 0, ready: false, alive: true };
     const handle = this.#backend.spawn(
       { workerId: slot.id, initializer: this.#options.initializer, initargs: this.#options.initargs },
       {
@@ -157,7 +160,9 @@ export class WorkerHandler {
         const chunks = slot.inFlight.splice(0, message.results.length);
         message.results.forEach(({ ms }, i) => {
           const chunk = chunks[i];
-          if (chunk) this.costs.observe(chunk, ms);
+          if (!chunk) return;
+          slot.load.remove(chunk);
+          this.costs.observe(chunk, ms);
         });
         slot.claims?.answered(chunks);
         this.#hooks.results(slot, message.results, chunks);
@@ -194,22 +199,23 @@ export class WorkerHandler {
   }
 
   /**
-   * How many more chunks `slot` may take on top of what it holds and `batch` (chunks about to go to it): one
-   * when it holds nothing; beyond that only while every chunk involved is tiny, up to the window.
+   * How many more chunks `slot` may take on top of what it holds and `batch` (the load of chunks about to go
+   * to it): one when it holds nothing; beyond that only while every chunk involved is tiny, up to the window.
+   * Both loads are running sums: this runs for every chunk dispatched.
    */
-  room(slot: WorkerSlot, batch: readonly Chunk[] = []): number {
+  room(slot: WorkerSlot, batch: SlotLoad | null = null): number {
     if (!slot.alive || !slot.ready) return 0;
-    // Held and about-to-go chunks are measured in place: this runs for every chunk dispatched.
-    const count = slot.inFlight.length + batch.length;
+    const batched = batch?.count ?? 0;
+    const count = slot.inFlight.length + batched;
     let room = 1;
     if (count > 0) {
-      const heldMs = this.costs.tinyTotalMs(slot.inFlight);
-      const batchMs = heldMs === null ? null : this.costs.tinyTotalMs(batch);
+      const heldMs = slot.load.tinyMs;
+      const batchMs = batch ? batch.tinyMs : 0;
       if (heldMs === null || batchMs === null) return 0;
       room = this.costs.window(heldMs + batchMs, count, MIN_WINDOW, this.#maxWindow(slot, batch)) - count;
     }
     const max = this.#options.maxTasksPerChild;
-    if (max !== undefined) room = Math.min(room, max - slot.sent - batch.length);
+    if (max !== undefined) room = Math.min(room, max - slot.sent - batched);
     return Math.max(0, room);
   }
 
@@ -217,11 +223,10 @@ export class WorkerHandler {
    * The bound on chunks at `slot`: the pool's window when every chunk there is one that stays cancellable
    * while held (a `submit` on a worker thread, see claims.ts), else the configured one.
    */
-  #maxWindow(slot: WorkerSlot, batch: readonly Chunk[]): number {
+  #maxWindow(slot: WorkerSlot, batch: SlotLoad | null): number {
     const { maxWindow } = this.#options;
     if (!slot.claims || maxWindow >= POOL_MAX_WINDOW) return maxWindow;
-    for (const chunk of slot.inFlight) if (!chunk.holdable) return maxWindow;
-    for (const chunk of batch) if (!chunk.holdable) return maxWindow;
+    if (!slot.load.allHoldable || (batch && !batch.allHoldable)) return maxWindow;
     return POOL_MAX_WINDOW;
   }
 
@@ -285,7 +290,10 @@ export class WorkerHandler {
       throw error;
     }
     if (words) slot.claims?.sent(words);
-    for (const chunk of chunks) slot.inFlight.push(chunk);
+    for (const chunk of chunks) {
+      slot.inFlight.push(chunk);
+      slot.load.add(chunk, this.costs);
+    }
     slot.sent += chunks.length;
   }
 
@@ -309,7 +317,10 @@ export class WorkerHandler {
   /** Takes back the chunks workers hold but have not started (only cluster slots can); returns them. */
   async withdraw(): Promise<Chunk[]> {
     const taken = (await Promise.all([...this.#slots].map(async (slot) => (await slot.handle.withdraw?.()) ?? []))).flat();
-    for (const slot of this.#slots) slot.inFlight.splice(0, slot.inFlight.length, ...slot.inFlight.filter((chunk) => !taken.includes(chunk)));
+    for (const slot of this.#slots) {
+      for (const chunk of taken) slot.load.remove(chunk);
+      slot.inFlight.splice(0, slot.inFlight.length, ...slot.inFlight.filter((chunk) => !taken.includes(chunk)));
+    }
     this.#notify();
     return taken;
   }

@@ -1,0 +1,56 @@
+/**
+ * What one worker holds (or a batch about to go to it), summed as chunks are added and answered: the task
+ * handler asks how much room a worker has for every chunk it dispatches, and walking the worker's chunks and
+ * the batch each time made that ask grow with the window (a fifth of the main thread's time in an `imap` of
+ * one-item chunks).
+ */
+import type { Chunk } from '../runtime/backend.js';
+import type { ChunkCosts } from './chunk-costs.js';
+import { TINY_CHUNK_MS } from './chunk-costs.js';
+
+/** Recorded for a chunk that was not tiny when it was sent. */
+const NOT_TINY = -1;
+
+export class SlotLoad {
+  /** Expected run time (ms) of each held chunk as it was when sent, or NOT_TINY. */
+  readonly #recorded = new Map<Chunk, number>();
+  #tinyMs = 0;
+  #notTiny = 0;
+  #notHoldable = 0;
+
+  /** How many chunks are held. */
+  get count(): number {
+    return this.#recorded.size;
+  }
+
+  /** The expected run time of the held chunks (ms) when every one was tiny when sent; null otherwise. */
+  get tinyMs(): number | null {
+    return this.#notTiny > 0 ? null : this.#tinyMs;
+  }
+
+  /** True when every held chunk is one that stays cancellable while held (see claims.ts). */
+  get allHoldable(): boolean {
+    return this.#notHoldable === 0;
+  }
+
+  /** `chunk` was sent to this worker (or joined the batch). */
+  add(chunk: Chunk, costs: ChunkCosts): void {
+    const ms = costs.isTiny(chunk) ? (costs.expectedMs(chunk) ?? TINY_CHUNK_MS) : NOT_TINY;
+    this.#recorded.set(chunk, ms);
+    if (ms === NOT_TINY) this.#notTiny++;
+    else this.#tinyMs += ms;
+    if (!chunk.holdable) this.#notHoldable++;
+  }
+
+  /** This worker answered `chunk` (or gave it back). */
+  remove(chunk: Chunk): void {
+    const ms = this.#recorded.get(chunk);
+    if (ms === undefined) return;
+    this.#recorded.delete(chunk);
+    if (ms === NOT_TINY) this.#notTiny--;
+    else this.#tinyMs -= ms;
+    if (!chunk.holdable) this.#notHoldable--;
+    // Sums of fractions drift: an empty worker holds exactly nothing.
+    if (this.#recorded.size === 0) this.#tinyMs = 0;
+  }
+}
