@@ -15,7 +15,7 @@ import type { ListProxy } from './list-proxy.js';
 import { makeList } from './list-proxy.js';
 import { Lock, RLock } from './lock.js';
 import { NamespaceProxy } from './namespace.js';
-import { JoinableQueue, Queue } from './queue.js';
+import { JoinableQueue, managedQueue, Queue } from './queue.js';
 import { Semaphore } from './semaphore.js';
 import { SharedArray } from './shared-array.js';
 import type { ElementOf, Typecode } from './typecodes.js';
@@ -64,13 +64,13 @@ export class Manager {
   /** A {@link Queue} owned by this manager. */
   Queue<T = unknown>(maxsize = 0): Queue<T> {
     this.#check();
-    return this.#own(new Queue<T>(maxsize));
+    return this.#own(managedQueue(() => new Queue<T>(maxsize)));
   }
 
   /** A {@link JoinableQueue} owned by this manager. */
   JoinableQueue<T = unknown>(maxsize = 0): JoinableQueue<T> {
     this.#check();
-    return this.#own(new JoinableQueue<T>(maxsize));
+    return this.#own(managedQueue(() => new JoinableQueue<T>(maxsize)));
   }
 
   /** A {@link Lock} owned by this manager. */
