@@ -42,6 +42,14 @@ export type FromBroker =
 
 let current: Broker | null = null;
 
+/**
+ * How long a shutdown waits for one caller to confirm it saw the notice. A caller that reads its socket
+ * confirms within a round trip; one stuck in a synchronous loop must not hold the owner's shutdown up
+ * forever (Python's does not wait for its clients at all), at the price that a one-way call it makes
+ * after the limit may be dropped instead of rejected.
+ */
+const ANNOUNCE_WAIT_MS = 2_000;
+
 export class Broker {
   readonly address = brokerAddress();
   readonly #served = new Map<number, Served>();
@@ -186,7 +194,6 @@ class CallerLink {
         return;
       case 'closedSeen':
         this.#unseen.get(message.n)?.();
-        this.#unseen.delete(message.n);
         return;
       default:
         throw new Error(`multipool broker: unknown message ${JSON.stringify(message)}`);
@@ -233,16 +240,20 @@ class CallerLink {
     return () => this.#send({ t: 'notice', id });
   }
 
-  /** Shutdown notice `n` for `ids`; resolves when the caller has seen it or is gone. */
+  /** Shutdown notice `n` for `ids`; resolves when the caller has seen it, is gone, or is too busy to read. */
   announce(n: number, ids: readonly number[]): Promise<void> {
     if (this.#abort.signal.aborted) return Promise.resolve();
     // Waiting for the answer keeps the owner alive (its socket is unref'd otherwise), as a call does a caller.
     this.#socket.ref();
     return new Promise((resolve) => {
-      this.#unseen.set(n, () => {
-        if (this.#unseen.size === 1) this.#socket.unref();
+      const seen = (): void => {
+        clearTimeout(timer);
+        this.#unseen.delete(n);
+        if (this.#unseen.size === 0) this.#socket.unref();
         resolve();
-      });
+      };
+      const timer = setTimeout(seen, ANNOUNCE_WAIT_MS);
+      this.#unseen.set(n, seen);
       this.#send({ t: 'closed', n, ids });
     });
   }
@@ -256,8 +267,7 @@ class CallerLink {
     this.#abort.abort();
     for (const undo of this.#unacked.values()) undo();
     this.#unacked.clear();
-    for (const seen of this.#unseen.values()) seen();
-    this.#unseen.clear();
+    for (const seen of [...this.#unseen.values()]) seen();
     if (this.#agent !== 0) this.#broker.agentGone(this.#agent);
   }
 }

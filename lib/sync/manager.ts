@@ -130,7 +130,7 @@ export class Manager {
   /**
    * Shuts down everything this manager made: every pending and later call on it, from any thread or
    * process, rejects with InvalidStateError; it resolves once every thread and process connected to this one
-   * knows. A second call returns the first one's promise.
+   * knows (waiting at most 2 s for one too busy to read). A second call returns the first one's promise.
    */
   shutdown(): Promise<void> {
     if (this.#shutDown) return this.#shutDown;
