@@ -9,7 +9,7 @@ import { threadId } from 'node:worker_threads';
 
 import { InvalidStateError } from '../errors.js';
 import type { FromBroker, ToBroker } from './broker.js';
-import { frame, FrameReader } from './frames.js';
+import { frame, FrameReader, frameTell } from './frames.js';
 import { SHUT_DOWN } from './served.js';
 import { rebuildFailure } from './wire-error.js';
 
@@ -98,7 +98,7 @@ export class BrokerClient {
     if (!this.#knowsClosed) return this.call(id, method, args).then(() => undefined);
     const socket = this.#socket;
     let settle: ((error: Error | null | undefined) => void) | null = null;
-    socket.write(frame({ t: 'tell', id, method, args } satisfies ToBroker), (error) => settle?.(error));
+    socket.write(frameTell(id, method, args), (error) => settle?.(error));
     if (socket.writableLength === 0) return SENT;
     return new Promise<void>((resolve, reject) => {
       settle = (error) => (error || this.#failure ? reject(this.#gone()) : resolve());
