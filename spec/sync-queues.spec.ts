@@ -93,6 +93,15 @@ describe.each(SIDES)('from a worker (%s)', (side: Side) => {
     expect(await within(consumer.apply(async (queue: SimpleQueue<string>) => queue.get(), [q]), 'a later get')).toBe('d');
   });
 
+  test('getNowait() from the worker takes one item and leaves the rest for other consumers', async () => {
+    await using consumer = sidePool(side, 1);
+    const q = new Queue<string>();
+    for (const item of ['a', 'b', 'c']) await q.put(item);
+    expect(await within(consumer.apply(async (queue: Queue<string>) => queue.getNowait(), [q]), 'getNowait')).toBe('a');
+    expect(await q.qsize()).toBe(2);
+    expect([await q.getNowait(), await q.getNowait()]).toEqual(['b', 'c']);
+  });
+
   test('a producer killed right after its puts resolved loses none of them', async () => {
     await using producer = sidePool(side, 1);
     const q = new Queue<number>();

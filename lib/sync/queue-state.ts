@@ -101,7 +101,7 @@ export class QueueState implements Served {
       ctx.onLost?.(() => this.#putBack(item));
       return item;
     }
-    if (!block) throw new Empty('The queue is empty');
+    if (!block) throw this.#emptyNow(ctx);
     this.#leases.recall(ctx.agent);
     return this.#wait(this.#getters, timeout, ctx, () => new Empty(`The queue stayed empty for ${timeout} s`));
   }
@@ -111,14 +111,22 @@ export class QueueState implements Served {
    * waits for one: its next gets are served there without a round trip, each one reported as `taken`.
    */
   lease(block: boolean, timeout: number | null | undefined, ctx: CallContext): Lease | Promise<Lease> {
-    const count = Math.min(this.#queued, LEASE_ITEMS);
+    // A consumer that never waits is never recalled: it reads no item ahead, or it would keep them from
+    // consumers that stop at their first Empty (getNowait() until Empty, as a crawler does).
+    const count = Math.min(this.#queued, block ? LEASE_ITEMS : 1);
     if (count > 0) {
       const items: Packed[] = [];
       for (let i = 0; i < count; i++) items.push(this.#take());
       return this.#leases.lend(ctx, items);
     }
-    if (!block) throw new Empty('The queue is empty');
+    if (!block) throw this.#emptyNow(ctx);
     return this.#awaitLease(timeout, ctx);
+  }
+
+  /** What a get that may not wait finds: nothing here; unread items leased elsewhere are asked back for a retry. */
+  #emptyNow(ctx: CallContext): Empty {
+    this.#leases.recall(ctx.agent);
+    return new Empty('The queue is empty');
   }
 
   async #awaitLease(timeout: number | null | undefined, ctx: CallContext): Promise<Lease> {
