@@ -97,7 +97,8 @@ describe.each(SIDES)('from a worker (%s)', (side: Side) => {
     expect(await within(pending, 'the pending calls')).toEqual(['InvalidStateError', 'InvalidStateError']);
     const later = (dict: DictProxy, queue: Queue<number>): Promise<string[]> => {
       const name = (p: Promise<unknown>): Promise<string> => p.then(() => 'resolved', (error: Error) => `${error.name}: ${error.message}`);
-      return Promise.all([name(dict.get('x')), name(queue.put(1))]);
+      // A set is sent one way (no answer): the shutdown notice makes it fail here all the same.
+      return Promise.all([name(dict.get('x')), name(queue.put(1)), name(dict.set('y', 1))]);
     };
     const names = await within(pool.apply(later, [d, q]), 'later calls');
     for (const name of names) expect(name).toMatch(/^InvalidStateError: This shared primitive was shut down/);
@@ -105,6 +106,34 @@ describe.each(SIDES)('from a worker (%s)', (side: Side) => {
 });
 
 describe('in the owner', () => {
+  test('shutdown() resolves while a worker that uses the manager is blocked and cannot read its notice', async () => {
+    const manager = new Manager();
+    await using pool = sidePool('thread', 1);
+    const d = manager.dict<string, number>();
+    const words = new Int32Array(new SharedArrayBuffer(8));
+    const blocked = pool.apply(
+      async (dict: DictProxy<string, number>, memory: Int32Array): Promise<string> => {
+        await dict.get('x');
+        Atomics.store(memory, 0, 1);
+        Atomics.notify(memory, 0);
+        // Blocks the thread: its socket is not read until the owner lets it go.
+        Atomics.wait(memory, 1, 0);
+        return 'released';
+      },
+      [d, words],
+    );
+    const waitAsync = (Atomics as unknown as { waitAsync: (w: Int32Array, i: number, v: number) => { value: Promise<string> | string } }).waitAsync;
+    const started = waitAsync(words, 0, 0).value;
+    try {
+      await within(Promise.resolve(started), 'the worker to block');
+      await within(manager.shutdown(), 'shutdown');
+    } finally {
+      Atomics.store(words, 1, 1);
+      Atomics.notify(words, 1);
+    }
+    expect(await within(blocked, 'the worker to go on')).toBe('released');
+  });
+
   test('a Manager\'s Value and Array work until shutdown, then fail with InvalidStateError, their locks too', async () => {
     const manager = new Manager();
     const v = manager.Value('i', 3);

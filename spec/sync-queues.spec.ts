@@ -59,6 +59,69 @@ describe.each(SIDES)('from a worker (%s)', (side: Side) => {
     expect(await within(q.get(), 'get the item')).toBe('precious');
   });
 
+  test('a consumer killed holding items leased ahead loses none of them, and qsize() counts them meanwhile', async () => {
+    await using consumer = sidePool(side, 1);
+    const q = new Queue<string>();
+    for (const item of ['a', 'b', 'c']) await q.put(item);
+    const holding = new Event();
+    const got = consumer.apply(
+      async (queue: Queue<string>, e: Event) => {
+        const item = await queue.get();
+        await e.set();
+        // Holds the rest of its lease unread until it is killed.
+        await new Promise(() => {});
+        return item;
+      },
+      [q, holding],
+    );
+    got.catch(() => {});
+    await within(holding.wait(), 'the consumer to take one item');
+    expect(await q.qsize()).toBe(2);
+    await within(consumer.terminate(), 'terminate');
+    expect([await within(q.get(), 'get b'), await within(q.get(), 'get c')]).toEqual(['b', 'c']);
+    expect(await q.qsize()).toBe(0);
+  });
+
+  test('a second consumer is served the items the first one leased and has not read, in order', async () => {
+    await using consumer = sidePool(side, 1);
+    const q = new SimpleQueue<string>();
+    for (const item of ['a', 'b', 'c']) await q.put(item);
+    // The worker takes one item and keeps the rest of its lease, unread, as its queue's reader stays.
+    expect(await within(consumer.apply(async (queue: SimpleQueue<string>) => queue.get(), [q]), 'the first get')).toBe('a');
+    expect([await within(q.get(), 'get b'), await within(q.get(), 'get c')]).toEqual(['b', 'c']);
+    await q.put('d');
+    expect(await within(consumer.apply(async (queue: SimpleQueue<string>) => queue.get(), [q]), 'a later get')).toBe('d');
+  });
+
+  test('getNowait() from the worker takes one item and leaves the rest for other consumers', async () => {
+    await using consumer = sidePool(side, 1);
+    const q = new Queue<string>();
+    for (const item of ['a', 'b', 'c']) await q.put(item);
+    expect(await within(consumer.apply(async (queue: Queue<string>) => queue.getNowait(), [q]), 'getNowait')).toBe('a');
+    expect(await q.qsize()).toBe(2);
+    expect([await q.getNowait(), await q.getNowait()]).toEqual(['b', 'c']);
+  });
+
+  test('a producer killed right after its puts resolved loses none of them', async () => {
+    await using producer = sidePool(side, 1);
+    const q = new Queue<number>();
+    const done = new Event();
+    const running = producer.apply(
+      async (queue: Queue<number>, e: Event) => {
+        for (let i = 0; i < 100; i++) await queue.put(i);
+        await e.set();
+        await new Promise(() => {});
+      },
+      [q, done],
+    );
+    running.catch(() => {});
+    await within(done.wait(), 'the producer to put every item');
+    await within(producer.terminate(), 'terminate');
+    const got: number[] = [];
+    for (let i = 0; i < 100; i++) got.push(await within(q.get(), `get item ${i}`));
+    expect(got).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
   test('an item may carry other primitives, which work on the other side', async () => {
     await using pool = sidePool(side, 1);
     const q = new Queue<{ lock: Lock; total: Value }>();

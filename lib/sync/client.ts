@@ -9,7 +9,8 @@ import { threadId } from 'node:worker_threads';
 
 import { InvalidStateError } from '../errors.js';
 import type { FromBroker, ToBroker } from './broker.js';
-import { frame, FrameReader } from './frames.js';
+import { frame, FrameReader, frameTell } from './frames.js';
+import { SHUT_DOWN } from './served.js';
 import { rebuildFailure } from './wire-error.js';
 
 interface Pending {
@@ -19,15 +20,24 @@ interface Pending {
 
 const clients = new Map<string, BrokerClient>();
 
+/** What a one-way call returns once its bytes are with the kernel (shared: a promise cannot be changed). */
+const SENT = Promise.resolve();
+
 export class BrokerClient {
   readonly #socket: Socket;
   readonly #pending = new Map<number, Pending>();
   readonly #owner: string;
+  /** Primitives the owner announced as shut down: a one-way call on one fails here. */
+  readonly #closed = new Set<number>();
+  /** What runs when a primitive's notice arrives, by primitive id. */
+  readonly #listeners = new Map<number, () => void>();
   #next = 1;
   #failure: Error | null = null;
   /** Resolves once the owner knows this thread (its greeting answered): holding may begin. */
   readonly ready: Promise<void>;
   #welcomed!: () => void;
+  /** Set once the greeting is answered: from then on this connection knows every primitive shut down. */
+  #knowsClosed = false;
   #refused!: (error: Error) => void;
 
   /** The connection to the broker at `address`, opened on first use. */
@@ -76,11 +86,50 @@ export class BrokerClient {
     return answer;
   }
 
+  /**
+   * Sends a call that has no answer. Resolves once its bytes are with the kernel: a process that exits
+   * from then on still delivers it, and calls sent later on this connection run after it at the owner.
+   * A caller writing faster than the owner reads waits here for the socket to drain.
+   */
+  tell(id: number, method: string, args: readonly unknown[]): Promise<void> {
+    if (this.#failure) return Promise.reject(this.#gone());
+    if (this.#closed.has(id)) return Promise.reject(new InvalidStateError(SHUT_DOWN));
+    // Until the welcome says what was shut down, only an answer can say whether this primitive was.
+    if (!this.#knowsClosed) return this.call(id, method, args).then(() => undefined);
+    const socket = this.#socket;
+    let settle: ((error: Error | null | undefined) => void) | null = null;
+    socket.write(frameTell(id, method, args), (error) => settle?.(error));
+    if (socket.writableLength === 0) return SENT;
+    return new Promise<void>((resolve, reject) => {
+      settle = (error) => (error || this.#failure ? reject(this.#gone()) : resolve());
+    });
+  }
+
+  /** Runs `listener` when the primitive `id` sends this thread its notice (one listener per primitive). */
+  listen(id: number, listener: () => void): void {
+    this.#listeners.set(id, listener);
+  }
+
   #receive(message: FromBroker): void {
-    if (message.t === 'welcome') {
-      this.#welcomed();
-      return;
+    switch (message.t) {
+      case 'welcome':
+        for (const id of message.closed) this.#closed.add(id);
+        this.#knowsClosed = true;
+        this.#welcomed();
+        return;
+      case 'closed':
+        for (const id of message.ids) this.#closed.add(id);
+        this.#send({ t: 'closedSeen', n: message.n });
+        return;
+      case 'notice':
+        this.#listeners.get(message.id)?.();
+        return;
+      default:
+        this.#answer(message);
     }
+  }
+
+  #answer(message: Extract<FromBroker, { t: 'ok' | 'err' }>): void {
     const pending = this.#pending.get(message.n);
     if (!pending) return;
     this.#pending.delete(message.n);

@@ -89,7 +89,8 @@ export class DictProxy<K extends DictKey = DictKey, V = unknown> {
    */
   async set(key: K, value: V): Promise<void> {
     validateKey(key);
-    await this.#link.call('set', [key, packValue(value)]);
+    // No answer to wait for: a set cannot fail at the owner, and a later call from here runs after it.
+    await this.#link.tell('set', [key, packValue(value)]);
   }
 
   /** Whether `key` has a value. */

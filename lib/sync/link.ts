@@ -47,7 +47,14 @@ export class Link<S extends Served> {
   /** Shuts the primitive down (a Manager's shutdown): its state fails every call, and the broker drops it. */
   close(): void {
     this.state?.close?.();
-    if (this.#owner !== null) Broker.here().drop(this.#id);
+    const broker = Broker.here();
+    // Served (and dropped at once) even if it never crossed: a handle made later then names an id every
+    // caller is told is shut down, so a one-way call on it fails where it is made.
+    if (this.#owner === null) {
+      this.#id = broker.share(this.state as S);
+      this.#owner = broker.address;
+    }
+    broker.drop(this.#id);
   }
 
   /** A link from a handle that arrived here. */
@@ -108,6 +115,26 @@ export class Link<S extends Served> {
     throw new InvalidStateError(SHUT_DOWN);
   }
 
+  /**
+   * Runs a call whose caller needs no answer (an effect that cannot fail at the owner once the primitive is
+   * open): locally at once, else sent one way, resolving once the owner is sure to receive it (see
+   * {@link BrokerClient.tell}). Calls made later from this thread run after it.
+   */
+  tell(method: string, args: readonly unknown[]): Promise<void> {
+    if (this.#remote && !this.state) return this.#remote.tell(this.#id, method, args);
+    return this.call(method, args);
+  }
+
+  /** Whether calls go to the owner's broker (this thread does not hold the state). */
+  get remote(): boolean {
+    return this.state === null && this.#remote !== null;
+  }
+
+  /** Runs `listener` when the owner sends this thread the primitive's notice (a queue's recall). */
+  listen(listener: () => void): void {
+    this.#remote?.listen(this.#id, listener);
+  }
+
   /** The handle `facade` crosses as; the owner starts serving it the first time. */
   handle(crossing: 'v8' | 'clone', facade: object): Handle {
     if (this.#owner === null) {
@@ -132,6 +159,11 @@ export class Link<S extends Served> {
     return this.#wireState;
   }
 
+  /** Names the primitive among every owner's (its owner's address and id). */
+  get key(): string {
+    return `${this.#owner}#${this.#id}`;
+  }
+
   /** The id the owner's broker serves this under (0 until it first crossed). */
   get id(): number {
     return this.#id;
@@ -144,6 +176,11 @@ const owned = new WeakMap<object, Link<Served>>();
 /** Shuts down `facade`, a primitive made in this thread (a Manager's shutdown). */
 export function closeOwned(facade: object): void {
   owned.get(facade)?.close();
+}
+
+/** Resolves once every caller of this thread's broker knows which primitives were shut down. */
+export function announceClosed(): Promise<void> {
+  return Broker.existing()?.announceDrops() ?? Promise.resolve();
 }
 
 /** Revived facades, one per primitive per thread: a Lock sent out and back is the same object again. */

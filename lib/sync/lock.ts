@@ -77,8 +77,11 @@ export class Lock {
   acquire(block = true, timeout?: number | null): Promise<boolean> {
     const link = this.#link;
     try {
-      validateBoolean(block, 'block');
-      validateTimeout(timeout);
+      // The defaults need no check, so the common call pays for none (`block` may be anything at run time).
+      if ((block as unknown) !== true || timeout !== undefined) {
+        validateBoolean(block, 'block');
+        validateTimeout(timeout);
+      }
       // The uncontended case in shared memory takes no round trip and no async frame.
       if (link.ready?.tryAcquire(link.context) === 0) return ACQUIRED;
     } catch (error) {

@@ -10,12 +10,12 @@ import type { DictProxy } from './dict-proxy.js';
 import { makeDict } from './dict-proxy.js';
 import type { DictKey } from './dict-state.js';
 import { Event } from './event.js';
-import { closeOwned } from './link.js';
+import { announceClosed, closeOwned } from './link.js';
 import type { ListProxy } from './list-proxy.js';
 import { makeList } from './list-proxy.js';
 import { Lock, RLock } from './lock.js';
 import { NamespaceProxy } from './namespace.js';
-import { JoinableQueue, Queue } from './queue.js';
+import { JoinableQueue, managedQueue, Queue } from './queue.js';
 import { Semaphore } from './semaphore.js';
 import { SharedArray } from './shared-array.js';
 import type { ElementOf, Typecode } from './typecodes.js';
@@ -40,7 +40,8 @@ import { Value } from './value.js';
  */
 export class Manager {
   readonly #owned = new Set<object>();
-  #down = false;
+  /** Set by the first shutdown(): what every call of it resolves with. */
+  #shutDown: Promise<void> | null = null;
 
   /** A dict (keys are primitives), optionally filled from a Map, pairs or a plain object. */
   dict<K extends DictKey = DictKey, V = unknown>(init?: Map<K, V> | Iterable<readonly [K, V]> | Record<string, V>): DictProxy<K, V> {
@@ -63,13 +64,13 @@ export class Manager {
   /** A {@link Queue} owned by this manager. */
   Queue<T = unknown>(maxsize = 0): Queue<T> {
     this.#check();
-    return this.#own(new Queue<T>(maxsize));
+    return this.#own(managedQueue(() => new Queue<T>(maxsize)));
   }
 
   /** A {@link JoinableQueue} owned by this manager. */
   JoinableQueue<T = unknown>(maxsize = 0): JoinableQueue<T> {
     this.#check();
-    return this.#own(new JoinableQueue<T>(maxsize));
+    return this.#own(managedQueue(() => new JoinableQueue<T>(maxsize)));
   }
 
   /** A {@link Lock} owned by this manager. */
@@ -128,15 +129,16 @@ export class Manager {
 
   /**
    * Shuts down everything this manager made: every pending and later call on it, from any thread or
-   * process, rejects with InvalidStateError. A second call does nothing.
+   * process, rejects with InvalidStateError; it resolves once every thread and process connected to this one
+   * knows (waiting at most 2 s for one too busy to read). A second call returns the first one's promise.
    */
   shutdown(): Promise<void> {
-    if (!this.#down) {
-      this.#down = true;
-      for (const owned of this.#owned) closeOwned(owned);
-      this.#owned.clear();
-    }
-    return Promise.resolve();
+    if (this.#shutDown) return this.#shutDown;
+    for (const owned of this.#owned) closeOwned(owned);
+    this.#owned.clear();
+    // One-way calls (a dict's set) fail at their caller: each caller must know before this resolves.
+    this.#shutDown = announceClosed();
+    return this.#shutDown;
   }
 
   /** `await using manager = new Manager()` shuts it down at the end of the block. */
@@ -150,6 +152,6 @@ export class Manager {
   }
 
   #check(): void {
-    if (this.#down) throw new InvalidStateError('This Manager was shut down: make a new Manager');
+    if (this.#shutDown) throw new InvalidStateError('This Manager was shut down: make a new Manager');
   }
 }

@@ -7,23 +7,40 @@ import type { LinkKind } from './link.js';
 import { Link, registerKind } from './link.js';
 import type { Packed } from './pack.js';
 import { pack, unpack } from './pack.js';
+import { QueueReader } from './queue-reader.js';
 import { QueueState } from './queue-state.js';
 
 interface WireState {
   readonly joinable: boolean;
+  readonly maxsize: number;
+  /** Made by a Manager, which may shut it down: every call waits for its answer, as Python's proxies do. */
+  readonly managed: boolean;
 }
 
 const KIND: LinkKind<QueueState> = { kind: 'queue', module: import.meta.url };
 
 let adopting: Link<QueueState> | null = null;
 let makeJoinable = false;
+let makeManaged = false;
 /** Each queue's link, for JoinableQueue's own methods (a #private field is not inherited). */
 const links = new WeakMap<object, Link<QueueState>>();
+
+/** `make()` builds a queue a Manager owns (see WireState.managed). */
+export function managedQueue<Q>(make: () => Q): Q {
+  makeManaged = true;
+  try {
+    return make();
+  } finally {
+    makeManaged = false;
+  }
+}
 
 /**
  * A FIFO queue shared by every thread and process it reaches (Python's `multiprocessing.Queue`). Items
  * are copied (structured clone, as pickle copies them) and may hold other primitives. An item leaves the
- * queue only when a `get` receives it: a consumer that dies while waiting loses nothing.
+ * queue only when a `get` receives it: a consumer that dies while waiting loses nothing. A `get` in another
+ * thread or process leases the items queued at that moment, and its next gets take them with no round trip;
+ * unread leased items go back to the front when another consumer waits or when their holder dies.
  *
  * @example
  * ```ts
@@ -36,6 +53,10 @@ const links = new WeakMap<object, Link<QueueState>>();
  */
 export class Queue<T = unknown> {
   readonly #link: Link<QueueState>;
+  /** Gets through leases, for a queue owned elsewhere (not by a Manager). */
+  readonly #reader: QueueReader | null = null;
+  /** Puts need no answer: owned elsewhere, unbounded, not joinable, not a Manager's (see put()). */
+  readonly #putsOneWay: boolean = false;
   #closed = false;
 
   /**
@@ -46,17 +67,26 @@ export class Queue<T = unknown> {
     const joinable = makeJoinable;
     makeJoinable = false;
     if (adopting) {
-      this.#link = adopting;
+      const link = adopting;
       adopting = null;
+      this.#link = link;
+      const wire = link.wireState as WireState;
+      if (link.remote && !wire.managed) {
+        this.#reader = QueueReader.for(link);
+        this.#putsOneWay = wire.maxsize === 0 && !wire.joinable;
+      }
     } else {
       validateInteger(maxsize, 'maxsize', 0);
-      this.#link = Link.own(this, KIND, new QueueState(maxsize), undefined, { joinable } satisfies WireState);
+      const wire: WireState = { joinable, maxsize, managed: makeManaged };
+      this.#link = Link.own(this, KIND, new QueueState(maxsize), undefined, wire);
     }
     links.set(this, this.#link);
   }
 
   /**
-   * Puts an item at the back. Waits for room in a bounded queue.
+   * Puts an item at the back. Waits for room in a bounded queue. Into an unbounded Queue owned by another
+   * thread or process it resolves once the item is on its way (as Python's put returns once its feeder has
+   * it): every later call from here sees it, but a `get` elsewhere may miss it for a moment.
    *
    * @param block - wait for room (default true); false rejects with `Full` at once when full.
    * @param timeout - the longest wait for room in seconds (undefined or null: no limit).
@@ -67,7 +97,10 @@ export class Queue<T = unknown> {
     validateBoolean(block, 'block');
     validateTimeout(timeout);
     if (this.#closed) throw new InvalidStateError('put() on a closed Queue: close() said no more items come from here');
-    await this.#link.call('put', [pack(item, 'this item on a Queue'), block, timeout]);
+    const packed = pack(item, 'this item on a Queue');
+    // Nothing can refuse it at the owner (no bound, no count to keep exact for join()): no answer to wait for.
+    if (this.#putsOneWay) await this.#link.tell('put', [packed, true, null]);
+    else await this.#link.call('put', [packed, block, timeout]);
   }
 
   /**
@@ -80,7 +113,8 @@ export class Queue<T = unknown> {
   async get(block = true, timeout?: number | null): Promise<T> {
     validateBoolean(block, 'block');
     validateTimeout(timeout);
-    return (await unpack(await this.#link.call<Packed>('get', [block, timeout]))) as T;
+    const packed = this.#reader ? await this.#reader.get(block, timeout) : await this.#link.call<Packed>('get', [block, timeout]);
+    return (await unpack(packed)) as T;
   }
 
   /** `put(item, false)`: rejects with `Full` when there is no room. */
@@ -93,7 +127,7 @@ export class Queue<T = unknown> {
     return this.get(false);
   }
 
-  /** The number of items in the queue now. */
+  /** The number of items in the queue now (items leased to a consumer count until a get there takes them). */
   qsize(): Promise<number> {
     return this.#link.call<number>('qsize', []);
   }
@@ -113,9 +147,12 @@ export class Queue<T = unknown> {
     this.#closed = true;
   }
 
-  /** Python's `join_thread()`: every `put` here is complete once awaited, so this resolves at once. */
+  /**
+   * Python's `join_thread()`: an awaited `put` here is already on its way to the owner (with the kernel,
+   * delivered even if this process exits next), so this resolves at once.
+   */
   async joinThread(): Promise<void> {
-    // Nothing is buffered in a feeder thread here: an awaited put() has reached the queue.
+    // Nothing is buffered in a feeder thread here: an awaited put() has left this process.
   }
 
   /** @internal The handle this queue crosses as (see handles.ts). */

@@ -14,6 +14,8 @@ export interface CallContext {
    * back). Absent for a local call, whose answer cannot be lost.
    */
   readonly onLost?: (undo: () => void) => void;
+  /** Sends the caller this primitive's notice (a queue recalling its lease). Absent for a local call. */
+  readonly notify?: () => void;
 }
 
 /** The state of one primitive, held by its owner. */

@@ -5,6 +5,7 @@ import type { LinkKind } from './link.js';
 import { Link, registerKind } from './link.js';
 import type { Packed } from './pack.js';
 import { pack, unpack } from './pack.js';
+import { QueueReader } from './queue-reader.js';
 import { QueueState } from './queue-state.js';
 
 const KIND: LinkKind<QueueState> = { kind: 'simple-queue', module: import.meta.url };
@@ -26,28 +27,34 @@ let adopting: Link<QueueState> | null = null;
  */
 export class SimpleQueue<T = unknown> {
   readonly #link: Link<QueueState>;
+  /** Gets through leases, for a queue owned elsewhere (see queue-reader.ts). */
+  readonly #reader: QueueReader | null = null;
 
   constructor() {
     if (adopting) {
       this.#link = adopting;
       adopting = null;
+      if (this.#link.remote) this.#reader = QueueReader.for(this.#link);
       return;
     }
     this.#link = Link.own(this, KIND, new QueueState(0));
   }
 
   /**
-   * Puts an item at the back.
+   * Puts an item at the back. Into a queue owned by another thread or process it resolves once the item is
+   * on its way (see {@link Queue.put}).
    *
    * @throws TypeError (as a rejection) for an item that cannot be copied; InvalidStateError once shut down.
    */
   async put(item: T): Promise<void> {
-    await this.#link.call('put', [pack(item, 'this item on a SimpleQueue'), true, null]);
+    // Unbounded, and never a Manager's: nothing can refuse the item at the owner, no answer to wait for.
+    await this.#link.tell('put', [pack(item, 'this item on a SimpleQueue'), true, null]);
   }
 
   /** Takes the item at the front, waiting for as long as it takes. */
   async get(): Promise<T> {
-    return (await unpack(await this.#link.call<Packed>('get', [true, null]))) as T;
+    const packed = this.#reader ? await this.#reader.get(true, null) : await this.#link.call<Packed>('get', [true, null]);
+    return (await unpack(packed)) as T;
   }
 
   /** Whether the queue is empty now. */
