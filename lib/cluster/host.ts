@@ -9,7 +9,7 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 import { Engine } from '../engine/engine.js';
-import { POOL_MAX_WINDOW } from '../engine/worker-handler.js';
+import { POOL_MAX_WINDOW } from '../engine/window.js';
 import type { LocalBackendKind } from '../runtime/backend.js';
 import { decodeJob, encodeFailure, encodeResult } from '../runtime/cluster/job-codec.js';
 import type { ResolvedClusterOptions } from '../runtime/cluster/options.js';

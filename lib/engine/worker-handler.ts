@@ -10,6 +10,7 @@ import type { Backend, Chunk, ChunkResult, WorkerExit, WorkerHandle, WorkerMessa
 import { ChunkCosts } from './chunk-costs.js';
 import { HeldCalls } from './held-calls.js';
 import { SlotLoad } from './slot-load.js';
+import { POOL_MAX_WINDOW, windowRoom } from './window.js';
 
 export interface WorkerSlot {
   readonly id: number;
@@ -56,24 +57,6 @@ export interface WorkerHandlerHooks {
 
 /** Workers in a row that may die before they are ready before the pool gives up. */
 const MAX_BOOT_FAILURES = 3;
-
-/**
- * The least a worker may hold once its chunks are known to be tiny: one running and one queued behind it,
- * so it never waits for a round trip between two chunks. Chunks not known to be tiny go one at a time.
- */
-const MIN_WINDOW = 2;
-
-/**
- * A pool's bound on tiny chunks queued at one worker: enough for a few ms of work per message. More would
- * only grow what a dead worker takes with it.
- */
-export const POOL_MAX_WINDOW = 64;
-
-/**
- * An executor's bound on tiny chunks per worker: one running and one queued. A future counts as running once
- * a worker holds it, so only these are past `cancel()`, close to CPython's `max_workers + EXTRA_QUEUED_CALLS`.
- */
-export const EXECUTOR_MAX_WINDOW = 2;
 
 export class WorkerHandler {
   readonly #backend: Backend;
@@ -205,17 +188,9 @@ export class WorkerHandler {
    */
   room(slot: WorkerSlot, batch: SlotLoad | null = null): number {
     if (!slot.alive || !slot.ready) return 0;
-    const batched = batch?.count ?? 0;
-    const count = slot.inFlight.length + batched;
-    let room = 1;
-    if (count > 0) {
-      const heldMs = slot.load.tinyMs;
-      const batchMs = batch ? batch.tinyMs : 0;
-      if (heldMs === null || batchMs === null) return 0;
-      room = this.costs.window(heldMs + batchMs, count, MIN_WINDOW, this.#maxWindow(slot, batch)) - count;
-    }
+    let room = windowRoom(slot.inFlight.length, slot.load, batch, this.costs, this.#maxWindow(slot, batch));
     const max = this.#options.maxTasksPerChild;
-    if (max !== undefined) room = Math.min(room, max - slot.sent - batched);
+    if (max !== undefined) room = Math.min(room, max - slot.sent - (batch?.count ?? 0));
     return Math.max(0, room);
   }
 

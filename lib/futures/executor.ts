@@ -11,7 +11,7 @@ import type { PoolEvents } from '../engine/events.js';
 import { emitterFor } from '../engine/events.js';
 import { SingleCall } from '../engine/single-call.js';
 import { validateLimits } from '../engine/task-limits.js';
-import { EXECUTOR_MAX_WINDOW } from '../engine/worker-handler.js';
+import { EXECUTOR_MAX_WINDOW } from '../engine/window.js';
 import type { WorkerOptionKey } from '../engine/worker-options.js';
 import { resolveWorkerOptions } from '../engine/worker-options.js';
 import { assertNotImportingTaskModule } from '../internal/state.js';

@@ -11,7 +11,7 @@ import { Engine } from '../engine/engine.js';
 import type { PoolEvents } from '../engine/events.js';
 import { emitterFor } from '../engine/events.js';
 import { IMapIterator } from '../engine/imap-iterator.js';
-import { POOL_MAX_WINDOW } from '../engine/worker-handler.js';
+import { POOL_MAX_WINDOW } from '../engine/window.js';
 import { resolveWorkerOptions } from '../engine/worker-options.js';
 import type { ProgressOption, ProgressSink } from '../internal/progress.js';
 import { progressSink } from '../internal/progress.js';

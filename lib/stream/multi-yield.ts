@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 
 import { Engine } from '../engine/engine.js';
 import { IMapIterator } from '../engine/imap-iterator.js';
-import { POOL_MAX_WINDOW } from '../engine/worker-handler.js';
+import { POOL_MAX_WINDOW } from '../engine/window.js';
 import type { AnyIterable } from '../internal/validate.js';
 import { validateFunction, validateInteger, validateIterable, validateKeys, validateOneOf, validatePlainObject } from '../internal/validate.js';
 import type { BackendKind, LocalBackendKind } from '../runtime/backend.js';

@@ -1,0 +1,38 @@
+/**
+ * The window: how many chunks one worker may hold at once. One while its chunks are not known to be tiny (as
+ * Python's shared queue hands out one task at a time); for tiny ones, about `TARGET_QUEUED_MS` of work, so a
+ * worker never waits for a round trip between two chunks, within the bounds below.
+ */
+import type { ChunkCosts } from './chunk-costs.js';
+import type { SlotLoad } from './slot-load.js';
+
+/**
+ * The least a worker may hold once its chunks are known to be tiny: one running and one queued behind it,
+ * so it never waits for a round trip between two chunks. Chunks not known to be tiny go one at a time.
+ */
+const MIN_WINDOW = 2;
+
+/**
+ * A pool's bound on tiny chunks queued at one worker: enough for a few ms of work per message. More would
+ * only grow what a dead worker takes with it.
+ */
+export const POOL_MAX_WINDOW = 64;
+
+/**
+ * An executor's bound on tiny chunks per worker: one running and one queued. A future counts as running once
+ * a worker holds it, so only these are past `cancel()`, close to CPython's `max_workers + EXTRA_QUEUED_CALLS`.
+ */
+export const EXECUTOR_MAX_WINDOW = 2;
+
+/**
+ * How many more chunks a worker that holds `held` (`count` chunks) may take on top of `batch`, with at most
+ * `maxWindow` at once: one when it holds nothing; beyond that only while every chunk involved is tiny.
+ */
+export function windowRoom(count: number, held: SlotLoad, batch: SlotLoad | null, costs: ChunkCosts, maxWindow: number): number {
+  const total = count + (batch?.count ?? 0);
+  if (total === 0) return 1;
+  const heldMs = held.tinyMs;
+  const batchMs = batch ? batch.tinyMs : 0;
+  if (heldMs === null || batchMs === null) return 0;
+  return costs.window(heldMs + batchMs, total, MIN_WINDOW, maxWindow) - total;
+}
