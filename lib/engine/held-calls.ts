@@ -40,15 +40,20 @@ export class HeldCalls {
     }
   }
 
-  /** Takes `chunk` back before it starts: false once started; undefined when this worker does not hold it. */
-  cancel(chunk: Chunk): boolean | undefined {
-    const word = this.#held.get(chunk);
-    return word === undefined ? undefined : this.#board.cancel(word);
+  /** True while this worker holds `chunk` with a claim word. */
+  has(chunk: Chunk): boolean {
+    return this.#held.has(chunk);
   }
 
-  /** Whether `chunk` has started; undefined when this worker does not hold it. */
-  started(chunk: Chunk): boolean | undefined {
+  /** Takes `chunk` back before it starts: false once started (or no longer held). */
+  cancel(chunk: Chunk): boolean {
     const word = this.#held.get(chunk);
-    return word === undefined ? undefined : this.#board.started(word);
+    return word !== undefined && this.#board.cancel(word);
+  }
+
+  /** True once `chunk` has started (or is no longer held, having been answered). */
+  started(chunk: Chunk): boolean {
+    const word = this.#held.get(chunk);
+    return word === undefined || this.#board.started(word);
   }
 }

@@ -212,20 +212,18 @@ export class WorkerHandler {
 
   /** Takes a held chunk back before its worker starts it; false once started (or no longer held). */
   cancelHeld(chunk: Chunk): boolean {
-    for (const slot of this.#slots) {
-      const taken = slot.claims?.cancel(chunk);
-      if (taken !== undefined) return taken;
-    }
-    return false;
+    return this.#heldBy(chunk)?.cancel(chunk) ?? false;
   }
 
   /** True once the worker holding `chunk` has started it (or it is held no more). */
   heldStarted(chunk: Chunk): boolean {
-    for (const slot of this.#slots) {
-      const started = slot.claims?.started(chunk);
-      if (started !== undefined) return started;
-    }
-    return true;
+    return this.#heldBy(chunk)?.started(chunk) ?? true;
+  }
+
+  /** The held calls of the worker that holds `chunk` with a claim word, if one does. */
+  #heldBy(chunk: Chunk): HeldCalls | undefined {
+    for (const slot of this.#slots) if (slot.claims?.has(chunk)) return slot.claims;
+    return undefined;
   }
 
   /**
