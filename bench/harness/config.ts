@@ -7,7 +7,8 @@ export interface BenchConfig {
   /** Upper bound for one contender's setup or measurement; a hang becomes a FAIL cell. */
   readonly timeoutMs: number;
   readonly map: { readonly n: number };
-  readonly latency: { readonly trips: number };
+  /** `trips` sequential round trips per repetition; `reps` rounds, every contender timed once per round. */
+  readonly latency: { readonly trips: number; readonly reps: RepOptions };
   readonly fib: { readonly tasks: number; readonly n: number };
   /** `map(x => x * x)` on fresh pools: the first map of each, and maps 3..`mapsPerPool` (warm). */
   readonly freshMap: { readonly n: number; readonly mapsPerPool: number };
@@ -32,7 +33,7 @@ const FULL: BenchConfig = {
   reps: { reps: 3, slowMs: 5_000 },
   timeoutMs: 180_000,
   map: { n: 100_000 },
-  latency: { trips: 2_000 },
+  latency: { trips: 2_000, reps: { reps: 7, slowMs: 5_000 } },
   fib: { tasks: 40, n: 30 },
   freshMap: { n: 100_000, mapsPerPool: 5 },
   startup: { reps: 5 },
@@ -51,7 +52,7 @@ const QUICK: BenchConfig = {
   reps: { reps: 3, slowMs: 1_000 },
   timeoutMs: 60_000,
   map: { n: 10_000 },
-  latency: { trips: 200 },
+  latency: { trips: 200, reps: { reps: 3, slowMs: 1_000 } },
   // 40 tasks, so the default chunksize (5) and the split between workers are the full run's.
   fib: { tasks: 40, n: 25 },
   freshMap: { n: 10_000, mapsPerPool: 5 },

@@ -7,9 +7,10 @@
 import type { BenchConfig } from '../harness/config.js';
 import type { ContenderId, PeerPool } from '../harness/contenders.js';
 import { openOurs, openPeer,OURS, PEERS } from '../harness/contenders.js';
+import type { Turn } from '../harness/interleave.js';
+import { interleavedCells } from '../harness/interleave.js';
 import type { Cell } from '../harness/measure.js';
-import { attempt, cellFromRuns, check, repeat } from '../harness/measure.js';
-import type { Echo } from '../harness/raw-echo.js';
+import { check } from '../harness/measure.js';
 import { openProcessEcho, openThreadAtomicsEcho, openThreadEcho } from '../harness/raw-echo.js';
 import type { Row } from '../harness/table.js';
 
@@ -26,41 +27,47 @@ async function roundTrips(trips: number, send: (value: number) => Promise<unknow
   }
 }
 
-/** Times `trips` round trips after a warm-up; the cell is in µs per round trip (median of reps). */
-export async function latencyCell<T>(
+/**
+ * A contender of a round-trip row: opened, warmed up with `WARMUP_TRIPS`, then timed `trips` round trips
+ * per repetition, in turn with the others of its row (see interleave.ts).
+ */
+export function roundTripTurn<K extends string, T>(
+  id: K,
   label: string,
-  config: BenchConfig,
   open: () => Promise<T> | T,
   send: (subject: T, value: number) => Promise<unknown>,
   close: (subject: T) => Promise<unknown>,
-  trips = config.latency.trips,
-): Promise<Cell> {
-  return attempt(
-    `latency / ${label}`,
-    open,
-    async (subject) => {
-      await roundTrips(WARMUP_TRIPS, (value) => send(subject, value));
-      const runs = await repeat(() => roundTrips(trips, (value) => send(subject, value)), config.reps);
-      return cellFromRuns(runs, 1000 / trips);
+  trips: number,
+): Turn<K> {
+  return {
+    id,
+    label,
+    async open() {
+      const subject = await open();
+      const trip = (value: number): Promise<unknown> => send(subject, value);
+      try {
+        await roundTrips(WARMUP_TRIPS, trip);
+      } catch (error) {
+        await close(subject);
+        throw error;
+      }
+      return { run: () => roundTrips(trips, trip), close: () => close(subject) };
     },
-    close,
-    config.timeoutMs,
-  );
+  };
 }
 
 export async function latencyRow(config: BenchConfig): Promise<Row> {
-  const cells: Partial<Record<ContenderId, Cell>> = {};
-  cells.rawThreads = await latencyCell<Echo>('raw postMessage', config, openThreadEcho, (e, v) => e.roundTrip(v), (e) => e.close());
-  cells.rawAtomics = await latencyCell<Echo>('raw postMessage, Atomics wake', config, openThreadAtomicsEcho, (e, v) => e.roundTrip(v), (e) => e.close());
-  cells.rawProcesses = await latencyCell<Echo>('raw process.send', config, openProcessEcho, (e, v) => e.roundTrip(v), (e) => e.close());
-  for (const id of OURS) {
-    cells[id] = await latencyCell(id, config, () => openOurs(id), (pool, v) => pool.apply(echo, [v]), (pool) => pool.terminate());
-  }
-  for (const id of PEERS) {
-    cells[id] = await latencyCell<PeerPool>(id, config, () => openPeer(id), (peer, v) => peer.run('echo', v), (peer) => peer.destroy());
-  }
+  const { trips } = config.latency;
+  const turns: Turn<ContenderId>[] = [
+    roundTripTurn('rawThreads', 'latency / raw postMessage', openThreadEcho, (e, v) => e.roundTrip(v), (e) => e.close(), trips),
+    roundTripTurn('rawAtomics', 'latency / raw postMessage, Atomics wake', openThreadAtomicsEcho, (e, v) => e.roundTrip(v), (e) => e.close(), trips),
+    roundTripTurn('rawProcesses', 'latency / raw process.send', openProcessEcho, (e, v) => e.roundTrip(v), (e) => e.close(), trips),
+    ...OURS.map((id) => roundTripTurn(id, `latency / ${id}`, () => openOurs(id), (pool, v) => pool.apply(echo, [v]), (pool) => pool.terminate(), trips)),
+    ...PEERS.map((id) => roundTripTurn<ContenderId, PeerPool>(id, `latency / ${id}`, () => openPeer(id), (peer, v) => peer.run('echo', v), (peer) => peer.destroy(), trips)),
+  ];
+  const cells = Object.fromEntries(await interleavedCells(turns, config.latency.reps, config.timeoutMs, 1000 / trips)) as Partial<Record<ContenderId, Cell>>;
   return {
-    title: `1-task round trip (${config.latency.trips.toLocaleString('en-US')} sequential apply/run; raw: one Worker echoing by postMessage, the same woken by Atomics, one forked child echoing by process.send)`,
+    title: `1-task round trip (${trips.toLocaleString('en-US')} sequential apply/run, every contender open at once and timed in turn, ${config.latency.reps.reps} rounds; raw: one Worker echoing by postMessage, the same woken by Atomics, one forked child echoing by process.send)`,
     unit: 'µs/trip',
     cells,
     targets: [

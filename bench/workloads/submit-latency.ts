@@ -5,21 +5,22 @@
  * layer sits on the same engine as `pool.apply`, so the 1-task round trip
  * row above is the floor to compare with.
  */
+import type { Executor } from 'multipool';
+
 import type { BenchConfig } from '../harness/config.js';
 import type { ContenderId } from '../harness/contenders.js';
 import { closeExecutor, EXECUTORS, openExecutor,WORKERS } from '../harness/contenders.js';
+import { interleavedCells } from '../harness/interleave.js';
 import type { Cell } from '../harness/measure.js';
 import { pythonCell } from '../harness/python.js';
 import type { Row } from '../harness/table.js';
-import { echo, latencyCell } from './latency.js';
+import { echo, roundTripTurn } from './latency.js';
 
 export async function submitLatencyRow(config: BenchConfig): Promise<Row> {
   const { trips } = config.submit;
-  const cells: Partial<Record<ContenderId, Cell>> = {};
-  for (const id of EXECUTORS) {
-    // `await` on the Future itself (it is PromiseLike), as users write it.
-    cells[id] = await latencyCell(`submit ${id}`, config, () => openExecutor(id), async (ex, v) => await ex.submit(echo, v), closeExecutor, trips);
-  }
+  // `await` on the Future itself (it is PromiseLike), as users write it.
+  const turns = EXECUTORS.map((id) => roundTripTurn<ContenderId, Executor>(id, `submit ${id}`, () => openExecutor(id), async (ex, v) => await ex.submit(echo, v), closeExecutor, trips));
+  const cells = Object.fromEntries(await interleavedCells(turns, config.latency.reps, config.timeoutMs, 1000 / trips)) as Partial<Record<ContenderId, Cell>>;
   cells.cpython = await pythonCell({ workload: 'executor_submit', n: trips, workers: WORKERS }, config.reps, config.timeoutMs, 1000 / trips);
   return {
     title: `submit round trip (${trips.toLocaleString('en-US')} sequential await executor.submit(echo, i); CPython: ProcessPoolExecutor submit().result())`,

@@ -1,0 +1,67 @@
+/**
+ * Contenders of one row timed in turn: every contender is opened first, then each repetition runs once per
+ * contender before the next repetition starts. A change in the machine's state (another process, a CPU's
+ * power state, the hypervisor) then hits every contender alike instead of whichever was running during it.
+ * Round trips are where that matters most: on this kind of machine the same raw echo measured 17 µs in one
+ * minute and 70 µs in the next.
+ */
+import type { Cell, RepOptions } from './measure.js';
+import { cellFromRuns, describeFailure, timeOnce, withTimeout } from './measure.js';
+
+/** One contender: how to open it, one timed repetition on it, and how to close it. */
+export interface Turn<K extends string> {
+  readonly id: K;
+  readonly label: string;
+  open(): Promise<Interleaved>;
+}
+
+/** An opened contender, warmed up: `run` is one timed repetition (it checks its own results). */
+export interface Interleaved {
+  run(): Promise<void>;
+  close(): Promise<unknown>;
+}
+
+interface State {
+  opened?: Interleaved;
+  failed?: Cell;
+  readonly runs: number[];
+}
+
+function failure(label: string, error: unknown): Cell {
+  process.stderr.write(`  ${label}: FAILED ${describeFailure(error)}\n`);
+  return { kind: 'fail', reason: describeFailure(error) };
+}
+
+/** Opens every contender, runs `reps.reps` rounds of one repetition each, closes them all; a cell per id. */
+export async function interleavedCells<K extends string>(turns: readonly Turn<K>[], reps: RepOptions, timeoutMs: number, scale: number): Promise<Map<K, Cell>> {
+  const states = turns.map((): State => ({ runs: [] }));
+  try {
+    for (const [i, turn] of turns.entries()) {
+      const state = states[i] as State;
+      try {
+        state.opened = await withTimeout(turn.open(), timeoutMs, `${turn.label} setup`);
+      } catch (error) {
+        state.failed = failure(turn.label, error);
+      }
+    }
+    for (let rep = 0; rep < reps.reps; rep++) {
+      for (const [i, turn] of turns.entries()) {
+        const state = states[i] as State;
+        const { opened } = state;
+        if (!opened || state.failed || (state.runs.at(-1) ?? 0) > reps.slowMs) continue;
+        try {
+          state.runs.push(await withTimeout(timeOnce(() => opened.run()), timeoutMs, turn.label));
+        } catch (error) {
+          state.failed = failure(turn.label, error);
+        }
+      }
+    }
+  } finally {
+    for (const [i, turn] of turns.entries()) {
+      await withTimeout(Promise.resolve(states[i]?.opened?.close()), 15_000, `${turn.label} teardown`).catch((error: unknown) =>
+        process.stderr.write(`  ${turn.label}: teardown problem: ${describeFailure(error)}\n`),
+      );
+    }
+  }
+  return new Map(turns.map((turn, i) => [turn.id, states[i]?.failed ?? cellFromRuns(states[i]?.runs ?? [], scale)]));
+}
