@@ -51,6 +51,12 @@ export class HeldCalls {
     return word !== undefined && this.#board.cancel(word);
   }
 
+  /** True when `chunk` was taken back before it started: its answer says nothing of how long it runs. */
+  cancelled(chunk: Chunk): boolean {
+    const word = this.#held.get(chunk);
+    return word !== undefined && this.#board.cancelled(word);
+  }
+
   /** True once `chunk` has started (or is no longer held, having been answered). */
   started(chunk: Chunk): boolean {
     const word = this.#held.get(chunk);

@@ -145,7 +145,8 @@ export class WorkerHandler {
           const chunk = chunks[i];
           if (!chunk) return;
           slot.load.remove(chunk);
-          this.costs.observe(chunk, ms);
+          // A call cancelled while held was answered unrun: its ms would pass for a tiny task.
+          if (!slot.claims?.cancelled(chunk)) this.costs.observe(chunk, ms);
         });
         slot.claims?.answered(chunks);
         this.#hooks.results(slot, message.results, chunks);

@@ -55,6 +55,11 @@ export class ClaimBoard {
     return Atomics.compareExchange(this.#words, word, PENDING, CANCELLED) === PENDING;
   }
 
+  /** True when the call of `word` was taken back before it started (the worker skips it). */
+  cancelled(word: number): boolean {
+    return Atomics.load(this.#words, word) === CANCELLED;
+  }
+
   /** True once the worker has started the call of `word`. */
   started(word: number): boolean {
     return Atomics.load(this.#words, word) === RUNNING;

@@ -1,10 +1,13 @@
 /**
  * The worker handler on its own, over a backend whose workers the spec drives by hand: what a worker that
- * is being stopped may still be given.
+ * is being stopped may still be given, and what the run times it learns from answers include.
  */
+import { CancelledError } from 'multipool';
+
 import type { WorkerSlot } from '../../dist/engine/worker-handler.js';
 import { WorkerHandler } from '../../dist/engine/worker-handler.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle } from '../../dist/runtime/backend.js';
+import { claimMemory } from '../../dist/runtime/claims.js';
 
 /** One fake worker: the spec fires its events; `terminate()` only records the call, as a real stop takes time. */
 interface FakeWorker {
@@ -13,7 +16,7 @@ interface FakeWorker {
   terminated: boolean;
 }
 
-function fakeBackend(): { backend: Backend; workers: FakeWorker[] } {
+function fakeBackend(claimWords?: Int32Array): { backend: Backend; workers: FakeWorker[] } {
   const workers: FakeWorker[] = [];
   const backend: Backend = {
     kind: 'thread',
@@ -23,6 +26,7 @@ function fakeBackend(): { backend: Backend; workers: FakeWorker[] } {
       return {
         pid: process.pid,
         threadId: workers.length,
+        ...(claimWords ? { claimWords } : {}),
         post: (chunks) => void worker.posted.push(...chunks),
         credit: () => {},
         setRef: () => {},
@@ -82,5 +86,31 @@ test('a worker stopped for its chunk takes no new chunk, even when that chunk an
   workers[1]!.events.ready();
   await new Promise((resolve) => setImmediate(resolve));
   expect(acquired?.handle.threadId).toBe(2);
+  await handler.stop();
+});
+
+test('a held call cancelled before it started does not count as a run of its function', async () => {
+  const { backend, workers } = fakeBackend(claimMemory());
+  const handler = new WorkerHandler(backend, { processes: 1, initializer: null, initargs: [], maxTasksPerChild: undefined, maxWindow: 64, spawn: 'eager' }, noHooks);
+  handler.grow();
+  workers[0]!.events.ready();
+  const slot = (await handler.acquire(true)) as WorkerSlot;
+  const call = (index: number): Chunk => ({ job: 1, index, fn: task, items: [[]], star: true, perItem: false, holdable: true });
+  const [first, second] = [call(0), call(1)];
+  handler.send(slot, [first, second]);
+  expect(handler.holds(slot, second)).toBe(true);
+
+  // The first call runs for 40 ms; the second is cancelled while held, and the worker answers it unrun.
+  expect(handler.cancelHeld(second)).toBe(true);
+  workers[0]!.events.message({
+    t: 'results',
+    results: [
+      { job: 1, index: 0, ms: 40, outcome: { kind: 'values', values: [1] } },
+      { job: 1, index: 1, ms: 0.001, outcome: { kind: 'error', error: new CancelledError('cancelled') } },
+    ],
+  });
+
+  expect(handler.costs.expectedMs(call(2))).toBe(40);
+  expect(handler.costs.isTiny(call(2))).toBe(false);
   await handler.stop();
 });
