@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 import { ThreadPoolExecutor } from 'multipool';
 
+import { MIN_LOOKAHEAD } from '../dist/engine/chunk-feeder.js';
 import { BACKENDS, makePool, range } from './support/helpers.js';
 import { screenOf } from './support/screen.js';
 
@@ -24,13 +25,13 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expect(calls.at(-1)).toEqual([10, 10]);
     calls.length = 0;
     function* lazy(): Generator<number> {
-      yield* range(300);
+      yield* range(3 * MIN_LOOKAHEAD);
     }
     for await (const _ of pool.imap((x: number) => x, lazy(), { progress })) {
       // drain
     }
     // A generator longer than imap's look-ahead has no known length until it ends.
-    expect(calls.at(-1)).toEqual([300, 300]);
+    expect(calls.at(-1)).toEqual([3 * MIN_LOOKAHEAD, 3 * MIN_LOOKAHEAD]);
     expect(calls[0]?.[1]).toBeUndefined();
   });
 

@@ -86,7 +86,8 @@ describe('ChunkFeeder look-ahead', () => {
   test.each([
     { chunksize: 1, workers: 1, bound: MIN_LOOKAHEAD },
     { chunksize: 8, workers: 2, bound: MIN_LOOKAHEAD },
-    { chunksize: 16, workers: 4, bound: 4 * 4 * 16 },
+    { chunksize: 64, workers: 4, bound: MIN_LOOKAHEAD },
+    { chunksize: 128, workers: 4, bound: 4 * 4 * 128 },
     { chunksize: 100, workers: 3, bound: 4 * 3 * 100 },
   ])('ChunkFeeder reads an infinite input max(MIN_LOOKAHEAD, 4 × workers × chunksize) ahead: chunksize $chunksize, $workers workers', ({ chunksize, workers, bound }) => {
     const input = new Counted();
@@ -125,15 +126,16 @@ describe('ChunkFeeder look-ahead', () => {
 
   test('ChunkFeeder refills only once half the window is consumed, then fills the window again', () => {
     const input = new Counted();
-    const { feeder: f } = feeder({ input: input.naturals(), chunksize: 8, workers: 1 }); // window: 128
+    const { feeder: f } = feeder({ input: input.naturals(), chunksize: 8, workers: 1 }); // window: MIN_LOOKAHEAD
+    const half = MIN_LOOKAHEAD / 2;
     f.start();
-    expect(input.pulled).toBe(128);
+    expect(input.pulled).toBe(MIN_LOOKAHEAD);
     takeAll(f);
-    f.consumed(63);
-    expect(input.pulled).toBe(128); // 65 ahead: more than half the window
+    f.consumed(half - 1);
+    expect(input.pulled).toBe(MIN_LOOKAHEAD); // half + 1 ahead: more than half the window
     f.consumed(1);
-    expect(input.pulled).toBe(64 + 128); // 64 ahead: refilled to a full window
-    expect(f.readyCount).toBe(64 / 8);
+    expect(input.pulled).toBe(half + MIN_LOOKAHEAD); // half ahead: refilled to a full window
+    expect(f.readyCount).toBe(half / 8);
   });
 
   test('ChunkFeeder reads nothing more while nothing is consumed, however often it is asked to fill', () => {
@@ -197,7 +199,8 @@ describe('ChunkFeeder chunks', () => {
 
   test('ChunkFeeder reads a finite input longer than the window in windows, and ends once, with the total', () => {
     const input = new Counted();
-    const { feeder: f, calls } = feeder({ input: input.naturals(1000), chunksize: 8 });
+    const total = 5 * MIN_LOOKAHEAD;
+    const { feeder: f, calls } = feeder({ input: input.naturals(total), chunksize: 8 });
     f.start();
     expect(f.inputDone).toBe(false);
     const items: unknown[] = [];
@@ -207,10 +210,10 @@ describe('ChunkFeeder chunks', () => {
       items.push(...chunk.items);
       f.consumed(chunk.items.length);
     }
-    expect(items).toEqual(Array.from({ length: 1000 }, (_, i) => i));
-    expect(indexes).toEqual(Array.from({ length: 125 }, (_, i) => i * 8));
+    expect(items).toEqual(Array.from({ length: total }, (_, i) => i));
+    expect(indexes).toEqual(Array.from({ length: total / 8 }, (_, i) => i * 8));
     expect(f.inputDone).toBe(true);
-    expect(calls.filter((call) => call[0] === 'ended')).toEqual([['ended', 1000]]);
+    expect(calls.filter((call) => call[0] === 'ended')).toEqual([['ended', total]]);
   });
 
   test('ChunkFeeder reads an async input into the same chunks and ends with the total', async () => {
