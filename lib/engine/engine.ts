@@ -14,8 +14,9 @@ import type { Job, TaskSource } from './job.js';
 import { ResultHandler } from './result-handler.js';
 import { TaskHandler } from './task-handler.js';
 import { TaskQueue } from './task-queue.js';
-import type { WorkerHandlerOptions, WorkerSlot } from './worker-handler.js';
+import type { WorkerHandlerOptions } from './worker-handler.js';
 import { WorkerHandler } from './worker-handler.js';
+import type { WorkerSlot } from './worker-slot.js';
 
 export interface EngineOptions extends WorkerHandlerOptions {
   /** 'Pool' or an executor's name, for messages. */

@@ -10,7 +10,8 @@ import type { Destination } from '../runtime/transport.js';
 import { cloneFailure } from '../runtime/transport.js';
 import { SlotLoad } from './slot-load.js';
 import type { TaskQueue } from './task-queue.js';
-import type { WorkerHandler, WorkerSlot } from './worker-handler.js';
+import type { WorkerHandler } from './worker-handler.js';
+import type { WorkerSlot } from './worker-slot.js';
 
 export interface TaskHandlerHooks {
   /**

@@ -9,26 +9,10 @@ import { Wakeup } from '../internal/wakeup.js';
 import type { Backend, Chunk, ChunkResult, WorkerExit, WorkerHandle, WorkerMessage } from '../runtime/backend.js';
 import { ChunkCosts } from './chunk-costs.js';
 import { HeldCalls } from './held-calls.js';
-import { SlotLoad } from './slot-load.js';
+import type { SlotLoad } from './slot-load.js';
 import { POOL_MAX_WINDOW, windowRoom } from './window.js';
-
-export interface WorkerSlot {
-  readonly id: number;
-  readonly handle: WorkerHandle;
-  /** Chunks sent and not yet answered, oldest first (a worker answers in order). */
-  readonly inFlight: Chunk[];
-  /** The sums over `inFlight` that decide how much more it may take. */
-  readonly load: SlotLoad;
-  /** Chunks ever sent to this worker, for `maxTasksPerChild`. */
-  sent: number;
-  /** Listening on its channel (booted). */
-  ready: boolean;
-  alive: boolean;
-  /** Set when the engine stopped this worker on purpose, to end the chunk it names with `error`. */
-  killed?: { readonly job: number; readonly index: number; readonly error: unknown };
-  /** A worker thread's held calls, with their claim words (see runtime/claims.ts). */
-  readonly claims?: HeldCalls;
-}
+import type { WorkerSlot } from './worker-slot.js';
+import { heldBy, holding, openSlot, postTo } from './worker-slot.js';
 
 export interface WorkerHandlerOptions {
   readonly processes: number;
@@ -110,7 +94,7 @@ export class WorkerHandler {
   }
 
   #spawn(): void {
-    const slot: WorkerSlot = { id: this.#nextId++, handle: undefined as unknown as WorkerHandle, inFlight: [], load: new SlotLoad(), sent: 0, ready: false, alive: true };
+    const slot = openSlot(this.#nextId++);
     const handle = this.#backend.spawn(
       { workerId: slot.id, initializer: this.#options.initializer, initargs: this.#options.initargs },
       {
@@ -213,18 +197,12 @@ export class WorkerHandler {
 
   /** Takes a held chunk back before its worker starts it; false once started (or no longer held). */
   cancelHeld(chunk: Chunk): boolean {
-    return this.#heldBy(chunk)?.cancel(chunk) ?? false;
+    return heldBy(this.#slots, chunk)?.cancel(chunk) ?? false;
   }
 
   /** True once the worker holding `chunk` has started it (or it is held no more). */
   heldStarted(chunk: Chunk): boolean {
-    return this.#heldBy(chunk)?.started(chunk) ?? true;
-  }
-
-  /** The held calls of the worker that holds `chunk` with a claim word, if one does. */
-  #heldBy(chunk: Chunk): HeldCalls | undefined {
-    for (const slot of this.#slots) if (slot.claims?.has(chunk)) return slot.claims;
-    return undefined;
+    return heldBy(this.#slots, chunk)?.started(chunk) ?? true;
   }
 
   /**
@@ -256,36 +234,21 @@ export class WorkerHandler {
 
   /** Posts chunks to one worker in one message; throws (recording nothing) when a value cannot be cloned. */
   send(slot: WorkerSlot, chunks: Chunk[]): void {
-    const words = slot.claims?.take(chunks);
-    try {
-      slot.handle.post(chunks, words);
-    } catch (error) {
-      if (words) slot.claims?.unsent(words);
-      throw error;
-    }
-    if (words) slot.claims?.sent(words);
-    for (const chunk of chunks) {
-      slot.inFlight.push(chunk);
-      slot.load.add(chunk, this.costs);
-    }
-    slot.sent += chunks.length;
+    postTo(slot, chunks, this.costs);
   }
-
 
   /**
    * Stops the worker that holds chunk (`job`, `index`), so that chunk fails with `error` (a timeout or an
    * abort) and the worker is replaced. Returns false when no worker holds it.
    */
   stopChunk(job: number, index: number, error: unknown): boolean {
-    for (const slot of this.#slots) {
-      if (!slot.inFlight.some((chunk) => chunk.job === job && chunk.index === index)) continue;
-      slot.killed = { job, index, error };
-      // It takes nothing more while it stops: its chunk may still answer first, which would make it look idle.
-      slot.alive = false;
-      void slot.handle.terminate();
-      return true;
-    }
-    return false;
+    const slot = holding(this.#slots, job, index);
+    if (!slot) return false;
+    slot.killed = { job, index, error };
+    // It takes nothing more while it stops: its chunk may still answer first, which would make it look idle.
+    slot.alive = false;
+    void slot.handle.terminate();
+    return true;
   }
 
   /** Takes back the chunks workers hold but have not started (only cluster slots can); returns them. */
@@ -301,12 +264,7 @@ export class WorkerHandler {
 
   /** Lets the worker holding chunk (`job`, `index`) stream `n` more items. */
   credit(job: number, index: number, n: number): void {
-    for (const slot of this.#slots) {
-      if (slot.inFlight.some((chunk) => chunk.job === job && chunk.index === index)) {
-        slot.handle.credit(job, index, n);
-        return;
-      }
-    }
+    holding(this.#slots, job, index)?.handle.credit(job, index, n);
   }
 
   /** Workers keep the process alive only while work is outstanding. */

@@ -4,8 +4,8 @@
  */
 import { CancelledError } from 'multipool';
 
-import type { WorkerSlot } from '../../dist/engine/worker-handler.js';
 import { WorkerHandler } from '../../dist/engine/worker-handler.js';
+import type { WorkerSlot } from '../../dist/engine/worker-slot.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle } from '../../dist/runtime/backend.js';
 import { claimMemory } from '../../dist/runtime/claims.js';
 
