@@ -7,7 +7,6 @@
 import { performance } from 'node:perf_hooks';
 
 import { isIterator, isThenable } from '../../internal/validate.js';
-import { Wakeup } from '../../internal/wakeup.js';
 import { claimToStart } from '../claims.js';
 import type { Outgoing } from '../codec.js';
 import { encodable, itemsMessage, resultsMessage } from '../codec.js';
@@ -17,8 +16,10 @@ import type { Crossing, FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireO
 import { assertNever, isTuple } from '../protocol.js';
 import { cloneFailure, encodingFailure, flattenThrown } from '../transport.js';
 import { explainCapture, loadFn } from './function-load.js';
+import { failed, succeeded } from './outcomes.js';
 import { endProcess } from './process-end.js';
 import { Revival } from './revival.js';
+import { StreamCredits } from './stream-credits.js';
 
 /** The worker's end of its channel to the engine. `send` throws when a value cannot be cloned. */
 export interface WorkerChannel {
@@ -45,8 +46,8 @@ export class WorkerLoop {
   #lastFlush = 0;
   #draining = false;
   #stopped = false;
-  /** Streaming chunks' credits (items they may still send unacknowledged), by "job:index". */
-  readonly #credits = new Map<string, { n: number; wakeup: Wakeup }>();
+  /** Streaming chunks' credits: items each may still send unacknowledged. */
+  readonly #credits = new StreamCredits();
   #ready: Promise<boolean>;
   #initialized = false;
   /** A `Process`'s worker: it runs the one chunk it is sent and ends (see `WorkerInit.oneShot`). */
@@ -78,7 +79,7 @@ export class WorkerLoop {
     this.#queue = [];
     this.#head = 0;
     this.#stopped = true;
-    for (const credit of this.#credits.values()) credit.wakeup.wake();
+    this.#credits.wakeAll();
   }
 
   #receive(message: ToWorker): void {
@@ -91,7 +92,7 @@ export class WorkerLoop {
         this.#revival.receive(message);
         return;
       case 'credit': {
-        const credit = this.#credit(`${message.job}:${message.index}`);
+        const credit = this.#credits.of(message.job, message.index);
         credit.n += message.n;
         credit.wakeup.wake();
         return;
@@ -119,7 +120,7 @@ export class WorkerLoop {
       const chunk = this.#queue[this.#head++] as WireChunk;
       if (this.#oneShot) return endProcess(await this.#run(chunk));
       // A chunk whose future was cancelled while it waited here is answered, unrun, so its claim word is freed.
-      const pending = this.#mayStart(chunk) ? this.#run(chunk) : this.#failed(chunk, performance.now(), { raw: null });
+      const pending = this.#mayStart(chunk) ? this.#run(chunk) : failed(chunk, performance.now(), { raw: null });
       if (isThenable(pending)) {
         // The worker is about to wait: what is done goes out first, or it would wait as long as this task.
         this.#flush();
@@ -166,7 +167,7 @@ export class WorkerLoop {
       this.#fns.set(chunk.fn, fn);
       return await this.#call(fn, chunk, start);
     } catch (error) {
-      return this.#failed(chunk, start, this.#flatten(chunk, error));
+      return failed(chunk, start, this.#flatten(chunk, error));
     }
   }
 
@@ -180,7 +181,7 @@ export class WorkerLoop {
       try {
         value = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
       } catch (error) {
-        if (!chunk.perItem) return this.#failed(chunk, start, this.#flatten(chunk, error));
+        if (!chunk.perItem) return failed(chunk, start, this.#flatten(chunk, error));
         errors.push([i, this.#flatten(chunk, error)]);
         continue;
       }
@@ -191,7 +192,7 @@ export class WorkerLoop {
       }
       values[i] = value;
     }
-    return this.#succeeded(chunk, start, values, errors);
+    return succeeded(chunk, start, values, errors);
   }
 
   async #callAsync(
@@ -208,11 +209,11 @@ export class WorkerLoop {
       try {
         values[i] = await (i === from ? first : star ? fn(...(items[i] as unknown[])) : fn(items[i]));
       } catch (error) {
-        if (!chunk.perItem) return this.#failed(chunk, start, this.#flatten(chunk, error));
+        if (!chunk.perItem) return failed(chunk, start, this.#flatten(chunk, error));
         errors.push([i, this.#flatten(chunk, error)]);
       }
     }
-    return this.#succeeded(chunk, start, values, errors);
+    return succeeded(chunk, start, values, errors);
   }
 
   /**
@@ -221,8 +222,7 @@ export class WorkerLoop {
    * a slow consumer makes the generator wait. Leftover items ride with the outcome.
    */
   async #stream(chunk: WireChunk, start: number, iterator: Iterator<unknown> | AsyncIterator<unknown>): Promise<WireOutcome> {
-    const key = `${chunk.job}:${chunk.index}`;
-    const credit = this.#credit(key);
+    const credit = this.#credits.of(chunk.job, chunk.index);
     credit.n += chunk.stream ?? 0;
     let buffer: unknown[] = [];
     let lastSend = performance.now();
@@ -242,7 +242,7 @@ export class WorkerLoop {
         }
         if (this.#stopped) {
           await iterator.return?.();
-          return this.#succeeded(chunk, start, []);
+          return succeeded(chunk, start, []);
         }
         const step = await iterator.next();
         if (step.done) break;
@@ -250,34 +250,15 @@ export class WorkerLoop {
         credit.n -= 1;
         if (performance.now() - lastSend >= FLUSH_AFTER_MS) send();
       }
-      return this.#succeeded(chunk, start, buffer);
+      return succeeded(chunk, start, buffer);
     } catch (error) {
       const to = this.#channel.crossing === 'v8' ? 'process' : 'thread';
-      if (cloneFailure(buffer, to) !== null) return this.#failed(chunk, start, encodingFailure(buffer.find((v) => cloneFailure(v, to) !== null), error));
+      if (cloneFailure(buffer, to) !== null) return failed(chunk, start, encodingFailure(buffer.find((v) => cloneFailure(v, to) !== null), error));
       send(); // the items before the error still count
-      return this.#failed(chunk, start, this.#flatten(chunk, error));
+      return failed(chunk, start, this.#flatten(chunk, error));
     } finally {
-      this.#credits.delete(key);
+      this.#credits.end(chunk.job, chunk.index);
     }
-  }
-
-  #credit(key: string): { n: number; wakeup: Wakeup } {
-    let credit = this.#credits.get(key);
-    if (!credit) {
-      credit = { n: 0, wakeup: new Wakeup() };
-      this.#credits.set(key, credit);
-    }
-    return credit;
-  }
-
-  #succeeded(chunk: WireChunk, start: number, values: unknown[], errors: ItemError[] = []): WireOutcome {
-    const ms = performance.now() - start;
-    if (chunk.perItem) return { job: chunk.job, index: chunk.index, ms, kind: 'items', values, errors };
-    return { job: chunk.job, index: chunk.index, ms, kind: 'values', values };
-  }
-
-  #failed(chunk: WireChunk, start: number, thrown: WireThrown): WireOutcome {
-    return { job: chunk.job, index: chunk.index, ms: performance.now() - start, kind: 'error', ...thrown };
   }
 
   #flatten(chunk: WireChunk, error: unknown): WireThrown {

@@ -1,0 +1,16 @@
+/** The outcome of one chunk as a worker sends it back, timed from `start` (performance.now()). */
+import { performance } from 'node:perf_hooks';
+
+import type { ItemError, WireChunk, WireOutcome, WireThrown } from '../protocol.js';
+
+/** The chunk ran: its values, and for per-item chunks the items that failed alone. */
+export function succeeded(chunk: WireChunk, start: number, values: unknown[], errors: ItemError[] = []): WireOutcome {
+  const ms = performance.now() - start;
+  if (chunk.perItem) return { job: chunk.job, index: chunk.index, ms, kind: 'items', values, errors };
+  return { job: chunk.job, index: chunk.index, ms, kind: 'values', values };
+}
+
+/** The chunk failed as a whole with `thrown`. */
+export function failed(chunk: WireChunk, start: number, thrown: WireThrown): WireOutcome {
+  return { job: chunk.job, index: chunk.index, ms: performance.now() - start, kind: 'error', ...thrown };
+}
