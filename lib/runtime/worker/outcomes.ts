@@ -3,10 +3,13 @@ import { performance } from 'node:perf_hooks';
 
 import type { ItemError, WireChunk, WireOutcome, WireThrown } from '../protocol.js';
 
-/** The chunk ran: its values, and for per-item chunks the items that failed alone. */
+/**
+ * The chunk ran: its values, and for per-item chunks the items that failed alone. A per-item chunk in which
+ * nothing failed is answered as a plain one, so its values travel as plain ones do (runs of numbers as blocks).
+ */
 export function succeeded(chunk: WireChunk, start: number, values: unknown[], errors: ItemError[] = []): WireOutcome {
   const ms = performance.now() - start;
-  if (chunk.perItem) return { job: chunk.job, index: chunk.index, ms, kind: 'items', values, errors };
+  if (errors.length > 0) return { job: chunk.job, index: chunk.index, ms, kind: 'items', values, errors };
   return { job: chunk.job, index: chunk.index, ms, kind: 'values', values };
 }
 
