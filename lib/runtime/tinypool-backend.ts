@@ -17,6 +17,7 @@ import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './b
 import { outputDrained } from './child-output.js';
 import { claimMemory } from './claims.js';
 import { batchMessage, crossingBatch, decodeMessage, refuseUnsendable } from './codec.js';
+import { childNodeFlags, forkWithDeathSignal } from './death-signal.js';
 import { fnDef } from './function-ref.js';
 import { encodeHandles } from './handles.js';
 import { threadLoaderHints } from './loaders.js';
@@ -55,27 +56,36 @@ export class TinypoolBackend implements Backend {
   }
 }
 
-function heapOptions(kind: 'process' | 'thread', limits: ResourceLimits | undefined): { resourceLimits?: ResourceLimits; execArgv?: string[] } {
-  if (!limits) return {};
-  if (kind === 'thread') return { resourceLimits: limits };
-  const mb = limits.maxOldGenerationSizeMb;
-  return mb === undefined ? {} : { execArgv: [...process.execArgv, `--max-old-space-size=${mb}`] };
+/** A thread's heap limits, as tinypool takes them (a child process gets its limit as a flag, see childFlags). */
+function threadHeap(limits: ResourceLimits | undefined): { resourceLimits?: ResourceLimits } {
+  return limits ? { resourceLimits: limits } : {};
 }
 
-/** One single-worker Tinypool for one of our workers. */
+/** node's flags for a child process: ours, and `maxOldGenerationSizeMb` as `--max-old-space-size`. */
+function childFlags(limits: ResourceLimits | undefined): string[] {
+  const mb = limits?.maxOldGenerationSizeMb;
+  return mb === undefined ? childNodeFlags() : [...childNodeFlags(), `--max-old-space-size=${mb}`];
+}
+
+/**
+ * One single-worker Tinypool for one of our workers. Its constructor starts the worker; a child process starts
+ * under a parent-death signal where the platform has one (death-signal.ts).
+ */
 function createTinypool(kind: 'process' | 'thread', options: TinypoolBackendOptions): Tinypool {
-  const pool = new Tinypool({
+  const common = {
     filename: ENTRY,
-    runtime: kind === 'process' ? 'child_process' : 'worker_threads',
     minThreads: 1,
     maxThreads: 1,
     // Atomics.wait between tinypool tasks would freeze our loop, which runs after the bootstrap task returns.
     useAtomics: false,
-    // fork() gets only what `env` holds: pass ours, or the child has no PATH.
-    env: { ...process.env } as Record<string, string>,
     serialization: 'advanced',
-    ...heapOptions(kind, options.resourceLimits),
-  });
+  } as const;
+  // fork() gets only what `env` holds: pass ours, or the child has no PATH.
+  const env = { ...process.env } as Record<string, string>;
+  const pool =
+    kind === 'thread'
+      ? new Tinypool({ ...common, runtime: 'worker_threads', env, ...threadHeap(options.resourceLimits) })
+      : forkWithDeathSignal(childFlags(options.resourceLimits), env, (launch) => new Tinypool({ ...common, runtime: 'child_process', ...launch }));
   // tinypool reports a worker that dies while idle as an 'error'; the handle's exit listener handles it.
   pool.on('error', () => {});
   return pool;

@@ -13,7 +13,7 @@ import { reviveHandles } from '../handles.js';
 import { registerLoaders } from '../loaders.js';
 import type { FromWorker, ToWorker, WorkerInit } from '../protocol.js';
 import { restoreBuffers } from '../values.js';
-import { watchParent } from './parent-watch.js';
+import { watchParentUnlessKernel } from './parent-watch.js';
 import type { WorkerChannel } from './worker-loop.js';
 import { WorkerLoop } from './worker-loop.js';
 
@@ -27,11 +27,12 @@ export interface BootstrapTask {
 }
 
 /**
- * A child process's watchdog (see {@link watchParent}), started as this module loads. Booting its thread costs
- * some 20 ms of CPU: started here, that overlaps the rest of the worker's start-up, and the bootstrap waits
- * for it, so a worker counts as started only once it is, and the boot never competes with its first chunks.
+ * A child process's watchdog, when the kernel does not watch its parent for it (see parent-watch.ts), started
+ * as this module loads. Booting its thread costs some 20 ms of CPU: started here, that overlaps the rest of the
+ * worker's start-up, and the bootstrap waits for it, so a worker counts as started only once it is, and the
+ * boot never competes with its first chunks.
  */
-const watching = isMainThread && process.send !== undefined ? watchParent() : null;
+const watching = isMainThread && process.send !== undefined ? watchParentUnlessKernel() : null;
 
 export default async function bootstrap(task: BootstrapTask): Promise<true> {
   if (task.init.identity) setIdentity(task.init.identity);
