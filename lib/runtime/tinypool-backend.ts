@@ -3,6 +3,7 @@
  * single-worker Tinypool that runs one bootstrap task; after that multipool
  * talks to the worker over its own channel (docs/design.md says why).
  */
+import { statSync } from 'node:fs';
 import type { MessagePort, ResourceLimits } from 'node:worker_threads';
 import { MessageChannel } from 'node:worker_threads';
 
@@ -27,7 +28,8 @@ import type { Crossing, FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import { Gather } from './values.js';
 import type { BootstrapTask } from './worker/worker-entry.js';
 
-const ENTRY = new URL('./worker/worker-entry.js', import.meta.url).href;
+/** The module a new worker loads (see {@link workerModule}). */
+const ENTRY = workerModule();
 
 export interface TinypoolBackendOptions {
   /** Heap limits: as is for threads; a child process gets `maxOldGenerationSizeMb` as `--max-old-space-size`. */
@@ -54,6 +56,19 @@ export class TinypoolBackend implements Backend {
   broken(message: string, options?: ErrorOptions): BrokenExecutor {
     return this.kind === 'process' ? new BrokenProcessPool(message, options) : new BrokenThreadPool(message, options);
   }
+}
+
+/**
+ * The worker side as one module, written after every build by scripts/bundle-worker.mjs, since each module a
+ * worker loads delays its start by about half a millisecond; or the entry itself, which imports the rest, when
+ * there is no bundle or the entry was compiled again after it.
+ */
+function workerModule(): string {
+  const entry = new URL('./worker/worker-entry.js', import.meta.url);
+  const bundle = new URL('./worker/worker-bundle.js', import.meta.url);
+  const bundled = statSync(bundle, { throwIfNoEntry: false });
+  const compiled = statSync(entry, { throwIfNoEntry: false });
+  return bundled && compiled && bundled.mtimeMs >= compiled.mtimeMs ? bundle.href : entry.href;
 }
 
 /** A thread's heap limits, as tinypool takes them (a child process gets its limit as a flag, see childFlags). */
