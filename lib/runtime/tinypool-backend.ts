@@ -3,12 +3,11 @@
  * single-worker Tinypool that runs one bootstrap task; after that multipool
  * talks to the worker over its own channel (docs/design.md says why).
  */
-import { statSync } from 'node:fs';
 import type { MessagePort, ResourceLimits } from 'node:worker_threads';
 import { MessageChannel } from 'node:worker_threads';
 
+import type Tinypool from 'tinypool';
 import type { TinypoolWorker } from 'tinypool';
-import Tinypool from 'tinypool';
 
 import type { BrokenExecutor } from '../errors.js';
 import { BrokenProcessPool, BrokenThreadPool } from '../errors.js';
@@ -18,18 +17,15 @@ import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './b
 import { outputDrained } from './child-output.js';
 import { claimMemory } from './claims.js';
 import { batchMessage, crossingBatch, decodeMessage, refuseUnsendable } from './codec.js';
-import { childNodeFlags, forkWithDeathSignal } from './death-signal.js';
 import { fnDef } from './function-ref.js';
 import { encodeHandles } from './handles.js';
 import { threadLoaderHints } from './loaders.js';
 import type { Movable } from './move.js';
 import { releaseMoves } from './move.js';
 import type { Crossing, FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import { createTinypool } from './tinypool-launch.js';
 import { Gather } from './values.js';
 import type { BootstrapTask } from './worker/worker-entry.js';
-
-/** The module a new worker loads (see {@link workerModule}). */
-const ENTRY = workerModule();
 
 export interface TinypoolBackendOptions {
   /** Heap limits: as is for threads; a child process gets `maxOldGenerationSizeMb` as `--max-old-space-size`. */
@@ -56,54 +52,6 @@ export class TinypoolBackend implements Backend {
   broken(message: string, options?: ErrorOptions): BrokenExecutor {
     return this.kind === 'process' ? new BrokenProcessPool(message, options) : new BrokenThreadPool(message, options);
   }
-}
-
-/**
- * The worker side as one module, written after every build by scripts/bundle-worker.mjs, since each module a
- * worker loads delays its start by about half a millisecond; or the entry itself, which imports the rest, when
- * there is no bundle or the entry was compiled again after it.
- */
-function workerModule(): string {
-  const entry = new URL('./worker/worker-entry.js', import.meta.url);
-  const bundle = new URL('./worker/worker-bundle.js', import.meta.url);
-  const bundled = statSync(bundle, { throwIfNoEntry: false });
-  const compiled = statSync(entry, { throwIfNoEntry: false });
-  return bundled && compiled && bundled.mtimeMs >= compiled.mtimeMs ? bundle.href : entry.href;
-}
-
-/** A thread's heap limits, as tinypool takes them (a child process gets its limit as a flag, see childFlags). */
-function threadHeap(limits: ResourceLimits | undefined): { resourceLimits?: ResourceLimits } {
-  return limits ? { resourceLimits: limits } : {};
-}
-
-/** node's flags for a child process: ours, and `maxOldGenerationSizeMb` as `--max-old-space-size`. */
-function childFlags(limits: ResourceLimits | undefined): string[] {
-  const mb = limits?.maxOldGenerationSizeMb;
-  return mb === undefined ? childNodeFlags() : [...childNodeFlags(), `--max-old-space-size=${mb}`];
-}
-
-/**
- * One single-worker Tinypool for one of our workers. Its constructor starts the worker; a child process starts
- * under a parent-death signal where the platform has one (death-signal.ts).
- */
-function createTinypool(kind: 'process' | 'thread', options: TinypoolBackendOptions): Tinypool {
-  const common = {
-    filename: ENTRY,
-    minThreads: 1,
-    maxThreads: 1,
-    // Atomics.wait between tinypool tasks would freeze our loop, which runs after the bootstrap task returns.
-    useAtomics: false,
-    serialization: 'advanced',
-  } as const;
-  // fork() gets only what `env` holds: pass ours, or the child has no PATH.
-  const env = { ...process.env } as Record<string, string>;
-  const pool =
-    kind === 'thread'
-      ? new Tinypool({ ...common, runtime: 'worker_threads', env, ...threadHeap(options.resourceLimits) })
-      : forkWithDeathSignal(childFlags(options.resourceLimits), env, (launch) => new Tinypool({ ...common, runtime: 'child_process', ...launch }));
-  // tinypool reports a worker that dies while idle as an 'error'; the handle's exit listener handles it.
-  pool.on('error', () => {});
-  return pool;
 }
 
 /**
@@ -162,7 +110,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
   constructor(kind: 'process' | 'thread', options: TinypoolBackendOptions, spec: WorkerSpec, events: WorkerEvents) {
     this.#kind = kind;
     this.#crossing = kind === 'thread' ? 'clone' : 'v8';
-    this.#pool = createTinypool(kind, options);
+    this.#pool = createTinypool(kind, options.resourceLimits);
     const worker = this.#pool.threads[0];
     if (!worker) throw new Error('multipool: tinypool did not start a worker');
     this.#worker = worker;
