@@ -11,10 +11,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 let copy: string;
 
 beforeAll(() => {
-  // A copy of the built package whose worker entry is missing, as when dist/ is deleted under a running pool.
+  // A copy of the built package whose worker modules (the entry, and the bundle of it the build writes) are
+  // missing, as when dist/ is deleted under a running pool.
   copy = mkdtempSync(join(tmpdir(), 'multipool-boot-'));
   cpSync(join(root, 'dist'), join(copy, 'dist'), { recursive: true });
-  rmSync(join(copy, 'dist', 'runtime', 'worker', 'worker-entry.js'));
+  for (const name of ['worker-entry.js', 'worker-bundle.js']) rmSync(join(copy, 'dist', 'runtime', 'worker', name), { force: true });
   writeFileSync(join(copy, 'package.json'), JSON.stringify({ type: 'module' }));
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
 });

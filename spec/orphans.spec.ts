@@ -2,11 +2,14 @@
  * "No child process outlives its parent", tested out of process: a parent script
  * (spec/fixtures/orphan-parent.ts) starts a pool of 2 workers and prints their pids once they are
  * ready; the test kills that script and checks that within 5 s none of the worker pids is alive,
- * nor any other process carrying the script's environment tag.
+ * nor any other process carrying the script's environment tag. A child process is watched by the kernel
+ * (started through `setpriv --pdeathsig`) where that is on the PATH, and else by a watchdog thread: the
+ * `watchdog` cases hide setpriv from the parent script to test the second way on every machine.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { eventually, isAlive as alive, runScript, withinSeconds } from './support/helpers.js';
@@ -15,6 +18,8 @@ const SCRIPT = fileURLToPath(new URL('./fixtures/orphan-parent.ts', import.meta.
 /** The parent script of the Process cases: two Processes (a daemon and a non-daemon) running their targets. */
 const PROCESS_SCRIPT = fileURLToPath(new URL('./fixtures/orphan-process-parent.ts', import.meta.url));
 const TAG_VAR = 'MULTIPOOL_ORPHAN_TAG';
+/** What a parent puts in the environment of a child it started with a parent-death signal. */
+const KERNEL_WATCH = 'MULTIPOOL_KERNEL_WATCH=1';
 /** The API's bound for the workers to go once their parent is gone. */
 const GRACE_MS = 5000;
 const READY_MS = 20_000;
@@ -22,6 +27,35 @@ const READY_MS = 20_000;
 type Kind = 'Pool' | 'ThreadPool' | 'ProcessPoolExecutor' | 'Process';
 /** idle: workers wait for work; busy: each awaits a never-settling promise; spin: each runs a synchronous loop. */
 type Mode = 'idle' | 'busy' | 'spin';
+/** Who notices the parent's death in a busy child: whatever the platform offers, or the watchdog thread. */
+type Watch = 'default' | 'watchdog';
+
+/** The PATH's directories that hold a setpriv able to set a parent-death signal (util-linux 2.33 or later). */
+function setprivDirs(): string[] {
+  return (process.env.PATH ?? '').split(delimiter).filter((dir) => {
+    try {
+      return dir !== '' && readFileSync(join(dir, 'setpriv')).includes('pdeathsig');
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Whether the kernel watches the parent of children started in the default way on this machine. */
+const KERNEL_WATCHES = process.platform === 'linux' && setprivDirs().length > 0;
+
+/** The environment of the parent script: `watchdog` leaves every directory holding a setpriv off its PATH. */
+function scriptEnv(tag: string, watch: Watch): NodeJS.ProcessEnv {
+  const env = { ...process.env, [TAG_VAR]: tag };
+  if (watch === 'default') return env;
+  const hidden = new Set(setprivDirs());
+  return { ...env, PATH: (process.env.PATH ?? '').split(delimiter).filter((dir) => !hidden.has(dir)).join(delimiter) };
+}
+
+/** Whether a process was started with the kernel's watch over its parent. */
+function kernelWatched(pid: number): boolean {
+  return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(KERNEL_WATCH);
+}
 
 /** Live processes whose environment holds `TAG_VAR=tag`: the parent script and everything it started. */
 function tagged(tag: string): number[] {
@@ -48,9 +82,9 @@ interface Launched {
 }
 
 /** Starts the parent script and waits for its `{ parent, pids }` line. */
-async function launch(kind: Kind, mode: Mode): Promise<Launched> {
+async function launch(kind: Kind, mode: Mode, watch: Watch): Promise<Launched> {
   const tag = randomUUID();
-  const script = runScript(kind === 'Process' ? PROCESS_SCRIPT : SCRIPT, [kind, mode], { ...process.env, [TAG_VAR]: tag });
+  const script = runScript(kind === 'Process' ? PROCESS_SCRIPT : SCRIPT, [kind, mode], scriptEnv(tag, watch));
   const nextLine = (): Promise<string> => withinSeconds(READY_MS / 1000, script.nextLine(), 'the parent script\'s next line');
   const { parent, pids } = JSON.parse(await nextLine()) as { parent: number; pids: number[] };
   return { child: script.child, parent, pids, tag, nextLine };
@@ -85,6 +119,7 @@ interface Case {
   readonly signal: NodeJS.Signals;
   /** A known library bug: the case passes while workers survive, and fails once the bug is fixed. */
   readonly knownBug?: string;
+  readonly watch?: Watch;
 }
 
 const CASES: readonly Case[] = [
@@ -101,24 +136,29 @@ const CASES: readonly Case[] = [
   // Processes print their pids once their targets run; a spinning one is found by its watchdog thread.
   { kind: 'Process', mode: 'busy', signal: 'SIGKILL' },
   { kind: 'Process', mode: 'spin', signal: 'SIGKILL' },
+  // Where the kernel would watch, these take the other way: only the watchdog thread can end a spinning child.
+  { kind: 'Pool', mode: 'spin', signal: 'SIGKILL', watch: 'watchdog' },
+  { kind: 'Process', mode: 'spin', signal: 'SIGKILL', watch: 'watchdog' },
 ];
 
 const holding = (c: Case): string => (c.kind === 'Process' ? `2 ${c.mode} Processes` : `a ${c.kind} of 2 ${c.mode} workers`);
+const watchedBy = (c: Case): string => (c.watch === 'watchdog' ? ' (watchdog thread, no setpriv on the PATH)' : '');
 const title = (c: Case): string =>
-  `${c.signal} to a parent script with ${holding(c)}: no worker survives it by ${GRACE_MS / 1000} s${c.knownBug ? ` [known bug: ${c.knownBug}]` : ''}`;
+  `${c.signal} to a parent script with ${holding(c)}${watchedBy(c)}: no worker survives it by ${GRACE_MS / 1000} s${c.knownBug ? ` [known bug: ${c.knownBug}]` : ''}`;
 
 test.each(CASES.map((c) => ({ ...c, title: title(c) })))(
   '$title',
-  async ({ kind, mode, signal, knownBug }) => {
+  async ({ kind, mode, signal, knownBug, watch = 'default' }) => {
     let launched: Launched | null = null;
     try {
-      launched = await launch(kind, mode);
+      launched = await launch(kind, mode, watch);
       const { parent, pids } = launched;
       expect(pids).toHaveLength(2);
       if (kind === 'ThreadPool') expect(pids).toEqual([parent, parent]);
       else {
         expect(new Set(pids).size).toBe(2);
         expect(pids).not.toContain(parent);
+        expect(pids.map(kernelWatched)).toEqual(pids.map(() => watch === 'default' && KERNEL_WATCHES));
       }
       expect(pids.every(alive)).toBe(true);
       if (mode === 'spin' && kind !== 'Process') {

@@ -6,8 +6,8 @@
 import type { MessagePort, ResourceLimits } from 'node:worker_threads';
 import { MessageChannel } from 'node:worker_threads';
 
+import type Tinypool from 'tinypool';
 import type { TinypoolWorker } from 'tinypool';
-import Tinypool from 'tinypool';
 
 import type { BrokenExecutor } from '../errors.js';
 import { BrokenProcessPool, BrokenThreadPool } from '../errors.js';
@@ -23,10 +23,9 @@ import { threadLoaderHints } from './loaders.js';
 import type { Movable } from './move.js';
 import { releaseMoves } from './move.js';
 import type { Crossing, FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import { createTinypool } from './tinypool-launch.js';
 import { Gather } from './values.js';
 import type { BootstrapTask } from './worker/worker-entry.js';
-
-const ENTRY = new URL('./worker/worker-entry.js', import.meta.url).href;
 
 export interface TinypoolBackendOptions {
   /** Heap limits: as is for threads; a child process gets `maxOldGenerationSizeMb` as `--max-old-space-size`. */
@@ -53,32 +52,6 @@ export class TinypoolBackend implements Backend {
   broken(message: string, options?: ErrorOptions): BrokenExecutor {
     return this.kind === 'process' ? new BrokenProcessPool(message, options) : new BrokenThreadPool(message, options);
   }
-}
-
-function heapOptions(kind: 'process' | 'thread', limits: ResourceLimits | undefined): { resourceLimits?: ResourceLimits; execArgv?: string[] } {
-  if (!limits) return {};
-  if (kind === 'thread') return { resourceLimits: limits };
-  const mb = limits.maxOldGenerationSizeMb;
-  return mb === undefined ? {} : { execArgv: [...process.execArgv, `--max-old-space-size=${mb}`] };
-}
-
-/** One single-worker Tinypool for one of our workers. */
-function createTinypool(kind: 'process' | 'thread', options: TinypoolBackendOptions): Tinypool {
-  const pool = new Tinypool({
-    filename: ENTRY,
-    runtime: kind === 'process' ? 'child_process' : 'worker_threads',
-    minThreads: 1,
-    maxThreads: 1,
-    // Atomics.wait between tinypool tasks would freeze our loop, which runs after the bootstrap task returns.
-    useAtomics: false,
-    // fork() gets only what `env` holds: pass ours, or the child has no PATH.
-    env: { ...process.env } as Record<string, string>,
-    serialization: 'advanced',
-    ...heapOptions(kind, options.resourceLimits),
-  });
-  // tinypool reports a worker that dies while idle as an 'error'; the handle's exit listener handles it.
-  pool.on('error', () => {});
-  return pool;
 }
 
 /**
@@ -137,7 +110,7 @@ class TinypoolWorkerHandle implements WorkerHandle {
   constructor(kind: 'process' | 'thread', options: TinypoolBackendOptions, spec: WorkerSpec, events: WorkerEvents) {
     this.#kind = kind;
     this.#crossing = kind === 'thread' ? 'clone' : 'v8';
-    this.#pool = createTinypool(kind, options);
+    this.#pool = createTinypool(kind, options.resourceLimits);
     const worker = this.#pool.threads[0];
     if (!worker) throw new Error('multipool: tinypool did not start a worker');
     this.#worker = worker;

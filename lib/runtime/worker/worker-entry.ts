@@ -5,7 +5,7 @@
  * at once, so tinypool's per-task machinery is never on the hot path.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { isMainThread, SHARE_ENV, Worker } from 'node:worker_threads';
+import { isMainThread } from 'node:worker_threads';
 
 import { setIdentity } from '../../internal/identity.js';
 import { markWorker } from '../../internal/state.js';
@@ -13,13 +13,11 @@ import { reviveHandles } from '../handles.js';
 import { registerLoaders } from '../loaders.js';
 import type { FromWorker, ToWorker, WorkerInit } from '../protocol.js';
 import { restoreBuffers } from '../values.js';
+import { watchParentUnlessKernel } from './parent-watch.js';
 import type { WorkerChannel } from './worker-loop.js';
 import { WorkerLoop } from './worker-loop.js';
 
 markWorker();
-
-/** How often a child process checks that its parent is still there. */
-const PARENT_CHECK_MS = 500;
 
 export interface BootstrapTask {
   readonly port?: MessagePort;
@@ -29,11 +27,12 @@ export interface BootstrapTask {
 }
 
 /**
- * A child process's watchdog (see {@link watchParent}), started as this module loads. Booting its thread costs
- * some 20 ms of CPU: started here, that overlaps the rest of the worker's start-up, and the bootstrap waits
- * for it, so a worker counts as started only once it is, and the boot never competes with its first chunks.
+ * A child process's watchdog, when the kernel does not watch its parent for it (see parent-watch.ts), started
+ * as this module loads. Booting its thread costs some 20 ms of CPU: started here, that overlaps the rest of the
+ * worker's start-up, and the bootstrap waits for it, so a worker counts as started only once it is, and the
+ * boot never competes with its first chunks.
  */
-const watching = isMainThread && process.send !== undefined ? watchParent() : null;
+const watching = isMainThread && process.send !== undefined ? watchParentUnlessKernel() : null;
 
 export default async function bootstrap(task: BootstrapTask): Promise<true> {
   if (task.init.identity) setIdentity(task.init.identity);
@@ -69,26 +68,4 @@ function processChannel(): WorkerChannel {
         listener(message as ToWorker);
       }),
   };
-}
-
-/**
- * 'disconnect' cannot fire while a task keeps the event loop busy (a CPU-bound
- * loop), so a small thread watches for the parent too: once this process is
- * reparented, the parent is gone and the whole process ends, task or not.
- * Resolves once the thread runs (or could not start: the channel's
- * 'disconnect' still ends an orphan that is not busy).
- */
-function watchParent(): Promise<void> {
-  const watchdog = new Worker(
-    `const { workerData } = require('node:worker_threads');
-     setInterval(() => { if (process.ppid !== workerData.parent) process.kill(process.pid, 'SIGKILL'); }, ${PARENT_CHECK_MS});`,
-    { eval: true, workerData: { parent: process.ppid }, env: SHARE_ENV, stdout: false, stderr: false },
-  );
-  // The watchdog never keeps the worker alive by itself.
-  watchdog.unref();
-  return new Promise((resolve) => {
-    watchdog.once('online', resolve);
-    watchdog.once('error', () => resolve());
-    watchdog.once('exit', () => resolve());
-  });
 }
