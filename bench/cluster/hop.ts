@@ -1,7 +1,8 @@
 /**
  * Where a cluster job's latency goes: sequential `apply` of echo through multipool (hosts running chunks on
  * child processes, then on worker threads) against plain BullMQ computing in the host, and plain BullMQ
- * forwarding each job to one forked child (the bare hop a multipool host adds). Runs are interleaved, so
+ * forwarding each job to one forked child or one worker thread (the bare hops a multipool host adds, for
+ * `--backend process` and `--backend thread`). Runs are interleaved, so
  * the load of the moment hits every contender alike; medians of `--reps` runs of `--trips` jobs. Also
  * counts, from Redis' own command statistics, the commands each side sends per job.
  * Usage: tsx bench/cluster/hop.ts [--trips 500] [--reps 7]
@@ -62,6 +63,7 @@ const contenders = [
   await multipool('multipool, host --backend thread', 'thread'),
   await plain('plain BullMQ', []),
   await plain('plain BullMQ + child-process hop', ['child']),
+  await plain('plain BullMQ + worker-thread hop', ['thread']),
 ];
 try {
   for (const c of contenders) for (let i = 0; i < 20; i++) await c.send(i);
