@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 
 import { Engine } from '../engine/engine.js';
 import { POOL_MAX_WINDOW } from '../engine/window.js';
+import { AbortError } from '../errors.js';
 import type { LocalBackendKind } from '../runtime/backend.js';
 import { decodeJob, encodeFailure, encodeResult } from '../runtime/cluster/job-codec.js';
 import type { ClusterModules } from '../runtime/cluster/modules.js';
@@ -39,7 +40,7 @@ export class WorkerHost {
   #subscriber: Redis | null = null;
   #worker: Worker | null = null;
   /** Running chunks by BullMQ job id, so a client can take one back. */
-  readonly #active = new Map<string, AbortController>();
+  readonly #active = new Map<string, HostChunk>();
   #stopped: Promise<void> | null = null;
 
   constructor(options: HostOptions) {
@@ -115,17 +116,19 @@ export class WorkerHost {
       return;
     }
     if (!Array.isArray(ids)) return;
-    for (const id of ids) if (typeof id === 'string') this.#active.get(id)?.abort(new Error('The client took this chunk back'));
+    for (const id of ids) {
+      if (typeof id === 'string') this.#active.get(id)?.takeBack(new AbortError('The task was aborted', { cause: new Error('The client took this chunk back') }));
+    }
   }
 
   async #run(job: BullJob): Promise<string> {
     const id = job.id ?? '';
-    const controller = new AbortController();
-    this.#active.set(id, controller);
     try {
       const payload = decodeJob(job.data);
       const fn = this.#options.tasks.get(payload.task);
-      const { outcome, ms } = await new HostChunk(this.#engine, fn, payload, controller.signal).outcome;
+      const chunk = new HostChunk(this.#engine, fn, payload);
+      this.#active.set(id, chunk);
+      const { outcome, ms } = await chunk.outcome;
       return encodeResult(outcome, ms);
     } catch (error) {
       return encodeFailure(error);
