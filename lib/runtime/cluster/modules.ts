@@ -29,15 +29,20 @@ let loading: Promise<ClusterModules> | null = null;
  * @throws Error (as a rejection) naming the package that could not be loaded and how to install it; the
  *   next call tries again, so a package installed meanwhile is found.
  */
-export function loadClusterModules(importer: ModuleImporter = importPackage): Promise<ClusterModules> {
-  loading ??= importBoth(importer).catch((error: unknown) => {
+export function loadClusterModules(): Promise<ClusterModules> {
+  loading ??= importClusterModules().catch((error: unknown) => {
     loading = null;
     throw error;
   });
   return loading;
 }
 
-async function importBoth(importer: ModuleImporter): Promise<ClusterModules> {
+/**
+ * bullmq and ioredis through `importer`, without the shared copy: what `loadClusterModules` does once.
+ *
+ * @throws Error (as a rejection) naming the package that could not be loaded, with the import's error as its cause.
+ */
+export async function importClusterModules(importer: ModuleImporter = importPackage): Promise<ClusterModules> {
   const [bullmq, ioredis] = await Promise.all([importOne(importer, 'bullmq'), importOne(importer, 'ioredis')]);
   return { bullmq: bullmq as typeof BullMQ, ioredis: ioredis as typeof IORedis };
 }
