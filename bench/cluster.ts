@@ -2,10 +2,11 @@
  * The cluster section: Pool({ backend: 'cluster' }) on a private redis-server with 2 local worker hosts,
  * against a plain BullMQ producer and 2 plain BullMQ workers doing the same jobs with the same payloads.
  * Rows: 10,000 tiny tasks via map (default chunking), 2,000 sequential apply (the per-job latency
- * floor), jobs/s of one-item jobs, and 80 × fib(30) over 2 hosts × 1 worker against serial. The first
- * three time both sides on clusters started together, one repetition of each in turn, so that the ratio
- * does not depend on which side ran while the machine was busier. Skipped, with a note, when
- * redis-server is not installed.
+ * floor), jobs/s of one-item jobs, and 80 × fib(30) over 2 hosts × 1 worker against serial. The map and
+ * apply rows are measured with hosts on worker threads (`--backend thread`, the advice for tiny tasks) and
+ * on child processes (the default), both against the same plain BullMQ runs and held to the same target. The first three time every side on clusters started together, one
+ * repetition of each in turn, so that the ratio does not depend on which side ran while the machine was
+ * busier. Skipped, with a note, when redis-server is not installed.
  */
 import { execFileSync } from 'node:child_process';
 
@@ -24,6 +25,8 @@ const MAP_N = 10_000;
 const TRIPS = 2_000;
 const FIB_TASKS = 80;
 const FIB_N = 30;
+/** How much slower than plain BullMQ the map and apply rows may be: what a host's local pool may cost. */
+const CLUSTER_OVERHEAD_LIMIT = 1.2;
 /** Warm-up maps before timing: enough that both hosts have run the task at least once. */
 const WARM_ROUNDS = 3;
 
@@ -58,12 +61,17 @@ interface Opened {
   close(): Promise<void>;
 }
 
-/** One contender of an interleaved row: the kind of its hosts, and how to open it on its cluster. */
+/** One contender of an interleaved row: the kind of its hosts and their flags, and how to open it on its cluster. */
 interface Side {
   readonly label: string;
   readonly kind: 'multipool' | 'plain';
+  readonly hostArgs?: readonly string[];
   open(cluster: Cluster): Promise<Opened>;
 }
+
+/** The local backends a multipool host runs chunks on in the map and apply rows. */
+const HOST_BACKENDS = ['thread', 'process'] as const;
+type HostBackend = (typeof HOST_BACKENDS)[number];
 
 interface SideState {
   readonly side: Side;
@@ -79,19 +87,16 @@ function failure(label: string, error: unknown): Cell {
 }
 
 /**
- * Times multipool and plain BullMQ, each on a cluster of its own started before either is timed, one
- * repetition of each in turn: a change in the machine's load then hits both alike instead of whichever ran
- * during it. A side that fails gets a FAIL cell; a side stops repeating after a run slower than `slowMs`.
+ * Times every side, each on a cluster of its own started before any is timed, one repetition of each in
+ * turn: a change in the machine's load then hits all alike instead of whichever ran during it. A side that
+ * fails gets a FAIL cell; a side stops repeating after a run slower than `slowMs`. Cells in `sides`' order.
  */
-async function interleaved(config: BenchConfig, sides: readonly [Side, Side], toCell: (runs: readonly number[]) => Cell): Promise<[Cell, Cell]> {
-  const states: [SideState, SideState] = [
-    { side: sides[0], runs: [] },
-    { side: sides[1], runs: [] },
-  ];
+async function interleaved(config: BenchConfig, sides: readonly Side[], toCell: (runs: readonly number[]) => Cell): Promise<Cell[]> {
+  const states: SideState[] = sides.map((side) => ({ side, runs: [] }));
   try {
     for (const state of states) {
       try {
-        state.cluster = await withTimeout(startCluster(state.side.kind, 1), config.timeoutMs, `${state.side.label} setup`);
+        state.cluster = await withTimeout(startCluster(state.side.kind, 1, state.side.hostArgs), config.timeoutMs, `${state.side.label} setup`);
         state.opened = await withTimeout(state.side.open(state.cluster), config.timeoutMs, `${state.side.label} setup`);
       } catch (error) {
         state.failed = failure(state.side.label, error);
@@ -114,8 +119,27 @@ async function interleaved(config: BenchConfig, sides: readonly [Side, Side], to
       await state.cluster?.stop();
     }
   }
-  const [ours, peer] = states;
-  return [ours.failed ?? toCell(ours.runs), peer.failed ?? toCell(peer.runs)];
+  return states.map((state) => state.failed ?? toCell(state.runs));
+}
+
+/** Our sides of a map or apply row, one per host backend (`open` given the backend's pool size). */
+function hostSides(label: string, open: (cluster: Cluster) => Promise<Opened>): Side[] {
+  return HOST_BACKENDS.map((backend) => ({ label: `${label} / multipool --backend ${backend}`, kind: 'multipool', hostArgs: ['--backend', backend], open }));
+}
+
+/**
+ * The rows of one measurement: one per host backend against the same plain runs, each held to `limit`
+ * (thread hosts are the advice for tiny tasks, process hosts the default: both are printed, neither hidden).
+ */
+function backendRows(title: (backend: HostBackend) => string, unit: string, cells: readonly Cell[], limit: number): Row[] {
+  const missing: Cell = { kind: 'fail', reason: 'not measured' };
+  const plainCell = cells[HOST_BACKENDS.length] ?? missing;
+  return HOST_BACKENDS.map((backend, i) => ({
+    title: title(backend),
+    unit,
+    cells: { clusterPool: cells[i] ?? missing, plainBullmq: plainCell },
+    targets: [{ subject: 'clusterPool', reference: 'plainBullmq', kind: 'atMost', limit }],
+  }));
 }
 
 /** The plain side of a row: `chunks` as jobs of `name`, run once before the clock starts. */
@@ -136,28 +160,20 @@ const squares = xs.map((x) => x * x);
 /** Python's default chunksize for a pool of `HOSTS` slots: what Pool.map cuts the input into. */
 const MAP_CHUNKSIZE = Math.ceil(MAP_N / (4 * HOSTS));
 
-async function mapRow(config: BenchConfig): Promise<Row> {
-  const ours: Side = {
-    label: 'cluster map / multipool',
-    kind: 'multipool',
-    async open(cluster) {
-      const pool = clusterPool(cluster, HOSTS);
-      const fn = task(TASKS, square);
-      await pool.map(fn, xs);
-      return { run: async () => check((await pool.map(fn, xs)).every((y, i) => y === squares[i]), 'cluster map results'), close: () => pool.terminate() };
-    },
-  };
+async function mapRows(config: BenchConfig): Promise<Row[]> {
+  const ours = hostSides('cluster map', async (cluster) => {
+    const pool = clusterPool(cluster, HOSTS);
+    const fn = task(TASKS, square);
+    await pool.map(fn, xs);
+    return { run: async () => check((await pool.map(fn, xs)).every((y, i) => y === squares[i]), 'cluster map results'), close: () => pool.terminate() };
+  });
   const chunks = chunksOf(xs, MAP_CHUNKSIZE).map((items) => ({ items, star: false }));
-  const [clusterPoolCell, plain] = await interleaved(config, [ours, plainSide('cluster map / plain BullMQ', 'square', chunks)], (runs) => cellFromRuns(runs));
-  return {
-    title: `cluster: map x => x * x over ${MAP_N.toLocaleString('en')} items, default chunking (${HOSTS} hosts)`,
-    unit: 'ms',
-    cells: { clusterPool: clusterPoolCell, plainBullmq: plain },
-    targets: [{ subject: 'clusterPool', reference: 'plainBullmq', kind: 'atMost', limit: 1.2 }],
-  };
+  const cells = await interleaved(config, [...ours, plainSide('cluster map / plain BullMQ', 'square', chunks)], (runs) => cellFromRuns(runs));
+  const title = (backend: HostBackend): string => `cluster: map x => x * x over ${MAP_N.toLocaleString('en')} items, default chunking (${HOSTS} hosts, --backend ${backend})`;
+  return backendRows(title, 'ms', cells, CLUSTER_OVERHEAD_LIMIT);
 }
 
-async function latencyRow(config: BenchConfig): Promise<Row> {
+async function latencyRows(config: BenchConfig): Promise<Row[]> {
   const trips = async (send: (i: number) => Promise<unknown>): Promise<void> => {
     for (let i = 0; i < TRIPS; i++) check((await send(i)) === i, `trip ${i}`);
   };
@@ -170,22 +186,20 @@ async function latencyRow(config: BenchConfig): Promise<Row> {
       return { run: () => trips(send), close };
     },
   });
-  const ours = side('cluster apply / multipool', 'multipool', async (cluster) => {
+  const ours = hostSides('cluster apply', async (cluster) => {
     const pool = clusterPool(cluster, 1);
     const fn = task(TASKS, echo);
-    return { send: (i) => pool.apply(fn, [i]), close: () => pool.terminate() };
+    const send = (i: number): Promise<unknown> => pool.apply(fn, [i]);
+    await trips(send);
+    return { run: () => trips(send), close: () => pool.terminate() };
   });
   const plain = side('cluster apply / plain BullMQ', 'plain', async (cluster) => {
     const producer = await PlainProducer.open(cluster);
     return { send: (i) => producer.run('echo', [{ items: [[i]], star: true }]).then(() => i), close: () => producer.close() };
   });
-  const [clusterPoolCell, plainCell] = await interleaved(config, [ours, plain], (runs) => cellFromRuns(runs, 1000 / TRIPS));
-  return {
-    title: `cluster: ${TRIPS.toLocaleString('en')} sequential apply (per-job latency floor)`,
-    unit: 'µs/job',
-    cells: { clusterPool: clusterPoolCell, plainBullmq: plainCell },
-    targets: [{ subject: 'clusterPool', reference: 'plainBullmq', kind: 'atMost', limit: 1.2 }],
-  };
+  const cells = await interleaved(config, [...ours, plain], (runs) => cellFromRuns(runs, 1000 / TRIPS));
+  const title = (backend: HostBackend): string => `cluster: ${TRIPS.toLocaleString('en')} sequential apply, per-job latency floor (--backend ${backend})`;
+  return backendRows(title, 'µs/job', cells, CLUSTER_OVERHEAD_LIMIT);
 }
 
 async function throughputRow(config: BenchConfig): Promise<Row> {
@@ -239,5 +253,5 @@ async function fibRow(config: BenchConfig): Promise<Row> {
 /** The cluster rows, or none (with a note) when redis-server is missing. */
 export async function clusterRows(config: BenchConfig): Promise<Row[]> {
   if (!clusterBenchAvailable()) return [];
-  return [await mapRow(config), await latencyRow(config), await throughputRow(config), await fibRow(config)];
+  return [...(await mapRows(config)), ...(await latencyRows(config)), await throughputRow(config), await fibRow(config)];
 }

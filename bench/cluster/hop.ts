@@ -1,7 +1,8 @@
 /**
  * Where a cluster job's latency goes: sequential `apply` of echo through multipool (hosts running chunks on
- * child processes, then on worker threads) against plain BullMQ computing in the host, and plain BullMQ
- * forwarding each job to one forked child (the bare hop a multipool host adds). Runs are interleaved, so
+ * child processes, on worker threads, and on the host's own event loop) against plain BullMQ computing in the host, and plain BullMQ
+ * forwarding each job to one forked child or one worker thread (the bare hops a multipool host adds, for
+ * `--backend process` and `--backend thread`). Runs are interleaved, so
  * the load of the moment hits every contender alike; medians of `--reps` runs of `--trips` jobs. Also
  * counts, from Redis' own command statistics, the commands each side sends per job.
  * Usage: tsx bench/cluster/hop.ts [--trips 500] [--reps 7]
@@ -60,8 +61,10 @@ async function plain(name: string, extra: readonly string[]): Promise<Contender>
 const contenders = [
   await multipool('multipool, host --backend process', 'process'),
   await multipool('multipool, host --backend thread', 'thread'),
+  await multipool('multipool, host --backend async', 'async'),
   await plain('plain BullMQ', []),
   await plain('plain BullMQ + child-process hop', ['child']),
+  await plain('plain BullMQ + worker-thread hop', ['thread']),
 ];
 try {
   for (const c of contenders) for (let i = 0; i < 20; i++) await c.send(i);
@@ -74,7 +77,7 @@ try {
       c.sent += (await sentCommands(c.cluster)) - before;
     }
   }
-  const base = median(contenders[2]?.micros ?? []);
+  const base = median(contenders.find((c) => c.name === 'plain BullMQ')?.micros ?? []);
   for (const c of contenders) {
     const us = median(c.micros);
     console.log(`${c.name.padEnd(36)} ${us.toFixed(0).padStart(6)} µs/job  ${(us / base).toFixed(2)}× plain  ${(c.sent / (REPS * TRIPS)).toFixed(2)} commands sent/job`);

@@ -2,12 +2,14 @@
  * The plain BullMQ side of the cluster bench: a BullMQ Worker that decodes the same payloads as a
  * multipool host and computes in its own process (no local pool), as a hand-written BullMQ service would.
  * With `child`, each job instead goes to one forked child process and back (the bare hop a multipool
- * host adds by running chunks on local workers), to measure what that hop costs on its own.
- * Usage: tsx bench/cluster/plain-host.ts <redis-url> <queue> [child]
+ * host adds by running chunks on local workers), to measure what that hop costs on its own; with `thread`,
+ * to one worker thread and back (the bare hop of a host started with `--backend thread`).
+ * Usage: tsx bench/cluster/plain-host.ts <redis-url> <queue> [child|thread]
  */
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
 import { deserialize, serialize } from 'node:v8';
+import { isMainThread, parentPort, Worker as Thread } from 'node:worker_threads';
 
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -41,11 +43,33 @@ function childRunner(): (call: Call) => Promise<number[]> {
     });
 }
 
-if (process.argv[2] === CHILD_ROLE) {
+/** One worker thread that computes each call it is sent, one at a time, as a local worker thread would. */
+function threadRunner(): (call: Call) => Promise<number[]> {
+  // A thread's entry module loads before an --import hook, so the thread registers tsx, then loads this file.
+  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
+  const thread = new Thread(boot, { eval: true });
+  let waiting: ((values: number[]) => void) | null = null;
+  thread.on('message', (values) => waiting?.(values as number[]));
+  return (call) =>
+    new Promise((resolve) => {
+      waiting = resolve;
+      thread.postMessage(call);
+    });
+}
+
+function runnerFor(via: string): (call: Call) => Promise<number[]> {
+  if (via === 'child') return childRunner();
+  if (via === 'thread') return threadRunner();
+  return async (call) => compute(call);
+}
+
+if (!isMainThread) {
+  parentPort?.on('message', (call) => parentPort?.postMessage(compute(call as Call)));
+} else if (process.argv[2] === CHILD_ROLE) {
   process.on('message', (call) => process.send?.(compute(call as Call)));
 } else {
   const [url = '', queue = '', via = ''] = process.argv.slice(2);
-  const run = via === 'child' ? childRunner() : async (call: Call) => compute(call);
+  const run = runnerFor(via);
   const connection = new Redis(url, { maxRetriesPerRequest: null });
   const worker = new Worker(
     queue,

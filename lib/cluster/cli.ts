@@ -29,7 +29,8 @@ Options:
                            A client names a task by the module's path within its package and the export name,
                            so give the same module the clients import (TypeScript needs: node --import tsx).
   --concurrency <n>        local workers, and chunks run at once (default: CPU count, ${availableParallelism()} here)
-  --backend <kind>         process (default), thread or async
+  --backend <kind>         process (default; a crashing task takes down only its worker), thread (a cheaper
+                           hand-off, for tiny tasks) or async (on the host's event loop, for I/O-bound tasks)
   --prefix <prefix>        BullMQ key prefix (default bull)
   --password <password>    Redis password (or put it in the URL; REDIS_PASSWORD is read too)
   --username <name>        Redis ACL user name

@@ -4,7 +4,6 @@
  * back as the engine rebuilt it, to be sent on to the client.
  */
 import type { Job, JobHost, TaskSource } from '../engine/job.js';
-import { TaskGuard } from '../engine/task-limits.js';
 import type { Chunk, ChunkOutcome } from '../runtime/backend.js';
 import type { JobPayload } from '../runtime/cluster/job-codec.js';
 
@@ -18,7 +17,6 @@ export class HostChunk implements Job, TaskSource {
   readonly id: number;
   readonly #host: JobHost;
   #chunk: Chunk | null;
-  readonly #guard: TaskGuard;
   #resolve!: (outcome: HostOutcome) => void;
   #ended = false;
   /** Settles once the chunk ended, either way. */
@@ -26,8 +24,8 @@ export class HostChunk implements Job, TaskSource {
   /** One chunk keeps one worker busy. */
   readonly wants = 1;
 
-  /** Submits the chunk to `host`; aborting `signal` (its client took it back) stops the worker that runs it. */
-  constructor(host: JobHost, fn: Chunk['fn'], payload: JobPayload, signal: AbortSignal) {
+  /** Submits the chunk to `host`. */
+  constructor(host: JobHost, fn: Chunk['fn'], payload: JobPayload) {
     this.id = host.nextJobId();
     this.#host = host;
     this.outcome = new Promise((resolve) => {
@@ -35,16 +33,18 @@ export class HostChunk implements Job, TaskSource {
     });
     // Exclusive: it runs alone on an idle worker, so stopping that worker stops only this chunk.
     this.#chunk = { job: this.id, index: 0, fn, items: payload.items, star: payload.star, perItem: payload.perItem, exclusive: true };
-    this.#guard = new TaskGuard(
-      { signal },
-      (error) => host.stopChunk(this.id, 0, error),
-      (error) => {
-        if (!this.#chunk) return false;
-        this.abort(error);
-        return true;
-      },
-    );
     host.submit(this);
+  }
+
+  /**
+   * Ends the chunk with `error` because its client took it back: dropped while it still waits for a local
+   * worker, or its worker stopped once it was handed out. No AbortSignal: this is the only way a host chunk
+   * is stopped early, and a controller and its listener per job would be work on every job for a rare event.
+   */
+  takeBack(error: unknown): void {
+    if (this.#ended) return;
+    if (this.#chunk) this.abort(error);
+    else this.#host.stopChunk(this.id, 0, error);
   }
 
   get exhausted(): boolean {
@@ -58,7 +58,7 @@ export class HostChunk implements Job, TaskSource {
   }
 
   started(): void {
-    this.#guard.started();
+    // A host chunk has no timeout of its own: the client's timeout takes the chunk back through takeBack().
   }
 
   settle(_index: number, outcome: ChunkOutcome, ms = 0): void {
@@ -73,7 +73,6 @@ export class HostChunk implements Job, TaskSource {
     if (this.#ended) return;
     this.#ended = true;
     this.#chunk = null;
-    this.#guard.dispose();
     this.#resolve(outcome);
     this.#host.release(this);
   }

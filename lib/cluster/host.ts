@@ -4,14 +4,16 @@
  * as it does on one machine. A job's return value is its encoded outcome, errors included: a job fails in
  * BullMQ's eyes only when its host is lost past the retry limit.
  */
-import type { Job as BullJob } from 'bullmq';
-import { Worker } from 'bullmq';
+import type { Job as BullJob, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 import { Engine } from '../engine/engine.js';
 import { POOL_MAX_WINDOW } from '../engine/window.js';
+import { AbortError } from '../errors.js';
 import type { LocalBackendKind } from '../runtime/backend.js';
 import { decodeJob, encodeFailure, encodeResult } from '../runtime/cluster/job-codec.js';
+import type { ClusterModules } from '../runtime/cluster/modules.js';
+import { loadClusterModules } from '../runtime/cluster/modules.js';
 import type { ResolvedClusterOptions } from '../runtime/cluster/options.js';
 import { cancelChannel, redisClient, whenReady } from '../runtime/cluster/redis.js';
 import { createBackend } from '../runtime/index.js';
@@ -33,11 +35,12 @@ export interface HostOptions {
 export class WorkerHost {
   readonly #options: HostOptions;
   readonly #engine: Engine;
-  readonly #workerClient: Redis;
-  readonly #subscriber: Redis;
+  /** The host's two connections, made by start(). */
+  #workerClient: Redis | null = null;
+  #subscriber: Redis | null = null;
   #worker: Worker | null = null;
   /** Running chunks by BullMQ job id, so a client can take one back. */
-  readonly #active = new Map<string, AbortController>();
+  readonly #active = new Map<string, HostChunk>();
   #stopped: Promise<void> | null = null;
 
   constructor(options: HostOptions) {
@@ -58,24 +61,38 @@ export class WorkerHost {
       },
       () => {},
     );
-    this.#workerClient = redisClient(options.cluster);
-    this.#subscriber = redisClient(options.cluster);
   }
 
-  /** Connects and starts pulling jobs; rejects (after stopping) when Redis cannot be reached in time. */
+  /**
+   * Connects and starts pulling jobs; rejects (after stopping) when Redis cannot be reached in time or
+   * bullmq cannot be loaded.
+   */
   async start(): Promise<void> {
     const { cluster } = this.#options;
+    let modules: ClusterModules;
+    let workerClient: Redis;
+    let subscriber: Redis;
     try {
-      await Promise.all([whenReady(this.#workerClient, cluster), whenReady(this.#subscriber, cluster)]);
+      modules = await loadClusterModules();
+      workerClient = this.#workerClient = redisClient(modules, cluster);
+      subscriber = this.#subscriber = redisClient(modules, cluster);
+      await Promise.all([whenReady(workerClient, cluster), whenReady(subscriber, cluster)]);
     } catch (error) {
       await this.stop();
       throw error;
     }
-    await this.#subscriber.subscribe(cancelChannel(cluster));
-    this.#subscriber.on('message', (_channel: string, message: string) => this.#cancel(message));
+    await subscriber.subscribe(cancelChannel(cluster));
+    subscriber.on('message', (_channel: string, message: string) => this.#cancel(message));
+    this.#worker = this.#pull(modules.bullmq.Worker, workerClient);
+    await this.#worker.waitUntilReady();
+  }
+
+  /** The BullMQ worker that hands this host's engine the queue's jobs. */
+  #pull(BullWorker: typeof Worker, connection: Redis): Worker {
+    const { cluster } = this.#options;
     const interval = this.#options.stalledInterval * 1000;
-    this.#worker = new Worker(cluster.queue, (job) => this.#run(job), {
-      connection: this.#workerClient,
+    const worker = new BullWorker(cluster.queue, (job) => this.#run(job), {
+      connection,
       prefix: cluster.prefix,
       concurrency: this.#options.concurrency,
       stalledInterval: interval,
@@ -84,11 +101,11 @@ export class WorkerHost {
     });
     // Redis going away repeats one error every retry: say it once, until it changes.
     let last = '';
-    this.#worker.on('error', (error) => {
+    worker.on('error', (error) => {
       if (error.message !== last) process.emitWarning(`multipool worker: ${error.message}`);
       last = error.message;
     });
-    await this.#worker.waitUntilReady();
+    return worker;
   }
 
   #cancel(message: string): void {
@@ -99,17 +116,19 @@ export class WorkerHost {
       return;
     }
     if (!Array.isArray(ids)) return;
-    for (const id of ids) if (typeof id === 'string') this.#active.get(id)?.abort(new Error('The client took this chunk back'));
+    for (const id of ids) {
+      if (typeof id === 'string') this.#active.get(id)?.takeBack(new AbortError('The task was aborted', { cause: new Error('The client took this chunk back') }));
+    }
   }
 
   async #run(job: BullJob): Promise<string> {
     const id = job.id ?? '';
-    const controller = new AbortController();
-    this.#active.set(id, controller);
     try {
       const payload = decodeJob(job.data);
       const fn = this.#options.tasks.get(payload.task);
-      const { outcome, ms } = await new HostChunk(this.#engine, fn, payload, controller.signal).outcome;
+      const chunk = new HostChunk(this.#engine, fn, payload);
+      this.#active.set(id, chunk);
+      const { outcome, ms } = await chunk.outcome;
       return encodeResult(outcome, ms);
     } catch (error) {
       return encodeFailure(error);
@@ -126,8 +145,8 @@ export class WorkerHost {
     this.#stopped ??= (async () => {
       await this.#worker?.close(force);
       await this.#engine.terminate();
-      this.#workerClient.disconnect();
-      this.#subscriber.disconnect();
+      this.#workerClient?.disconnect();
+      this.#subscriber?.disconnect();
     })();
     return this.#stopped;
   }

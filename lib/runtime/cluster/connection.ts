@@ -6,9 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { Queue, QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 
+import { loadClusterModules } from './modules.js';
 import type { ResolvedClusterOptions } from './options.js';
 import { safeUrl } from './options.js';
 import { cancelChannel, redisClient, serverStreamId, whenReady } from './redis.js';
@@ -38,12 +39,18 @@ const EVENTS_BLOCK_MS = 2000;
 /** BullMQ's job name for a chunk, shown by queue dashboards. */
 const JOB_NAME = 'multipool-chunk';
 
+/** What an open connection holds: built once bullmq is loaded. */
+interface Link {
+  readonly client: Redis;
+  readonly eventsClient: Redis;
+  readonly queue: Queue;
+  events: QueueEvents | null;
+}
+
 export class ClusterConnection {
   readonly #options: ResolvedClusterOptions;
-  readonly #client: Redis;
-  readonly #eventsClient: Redis;
-  readonly #queue: Queue;
-  #events: QueueEvents | null = null;
+  /** Null until bullmq has loaded: the package loads it on the first connection, not at import. */
+  #link: Link | null = null;
   readonly #pending = new Map<string, (end: JobEnd) => void>();
   readonly #prefix = randomUUID();
   #nextJob = 1;
@@ -52,45 +59,57 @@ export class ClusterConnection {
   #lostTimer: NodeJS.Timeout | null = null;
   /** Set while Redis has been gone for longer than the connect timeout. */
   #unreachable: Error | null = null;
-  /** Resolves once jobs may be added and their events will be heard; rejects when Redis cannot be reached in time. */
+  /**
+   * Resolves once jobs may be added and their events will be heard; rejects when Redis cannot be reached in
+   * time, or bullmq cannot be loaded.
+   */
   readonly ready: Promise<void>;
 
   constructor(options: ResolvedClusterOptions) {
     this.#options = options;
-    this.#client = redisClient(options);
-    this.#eventsClient = redisClient(options);
-    this.#queue = new Queue(options.queue, { connection: this.#client, prefix: options.prefix });
-    // A failure before the deadline is reported by `ready`.
-    this.#queue.on('error', () => {});
     this.ready = this.#open();
     this.ready.catch(() => {});
   }
 
   async #open(): Promise<void> {
+    const modules = await loadClusterModules();
+    this.#throwIfClosed();
+    const options = this.#options;
+    const client = redisClient(modules, options);
+    const eventsClient = redisClient(modules, options);
+    const queue = new modules.bullmq.Queue(options.queue, { connection: client, prefix: options.prefix });
+    // A failure before the deadline is reported by `ready`.
+    queue.on('error', () => {});
+    const link: Link = { client, eventsClient, queue, events: null };
+    this.#link = link;
     try {
-      await Promise.all([whenReady(this.#client, this.#options), whenReady(this.#eventsClient, this.#options)]);
+      await Promise.all([whenReady(client, options), whenReady(eventsClient, options)]);
       // Read the events stream from now on, not from when the listener's first read happens to start.
-      const lastEventId = await serverStreamId(this.#client);
-      if (this.#closed) throw new Error('The cluster connection was closed before it was ready');
-      const events = new QueueEvents(this.#options.queue, { connection: this.#eventsClient, prefix: this.#options.prefix, lastEventId, blockingTimeout: EVENTS_BLOCK_MS });
+      const lastEventId = await serverStreamId(client);
+      this.#throwIfClosed();
+      const events = new modules.bullmq.QueueEvents(options.queue, { connection: eventsClient, prefix: options.prefix, lastEventId, blockingTimeout: EVENTS_BLOCK_MS });
       events.on('error', () => {});
       events.on('completed', ({ jobId, returnvalue }) => this.#end(jobId, { kind: 'completed', value: returnvalue }));
       events.on('failed', ({ jobId, failedReason }) => this.#end(jobId, { kind: 'failed', reason: failedReason }));
-      this.#watchConnection();
-      this.#events = events;
+      this.#watchConnection(link);
+      link.events = events;
       await events.waitUntilReady();
     } catch (error) {
-      this.#client.disconnect();
-      this.#eventsClient.disconnect();
+      client.disconnect();
+      eventsClient.disconnect();
       throw error;
     }
+  }
+
+  #throwIfClosed(): void {
+    if (this.#closed) throw new Error('The cluster connection was closed before it was ready');
   }
 
   /**
    * A connection lost after it was ready is retried by ioredis for ever; the jobs waiting on it are not:
    * after `connectTimeout` seconds without Redis they fail, and so does every job added until it is back.
    */
-  #watchConnection(): void {
+  #watchConnection({ client: main, eventsClient }: Link): void {
     const { url, connectTimeout } = this.#options;
     const back = (): void => {
       if (this.#lostTimer) clearTimeout(this.#lostTimer);
@@ -104,10 +123,10 @@ export class ClusterConnection {
         for (const id of [...this.#pending.keys()]) this.#end(id, { kind: 'unreachable', error: this.#unreachable });
       }, connectTimeout * 1000);
     };
-    for (const client of [this.#client, this.#eventsClient]) {
+    for (const client of [main, eventsClient]) {
       client.on('close', gone);
       client.on('ready', () => {
-        if (this.#client.status === 'ready' && this.#eventsClient.status === 'ready') back();
+        if (main.status === 'ready' && eventsClient.status === 'ready') back();
       });
     }
   }
@@ -145,7 +164,8 @@ export class ClusterConnection {
     const [only] = jobs;
     // A lone job goes as one command: addBulk sets up an ioredis pipeline, which copies every BullMQ script
     // onto it and costs about twice the CPU of the add itself.
-    const added: Promise<unknown> = jobs.length === 1 && only ? this.#queue.add(only.name, only.data, only.opts) : this.#queue.addBulk(jobs);
+    const queue = this.#readyLink().queue;
+    const added: Promise<unknown> = jobs.length === 1 && only ? queue.add(only.name, only.data, only.opts) : queue.addBulk(jobs);
     added.catch((error: unknown) => {
       const reason = `the job could not be queued: ${error instanceof Error ? error.message : String(error)}`;
       for (const id of ids) this.#end(id, { kind: 'failed', reason });
@@ -162,21 +182,24 @@ export class ClusterConnection {
     for (const id of ids) this.#pending.delete(id);
     const removed = await this.remove(ids);
     const running = ids.filter((id) => !removed.has(id));
-    if (running.length > 0 && this.#client.status === 'ready') await this.#client.publish(cancelChannel(this.#options), JSON.stringify(running)).catch(() => 0);
+    const client = this.#link?.client;
+    if (running.length > 0 && client?.status === 'ready') await client.publish(cancelChannel(this.#options), JSON.stringify(running)).catch(() => 0);
   }
 
   /** Removes the jobs that still wait in the queue (not those a host runs); resolves with their ids. */
   async remove(ids: readonly string[]): Promise<Set<string>> {
-    if (ids.length === 0 || this.#client.status !== 'ready') return new Set();
-    const removed = await Promise.all(ids.map((id) => this.#queue.remove(id).catch(() => 0)));
+    const link = this.#link;
+    if (ids.length === 0 || link?.client.status !== 'ready') return new Set();
+    const removed = await Promise.all(ids.map((id) => link.queue.remove(id).catch(() => 0)));
     const gone = new Set(ids.filter((_, i) => removed[i] === 1));
     for (const id of gone) this.#pending.delete(id);
     return gone;
   }
 
-  #disconnect(): void {
-    this.#client.disconnect();
-    this.#eventsClient.disconnect();
+  /** The open link: jobs are only added once `ready` resolved, which set it. */
+  #readyLink(): Link {
+    if (!this.#link) throw new Error('A cluster job was added before its connection was ready');
+    return this.#link;
   }
 
   /** Closes the queue, the listener and both connections; resolves when they are closed. */
@@ -184,10 +207,13 @@ export class ClusterConnection {
     this.#closed ??= (async () => {
       if (this.#lostTimer) clearTimeout(this.#lostTimer);
       this.#pending.clear();
-      const closing = Promise.allSettled([this.#events?.close(), this.#queue.close()]);
+      const link = this.#link;
+      if (!link) return;
+      const closing = Promise.allSettled([link.events?.close(), link.queue.close()]);
       // Without Redis, BullMQ's close would wait for a connection that never comes: nothing is left to flush.
-      if (this.#client.status === 'ready' && this.#eventsClient.status === 'ready') await closing;
-      this.#disconnect();
+      if (link.client.status === 'ready' && link.eventsClient.status === 'ready') await closing;
+      link.client.disconnect();
+      link.eventsClient.disconnect();
     })();
     return this.#closed;
   }

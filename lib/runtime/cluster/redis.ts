@@ -3,8 +3,9 @@
  * would leave every task waiting. Here a connection that is not ready in time fails with a message that
  * says where it tried and what the last error was.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
+import type { ClusterModules } from './modules.js';
 import type { ResolvedClusterOptions } from './options.js';
 import { safeUrl } from './options.js';
 
@@ -14,9 +15,12 @@ import { safeUrl } from './options.js';
  */
 const RECONNECT_DELAY_MS = 200;
 
-/** A connection to the cluster's Redis; BullMQ's blocking commands need `maxRetriesPerRequest: null`. */
-export function redisClient(options: ResolvedClusterOptions): Redis {
-  const client = new Redis(options.url, {
+/**
+ * A connection to the cluster's Redis (ioredis from `modules`, loaded on first use); BullMQ's blocking
+ * commands need `maxRetriesPerRequest: null`.
+ */
+export function redisClient(modules: ClusterModules, options: ResolvedClusterOptions): Redis {
+  const client = new modules.ioredis.Redis(options.url, {
     connectTimeout: options.connectTimeout * 1000,
     retryStrategy: () => RECONNECT_DELAY_MS,
     ...options.redis,
