@@ -4,9 +4,12 @@
  * as faithfully as task arguments do. The two messages sent once per queue
  * item, a one-way put of an item already packed and a consumer's `taken`, have
  * compact forms instead: wrapping a put's bytes in a second serialization cost
- * the producer as much as packing the item.
+ * the producer as much as packing the item. So do calls, one-way calls and
+ * answers that carry only small values and packed items (call-frames.ts).
  */
 import { deserialize, serialize } from 'node:v8';
+
+import { CALL_TAG, compactBody, OK_TAG, readCompact, TELL_TAG } from './call-frames.js';
 
 const HEADER_BYTES = 4;
 /** Every v8 serialization starts with this byte; a body that starts with another is a compact form. */
@@ -19,6 +22,13 @@ const TAKEN_TAG = 0x02;
 const TAKEN_BYTES = 13;
 
 export function frame(message: unknown): Buffer {
+  const compact = compactBody(message);
+  if (compact) {
+    const out = Buffer.allocUnsafe(HEADER_BYTES + compact.size);
+    out.writeUInt32BE(compact.size, 0);
+    compact.write(out, HEADER_BYTES);
+    return out;
+  }
   const body = serialize(message);
   const head = Buffer.allocUnsafe(HEADER_BYTES);
   head.writeUInt32BE(body.length, 0);
@@ -49,6 +59,7 @@ export function frameTell(id: number, method: string, args: readonly unknown[]):
 
 function decode(body: Buffer): unknown {
   if (body[0] === V8_TAG) return deserialize(body);
+  if (body[0] === CALL_TAG || body[0] === TELL_TAG || body[0] === OK_TAG) return readCompact(body);
   if (body[0] === TAKEN_TAG) return { t: 'tell', id: body.readUInt32BE(1), method: 'taken', args: [body.readDoubleBE(5)] };
   if (body[0] !== PUT_TAG) throw new Error(`multipool broker: unknown frame tag ${body[0]}`);
   // A copy: the item is kept, and the chunk it came in may be large.

@@ -1,4 +1,6 @@
 /** The broker's framing on its own: messages come back whole and in order, however the byte stream is cut. */
+import { deserialize, serialize } from 'node:v8';
+
 import { frame, FrameReader, frameTell } from '../../dist/sync/frames.js';
 
 const messages: unknown[] = [{ t: 'call', n: 1, args: [1n, Buffer.from('ab'), new Map([[1, 'x']])] }, 'two', [3, { deep: [null] }], { big: 'x'.repeat(70_000) }];
@@ -45,4 +47,44 @@ test('the compact put and taken frames read back as the one-way calls they stand
 test('a frame that is neither v8 nor a known compact form is refused', () => {
   const bad = Buffer.from([0, 0, 0, 1, 0x7f]);
   expect(() => readAll([bad])).toThrow('unknown frame tag 127');
+});
+
+describe('compact frames for calls, one-way calls and answers', () => {
+  const packed = (text: string, shared = false): { bytes: Buffer; shared: boolean } => ({ bytes: serialize(text), shared });
+  /** The first byte of a frame's body: 0xff for a v8 serialization, else a compact form's tag. */
+  const bodyTag = (bytes: Buffer): number | undefined => bytes[4];
+
+  test.each([
+    { t: 'call', n: 7, id: 3, method: 'get', args: [42] },
+    { t: 'call', n: 8, id: 3, method: 'get', args: ['key', undefined, null, true, -0.5] },
+    { t: 'tell', id: 9, method: 'set', args: ['ada', packed('value')] },
+    { t: 'tell', id: 9, method: 'set', args: [1, packed('with handles', true)] },
+    { t: 'ok', n: 7, value: packed('answer') },
+    { t: 'ok', n: 7, value: undefined },
+    { t: 'ok', n: 8, value: true, ack: true },
+  ])('$t with small values and packed items travels compact and comes back equal: %j', (message) => {
+    const bytes = frame(message);
+    expect(bodyTag(bytes)).not.toBe(0xff);
+    expect(readAll([bytes])).toEqual([message]);
+  });
+
+  test.each([
+    { t: 'call', n: 1, id: 3, method: 'get', args: [1n] }, // a bigint is not a small value
+    { t: 'call', n: 1, id: 3, method: 'update', args: [[['a', packed('x')]]] }, // an array of items
+    { t: 'call', n: 2 ** 32, id: 3, method: 'get', args: [1] }, // a counter past a u32
+    { t: 'call', n: 1, id: 3, method: 'gét', args: [1] }, // a method name that is not ASCII
+    { t: 'ok', n: 1, value: { bytes: Buffer.from('x'), shared: false, extra: 1 } }, // not a packed item: a field would be lost
+    { t: 'err', n: 1, error: { name: 'Error', message: 'no' } },
+  ])('anything else travels as v8 and comes back equal: %j', (message) => {
+    const bytes = frame(message);
+    expect(bodyTag(bytes)).toBe(0xff);
+    expect(readAll([bytes])).toEqual([message]);
+  });
+
+  test('a packed item read from a compact frame is a copy, not a view of the chunk it came in', () => {
+    const bytes = frame({ t: 'ok', n: 1, value: packed('kept') });
+    const [message] = readAll([bytes]) as [{ value: { bytes: Buffer } }];
+    bytes.fill(0);
+    expect(deserialize(message.value.bytes)).toBe('kept');
+  });
 });
