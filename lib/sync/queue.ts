@@ -9,6 +9,7 @@ import type { Packed } from './pack.js';
 import { pack, unpack } from './pack.js';
 import { QueueReader } from './queue-reader.js';
 import { QueueState } from './queue-state.js';
+import { QueueView } from './queue-view.js';
 
 interface WireState {
   readonly joinable: boolean;
@@ -17,13 +18,17 @@ interface WireState {
   readonly managed: boolean;
 }
 
-const KIND: LinkKind<QueueState> = { kind: 'queue', module: import.meta.url };
+const KIND: LinkKind<QueueState | QueueView> = {
+  kind: 'queue',
+  module: import.meta.url,
+  attach: (memory, state, owner) => new QueueView(memory, (state as WireState).maxsize, owner),
+};
 
-let adopting: Link<QueueState> | null = null;
+let adopting: Link<QueueState | QueueView> | null = null;
 let makeJoinable = false;
 let makeManaged = false;
 /** Each queue's link, for JoinableQueue's own methods (a #private field is not inherited). */
-const links = new WeakMap<object, Link<QueueState>>();
+const links = new WeakMap<object, Link<QueueState | QueueView>>();
 
 /** `make()` builds a queue a Manager owns (see WireState.managed). */
 export function managedQueue<Q>(make: () => Q): Q {
@@ -52,7 +57,7 @@ export function managedQueue<Q>(make: () => Q): Q {
  * ```
  */
 export class Queue<T = unknown> {
-  readonly #link: Link<QueueState>;
+  readonly #link: Link<QueueState | QueueView>;
   /** Gets through leases, for a queue owned elsewhere (not by a Manager). */
   readonly #reader: QueueReader | null = null;
   /** Puts need no answer: owned elsewhere, unbounded, not joinable, not a Manager's (see put()). */
@@ -78,7 +83,8 @@ export class Queue<T = unknown> {
     } else {
       validateInteger(maxsize, 'maxsize', 0);
       const wire: WireState = { joinable, maxsize, managed: makeManaged };
-      this.#link = Link.own(this, KIND, new QueueState(maxsize), undefined, wire);
+      const state = new QueueState(maxsize);
+      this.#link = Link.own(this, KIND, state, state.memory, wire);
     }
     links.set(this, this.#link);
   }
@@ -192,12 +198,12 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * @throws RangeError (as a rejection) "taskDone() called too many times" when more are marked than put.
    */
   async taskDone(): Promise<void> {
-    await (links.get(this) as Link<QueueState>).call('taskDone', []);
+    await (links.get(this) as Link<QueueState | QueueView>).call('taskDone', []);
   }
 
   /** Resolves once every item put has been marked done with `taskDone()`. */
   async join(): Promise<void> {
-    await (links.get(this) as Link<QueueState>).call('join', []);
+    await (links.get(this) as Link<QueueState | QueueView>).call('join', []);
   }
 }
 
