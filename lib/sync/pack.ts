@@ -43,11 +43,15 @@ export function pack(value: unknown, name: string): Packed {
   }
 }
 
+/** The value of a packed item that holds no primitives (`packed.shared` is false). */
+export function unpackPlain(packed: Packed): unknown {
+  const small = readSmall(packed.bytes);
+  return small === NOT_SMALL ? deserialize(packed.bytes) : small;
+}
+
 export async function unpack(packed: Packed): Promise<unknown> {
-  const small = packed.shared ? NOT_SMALL : readSmall(packed.bytes);
-  if (small !== NOT_SMALL) return small;
+  if (!packed.shared) return unpackPlain(packed);
   const value = deserialize(packed.bytes) as unknown;
-  if (!packed.shared) return value;
   const holder = [value];
   await reviveHandles(holder);
   return holder[0];

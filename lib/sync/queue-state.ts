@@ -26,6 +26,9 @@ import { SHUT_DOWN, unknownMethod } from './served.js';
  */
 const LEASE_ITEMS = 256;
 
+/** The owner's own calls. */
+const LOCAL: CallContext = { agent: LOCAL_AGENT };
+
 export class QueueState implements Served {
   readonly maxsize: number;
   readonly ring: QueueRing;
@@ -72,6 +75,20 @@ export class QueueState implements Served {
       default:
         throw unknownMethod('Queue', method);
     }
+  }
+
+  /** The front item if there is one right now, else null (then `get` decides). */
+  takeNow(): Packed | null {
+    if (this.#closed || this.#ahead.length + this.ring.count + this.#behind.length === 0) return null;
+    const items = this.#tryTake(1, LOCAL);
+    if (items === BUSY || items === null) return null;
+    this.ring.signal(ROOM);
+    return items[0] as Packed;
+  }
+
+  /** Puts `item` if it can be queued right now, in order after the owner's earlier puts. */
+  putNow(item: Packed): boolean {
+    return !this.#closed && this.#puts.now(() => this.#tryPut(item) === true);
   }
 
   put(item: Packed, block: boolean, timeout: number | null | undefined, ctx: CallContext): Promise<void> {

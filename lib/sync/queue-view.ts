@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks';
 
 import { Empty, Full } from '../errors.js';
+import { LOCAL_AGENT } from './agent.js';
 import type { Owner } from './link.js';
 import type { Packed } from './pack.js';
 import { ADDED, BUSY, QueueRing, ROOM, WAIT } from './ring.js';
@@ -55,6 +56,18 @@ export class QueueView implements Served {
       default:
         throw unknownMethod('Queue', method);
     }
+  }
+
+  /** The front item if the ring has one for this thread right now, else null (then `get` decides). */
+  takeNow(): Packed | null {
+    if (this.#owner.gone.aborted) return null;
+    const item = this.#tryGet(LOCAL_AGENT);
+    return typeof item === 'symbol' ? null : item;
+  }
+
+  /** Puts `item` if it can go into the ring right now, in order after this thread's earlier puts. */
+  putNow(item: Packed): boolean {
+    return !this.#owner.gone.aborted && this.#puts.now(() => this.#tryPut(item, LOCAL_AGENT) === true);
   }
 
   put(item: Packed, block: boolean, timeout: number | null | undefined, ctx: CallContext): Promise<void> {

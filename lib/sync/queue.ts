@@ -6,7 +6,7 @@ import { TO_HANDLE } from '../runtime/handles.js';
 import type { LinkKind } from './link.js';
 import { Link, registerKind } from './link.js';
 import type { Packed } from './pack.js';
-import { pack, unpack } from './pack.js';
+import { pack, unpack, unpackPlain } from './pack.js';
 import { QueueReader } from './queue-reader.js';
 import { QueueState } from './queue-state.js';
 import { QueueView } from './queue-view.js';
@@ -43,9 +43,11 @@ export function managedQueue<Q>(make: () => Q): Q {
 /**
  * A FIFO queue shared by every thread and process it reaches (Python's `multiprocessing.Queue`). Items
  * are copied (structured clone, as pickle copies them) and may hold other primitives. An item leaves the
- * queue only when a `get` receives it: a consumer that dies while waiting loses nothing. A `get` in another
- * thread or process leases the items queued at that moment, and its next gets take them with no round trip;
- * unread leased items go back to the front when another consumer waits or when their holder dies.
+ * queue only when a `get` receives it: a consumer that dies while waiting loses nothing. The owner's thread
+ * and the worker threads of its process put and get through a ring in shared memory, with no message per
+ * item. A `get` in another process leases the items queued at that moment, and its next gets take them with
+ * no round trip; unread leased items go back to the front when another consumer waits or when their holder
+ * dies.
  *
  * @example
  * ```ts
@@ -104,6 +106,8 @@ export class Queue<T = unknown> {
     validateTimeout(timeout);
     if (this.#closed) throw new InvalidStateError('put() on a closed Queue: close() said no more items come from here');
     const packed = pack(item, 'this item on a Queue');
+    // Straight into shared memory when there is room and no earlier put of this thread waits.
+    if (this.#link.ready?.putNow(packed)) return;
     // Nothing can refuse it at the owner (no bound, no count to keep exact for join()): no answer to wait for.
     if (this.#putsOneWay) await this.#link.tell('put', [packed, true, null]);
     else await this.#link.call('put', [packed, block, timeout]);
@@ -119,6 +123,8 @@ export class Queue<T = unknown> {
   async get(block = true, timeout?: number | null): Promise<T> {
     validateBoolean(block, 'block');
     validateTimeout(timeout);
+    const now = this.#link.ready?.takeNow();
+    if (now) return (now.shared ? await unpack(now) : unpackPlain(now)) as T;
     const packed = this.#reader ? await this.#reader.get(block, timeout) : await this.#link.call<Packed>('get', [block, timeout]);
     return (await unpack(packed)) as T;
   }

@@ -57,6 +57,11 @@ export function remaining(timeout: number | null | undefined, started: number): 
 export class InOrder {
   #tail: Promise<void> | null = null;
 
+  /** `fast()` when no earlier put is pending: whether it was done at once. */
+  now(fast: () => boolean): boolean {
+    return this.#tail === null && fast();
+  }
+
   /** `fast()` tries at once (true: done); otherwise `slow()` runs after every earlier pending put. */
   run(fast: () => boolean, slow: () => Promise<void>): Promise<void> {
     if (this.#tail === null && fast()) return DONE;
