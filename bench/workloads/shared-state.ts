@@ -5,10 +5,11 @@
  * - Lock: uncontended acquire/release pairs in a worker thread (shared memory)
  *   and in a Pool worker (each call a broker round trip: the floor there).
  * - Manager dict: set+get pairs from a Pool worker.
- * - Queue: small items from a producer to a consumer, both Pool workers, then
- *   both ThreadPool workers (puts are one way, gets served from leases the
- *   owner hands the consumer); and the same between two `Process`es, as the
- *   CPython script runs it (./queue-processes.ts).
+ * - Queue: small items from a producer to a consumer, both Pool workers (puts
+ *   are one way, gets served from leases the owner hands the consumer), then
+ *   both ThreadPool workers (the queue's ring in shared memory); and the same
+ *   between two `Process`es, as the CPython script runs it
+ *   (./queue-processes.ts).
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
