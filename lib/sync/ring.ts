@@ -114,9 +114,32 @@ export class QueueRing {
     }
   }
 
-  /** `agent` died: a lock it held is free again (every write it made under it is whole: see write()). */
+  /**
+   * `agent` died: a lock it held is free again. It may have died between the stores of a write or a read,
+   * so the counts are first rebuilt from the entries between HEAD and TAIL (each stored whole, alone).
+   */
   releaseLockOf(agent: number): void {
-    if (Atomics.compareExchange(this.#words, LOCK, agent, 0) === agent) Atomics.notify(this.#words, LOCK);
+    const words = this.#words;
+    if (Atomics.load(words, LOCK) !== agent) return;
+    this.#recount();
+    Atomics.store(words, LOCK, 0);
+    Atomics.notify(words, LOCK);
+  }
+
+  #recount(): void {
+    const words = this.#words;
+    const tail = Atomics.load(words, TAIL);
+    let at = Atomics.load(words, HEAD);
+    let count = 0;
+    let used = 0;
+    while (at !== tail && used < this.#capacity) {
+      const size = entryBytes((this.#heads[at >> 2] as number) & ~SHARED_BIT);
+      at = (at + size) % this.#capacity;
+      used += size;
+      count++;
+    }
+    Atomics.store(words, COUNT, count);
+    Atomics.store(words, USED, used);
   }
 
   /** The counter of `event` now: read before looking, so a change after the look is never missed. */
@@ -177,14 +200,14 @@ export class QueueRing {
     Atomics.store(this.#words, LEASED, leased);
   }
 
-  /** Whether an item of `length` bytes fits now (with the lock held). */
+  /** Whether an item of `length` bytes fits now (with the lock held). Never to the last byte: HEAD = TAIL means empty. */
   fits(length: number): boolean {
-    return entryBytes(length) <= this.#capacity - Atomics.load(this.#words, USED);
+    return entryBytes(length) < this.#capacity - Atomics.load(this.#words, USED);
   }
 
   /**
-   * Appends `item` (with the lock held; it fits). The count is stored last: a thread stopped in the middle
-   * leaves the item not yet there.
+   * Appends `item` (with the lock held; it fits). TAIL is what makes it part of the ring: a thread stopped
+   * before that store leaves no trace, one stopped after it a whole entry (see releaseLockOf()).
    */
   write(item: Packed): void {
     const words = this.#words;
