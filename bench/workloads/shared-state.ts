@@ -26,6 +26,7 @@ import { attempt, cellFromRuns, check, describeFailure } from '../harness/measur
 import { pythonAvailable } from '../harness/python.js';
 import type { Row } from '../harness/table.js';
 import { processQueueCell } from './queue-processes.js';
+import { rawQueueCell } from './queue-raw.js';
 
 const SCRIPT = fileURLToPath(new URL('../python/mp_shared_bench.py', import.meta.url));
 
@@ -127,6 +128,7 @@ export async function sharedStateRows(config: BenchConfig): Promise<Row[]> {
     pool: await ourCell('Queue / processes', 'pool', config, queueItems, queueMeasure(queueItems)),
     threadPool: await ourCell('Queue / threads', 'threadPool', config, queueItems, queueMeasure(queueItems)),
     cpython: await pythonRate('queue', queueItems, config),
+    rawProcesses: await rawQueueCell(config, queueItems),
   };
   // The same CPython figure stands beside both Queue rows: it is measured once.
   const processQueue: Partial<Record<ContenderId, Cell>> = {
@@ -151,7 +153,7 @@ export async function sharedStateRows(config: BenchConfig): Promise<Row[]> {
       targets: [{ subject: 'pool', reference: 'cpython', kind: 'atLeast', limit: 1 }],
     },
     {
-      title: `Queue, ${queueItems.toLocaleString('en-US')} small items producer → consumer (Pool: two child processes; ThreadPool: two worker threads; CPython: mp.Queue between two Processes)`,
+      title: `Queue, ${queueItems.toLocaleString('en-US')} small items producer → consumer (Pool: two child processes; ThreadPool: two worker threads; CPython: mp.Queue between two Processes; raw fork: the bare channel of one socket write per item on each side through this process, no queue)`,
       unit: 'items/s',
       higherIsBetter: true,
       cells: queue,
@@ -159,6 +161,7 @@ export async function sharedStateRows(config: BenchConfig): Promise<Row[]> {
         { subject: 'pool', reference: 'cpython', kind: 'atLeast', limit: 0.5 },
         { subject: 'threadPool', reference: 'cpython', kind: 'atLeast', limit: 2 },
       ],
+      comparisons: [{ subject: 'pool', reference: 'rawProcesses' }],
     },
     {
       title: `Queue, ${queueItems.toLocaleString('en-US')} small items between two Processes started for each run, timed in the consumer from a start signal (Pool column: two Processes; ThreadPool column: two Processes with backend 'thread'; CPython: mp.Queue between two Processes)`,
