@@ -119,6 +119,12 @@ export class QueueState implements Served {
     const limit = block ? LEASE_ITEMS : 1;
     const items = await retry(this.ring, ADDED, () => this.#tryTake(limit, ctx) ?? WAIT, block, timeout, ctx.signal);
     if (items === TIMED_OUT) throw new Empty(block ? `The queue stayed empty for ${timeout} s` : 'The queue is empty');
+    // The wait may have ended with items in the same turn as the caller's death: its leases are already
+    // forgotten, so these go straight back.
+    if (ctx.signal?.aborted) {
+      this.#restore(items);
+      throw new InvalidStateError('the caller is gone');
+    }
     const lease = this.#leases.lend(ctx, items);
     this.#syncHeld();
     return lease;
