@@ -6,7 +6,7 @@ import { STEP_LIMIT } from './support/sides.js';
 
 const within = <T>(promise: Promise<T>, what: string): Promise<T> => withinSeconds(STEP_LIMIT, promise, what);
 
-/** More bytes than the ring holds (256 KiB). */
+/** More bytes than the ring holds (64 KiB). */
 const OVER_RING = 300 * 1024;
 
 const range = (n: number, tag = ''): string[] => Array.from({ length: n }, (_, i) => `${tag}${i}`);
