@@ -3,9 +3,9 @@
  * CPython script's `run_queue` (bench/python/mp_shared_bench.py): a producer
  * and a consumer started for each run, both waiting on a start signal, the
  * consumer timing from that signal until it has every item. The queue lives
- * in this process: each put is one write to it, and the consumer's gets are
- * served from leases, from a child process (default backend) or from a worker
- * thread (`backend: 'thread'`).
+ * in this process. Between child processes (default backend) each put is one
+ * write to it and the consumer's gets are served from leases; between worker
+ * threads (`backend: 'thread'`) both use the queue's ring in shared memory.
  */
 import type { ProcessBackend } from 'multipool';
 import { Barrier, Process, Queue } from 'multipool';

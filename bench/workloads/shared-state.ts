@@ -5,10 +5,11 @@
  * - Lock: uncontended acquire/release pairs in a worker thread (shared memory)
  *   and in a Pool worker (each call a broker round trip: the floor there).
  * - Manager dict: set+get pairs from a Pool worker.
- * - Queue: small items from a producer to a consumer, both Pool workers, then
- *   both ThreadPool workers (puts are one way, gets served from leases the
- *   owner hands the consumer); and the same between two `Process`es, as the
- *   CPython script runs it (./queue-processes.ts).
+ * - Queue: small items from a producer to a consumer, both Pool workers (puts
+ *   are one way, gets served from leases the owner hands the consumer), then
+ *   both ThreadPool workers (the queue's ring in shared memory); and the same
+ *   between two `Process`es, as the CPython script runs it
+ *   (./queue-processes.ts).
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,7 @@ import { attempt, cellFromRuns, check, describeFailure } from '../harness/measur
 import { pythonAvailable } from '../harness/python.js';
 import type { Row } from '../harness/table.js';
 import { processQueueCell } from './queue-processes.js';
+import { rawQueueCell } from './queue-raw.js';
 
 const SCRIPT = fileURLToPath(new URL('../python/mp_shared_bench.py', import.meta.url));
 
@@ -126,6 +128,7 @@ export async function sharedStateRows(config: BenchConfig): Promise<Row[]> {
     pool: await ourCell('Queue / processes', 'pool', config, queueItems, queueMeasure(queueItems)),
     threadPool: await ourCell('Queue / threads', 'threadPool', config, queueItems, queueMeasure(queueItems)),
     cpython: await pythonRate('queue', queueItems, config),
+    rawProcesses: await rawQueueCell(config, queueItems),
   };
   // The same CPython figure stands beside both Queue rows: it is measured once.
   const processQueue: Partial<Record<ContenderId, Cell>> = {
@@ -150,7 +153,7 @@ export async function sharedStateRows(config: BenchConfig): Promise<Row[]> {
       targets: [{ subject: 'pool', reference: 'cpython', kind: 'atLeast', limit: 1 }],
     },
     {
-      title: `Queue, ${queueItems.toLocaleString('en-US')} small items producer → consumer (Pool: two child processes; ThreadPool: two worker threads; CPython: mp.Queue between two Processes)`,
+      title: `Queue, ${queueItems.toLocaleString('en-US')} small items producer → consumer (Pool: two child processes; ThreadPool: two worker threads; CPython: mp.Queue between two Processes; raw fork: the bare channel of one socket write per item on each side through this process, no queue)`,
       unit: 'items/s',
       higherIsBetter: true,
       cells: queue,
@@ -158,6 +161,7 @@ export async function sharedStateRows(config: BenchConfig): Promise<Row[]> {
         { subject: 'pool', reference: 'cpython', kind: 'atLeast', limit: 0.5 },
         { subject: 'threadPool', reference: 'cpython', kind: 'atLeast', limit: 2 },
       ],
+      comparisons: [{ subject: 'pool', reference: 'rawProcesses' }],
     },
     {
       title: `Queue, ${queueItems.toLocaleString('en-US')} small items between two Processes started for each run, timed in the consumer from a start signal (Pool column: two Processes; ThreadPool column: two Processes with backend 'thread'; CPython: mp.Queue between two Processes)`,

@@ -39,6 +39,9 @@ export class BrokerClient {
   /** Set once the greeting is answered: from then on this connection knows every primitive shut down. */
   #knowsClosed = false;
   #refused!: (error: Error) => void;
+  readonly #goneController = new AbortController();
+  /** Aborted, with the error every call then gets, once the connection to the owner is lost. */
+  readonly gone: AbortSignal = this.#goneController.signal;
 
   /** The connection to the broker at `address`, opened on first use. */
   static to(address: string, ownerPid: number): BrokerClient {
@@ -155,6 +158,7 @@ export class BrokerClient {
     this.#failure = error ?? new Error('connection closed');
     this.#socket.destroy();
     const gone = this.#gone();
+    this.#goneController.abort(gone);
     this.#refused(gone);
     for (const pending of this.#pending.values()) pending.reject(gone);
     this.#pending.clear();

@@ -20,8 +20,19 @@ export interface LinkKind<S extends Served> {
   readonly kind: string;
   /** `import.meta.url` of the module that defines the kind (and registers its reviver). */
   readonly module: string;
-  /** The state over shared memory, for a kind that keeps its state there. */
-  readonly attach?: (memory: SharedArrayBuffer, state: unknown) => S;
+  /**
+   * The state over shared memory, for a kind that keeps its state there; `owner` runs a call at the owner,
+   * for what shared memory cannot serve (a queue's item too large for its ring).
+   */
+  readonly attach?: (memory: SharedArrayBuffer, state: unknown, owner: Owner) => S;
+}
+
+/** A primitive's owner, as a thread that shares its memory reaches it. */
+export interface Owner {
+  /** Runs `method` at the owner, through its broker. */
+  call(method: string, args: readonly unknown[]): Promise<unknown>;
+  /** Aborted (with the InvalidStateError calls get) once the owner is gone. */
+  readonly gone: AbortSignal;
 }
 
 export class Link<S extends Served> {
@@ -64,7 +75,8 @@ export class Link<S extends Served> {
       return new Link(kind, (broker.lookup(handle.id) as S | undefined) ?? null, handle.memory, handle.state, handle.owner, handle.pid, handle.id, null);
     }
     const remote = BrokerClient.to(handle.owner, handle.pid);
-    const state = handle.memory && kind.attach ? kind.attach(handle.memory, handle.state) : null;
+    const owner: Owner = { call: (method, args) => remote.call(handle.id, method, args), gone: remote.gone };
+    const state = handle.memory && kind.attach ? kind.attach(handle.memory, handle.state, owner) : null;
     const link = new Link(kind, state, handle.memory, handle.state, handle.owner, handle.pid, handle.id, remote);
     if (state) link.#presence = remote.ready;
     return link;

@@ -10,6 +10,7 @@ import { refuseUnsendable } from '../runtime/codec.js';
 import { encodeHandles, reviveHandles } from '../runtime/handles.js';
 import { releaseMoves } from '../runtime/move.js';
 import { Gather } from '../runtime/values.js';
+import { NOT_SMALL, readSmall, writeSmall } from './small-items.js';
 
 /** A packed value; `shared` when it holds handles to revive. */
 export interface Packed {
@@ -23,6 +24,8 @@ export interface Packed {
  * @throws TypeError for a value that cannot cross (a function, a class instance, …).
  */
 export function pack(value: unknown, name: string): Packed {
+  const small = writeSmall(value);
+  if (small) return { bytes: small, shared: false };
   // v8: an item may go to any process, so shared memory inside it is refused as it is for a child process.
   const gather = new Gather('v8');
   try {
@@ -40,9 +43,15 @@ export function pack(value: unknown, name: string): Packed {
   }
 }
 
+/** The value of a packed item that holds no primitives (`packed.shared` is false). */
+export function unpackPlain(packed: Packed): unknown {
+  const small = readSmall(packed.bytes);
+  return small === NOT_SMALL ? deserialize(packed.bytes) : small;
+}
+
 export async function unpack(packed: Packed): Promise<unknown> {
+  if (!packed.shared) return unpackPlain(packed);
   const value = deserialize(packed.bytes) as unknown;
-  if (!packed.shared) return value;
   const holder = [value];
   await reviveHandles(holder);
   return holder[0];

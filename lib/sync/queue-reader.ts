@@ -11,17 +11,18 @@ import type { Lease } from './lease-book.js';
 import type { Link } from './link.js';
 import type { Packed } from './pack.js';
 import type { QueueState } from './queue-state.js';
+import type { QueueView } from './queue-view.js';
 
 const readers = new Map<string, QueueReader>();
 
 export class QueueReader {
-  readonly #link: Link<QueueState>;
+  readonly #link: Link<QueueState | QueueView>;
   /** Leased items not yet handed out; `#items[0]` is numbered `#seq`. */
   #items: Packed[] = [];
   #seq = 0;
 
   /** This thread's reader of the queue behind `link`. */
-  static for(link: Link<QueueState>): QueueReader {
+  static for(link: Link<QueueState | QueueView>): QueueReader {
     let reader = readers.get(link.key);
     if (!reader) {
       reader = new QueueReader(link);
@@ -30,7 +31,7 @@ export class QueueReader {
     return reader;
   }
 
-  private constructor(link: Link<QueueState>) {
+  private constructor(link: Link<QueueState | QueueView>) {
     this.#link = link;
     // After the current turn: an answer read in the same chunk as the recall has then joined the lease.
     link.listen(() => setImmediate(() => this.#giveBack()));

@@ -1,28 +1,24 @@
 /**
- * A queue's state, held by its owner: packed items in order, the callers
- * waiting to get or to put, the items leased ahead to consumers elsewhere
- * (lease-book.ts), and (for a JoinableQueue) the count of items not yet marked
- * done. An item leaves only when a getter receives it: one handed to a caller
- * that is gone before it acknowledged the answer, or leased to a consumer that
- * is gone before a get there took it, goes back to the front.
+ * A queue's state, held by its owner: the ring in shared memory (ring.ts)
+ * that the owner and the threads of its process use directly, and beside it
+ * in plain lists the items given back (ahead of the ring), the items that
+ * did not fit in it (behind it, moved in as room appears), and the items
+ * leased ahead to consumers in other processes (lease-book.ts). Gets take
+ * from the front of that whole line, so FIFO order holds whoever puts. An
+ * item leaves only when a getter receives it: one handed to a caller that is
+ * gone before it acknowledged the answer, or leased to a consumer that is
+ * gone before a get there took it, goes back to the front.
  */
 import { Empty, Full, InvalidStateError } from '../errors.js';
+import { LOCAL_AGENT } from './agent.js';
+import { ItemList } from './item-list.js';
 import type { Lease } from './lease-book.js';
 import { LeaseBooks } from './lease-book.js';
 import type { Packed } from './pack.js';
+import { ADDED, allocRing, BUSY, QueueRing, ROOM, WAIT } from './ring.js';
+import { InOrder, retry, TIMED_OUT } from './ring-ops.js';
 import type { CallContext, Served } from './served.js';
-import { SHUT_DOWN, timerFor, unknownMethod } from './served.js';
-
-interface Waiter<T> {
-  readonly ctx: CallContext;
-  /** A getter that leases what it receives (the lease book covers its loss, not an acknowledgement). */
-  readonly leases?: boolean;
-  readonly resolve: (value: T) => void;
-  readonly reject: (error: Error) => void;
-}
-
-/** Below this many taken items the array is not compacted: shifting costs more than the waste. */
-const COMPACT_AFTER = 1024;
+import { SHUT_DOWN, unknownMethod } from './served.js';
 
 /**
  * The most items one lease hands a consumer. More saves round trips (a lease of n serves n gets with one);
@@ -30,29 +26,28 @@ const COMPACT_AFTER = 1024;
  */
 const LEASE_ITEMS = 256;
 
+/** The owner's own calls. */
+const LOCAL: CallContext = { agent: LOCAL_AGENT };
+
 export class QueueState implements Served {
   readonly maxsize: number;
-  #items: Packed[] = [];
-  #head = 0;
-  readonly #getters: Waiter<Packed>[] = [];
-  readonly #putters: Waiter<void>[] = [];
+  readonly ring: QueueRing;
+  readonly #ahead = new ItemList();
+  readonly #behind = new ItemList();
   readonly #leases = new LeaseBooks();
-  #unfinished = 0;
-  readonly #joiners: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  readonly #puts = new InOrder();
+  /** Set while a loop moves items from behind the ring into it as room appears. */
+  #filling = false;
   #closed = false;
 
-  constructor(maxsize: number) {
+  constructor(maxsize: number, memory: SharedArrayBuffer = allocRing()) {
     this.maxsize = maxsize;
+    this.ring = new QueueRing(memory);
   }
 
-  /** Items in the queue, leased ones included (they leave only when a get takes them). */
-  get size(): number {
-    return this.#queued + this.#leases.count;
-  }
-
-  /** Items here, not leased: what a get may take now. */
-  get #queued(): number {
-    return this.#items.length - this.#head;
+  /** The shared memory threads of this process reach the queue through. */
+  get memory(): SharedArrayBuffer {
+    return this.ring.memory;
   }
 
   serve(method: string, args: readonly unknown[], ctx: CallContext): unknown {
@@ -65,180 +60,199 @@ export class QueueState implements Served {
       case 'lease':
         return this.lease(args[0] as boolean, args[1] as number | null | undefined, ctx);
       case 'taken':
-        this.#wakePutters(this.#leases.taken(ctx.agent, args[0] as number));
-        return undefined;
+        return this.#taken(this.#leases.taken(ctx.agent, args[0] as number));
       case 'returned':
-        this.#restore(this.#leases.returned(ctx.agent, args[0] as number, args[1] as number));
-        // What was given back may have been less than was leased (a lease crossed the recall): ask again.
-        if (this.#getters.length > 0) this.#leases.recall(0);
-        return undefined;
+        return this.#returned(ctx.agent, args[0] as number, args[1] as number);
       case 'qsize':
-        return this.size;
+        return this.ring.size;
       case 'full':
-        return this.maxsize > 0 && this.size >= this.maxsize;
+        return this.maxsize > 0 && this.ring.size >= this.maxsize;
       case 'taskDone':
-        return this.taskDone();
+        if (!this.ring.taskDone()) throw new RangeError('taskDone() called too many times: more than the items put on the queue');
+        return undefined;
       case 'join':
-        return this.#unfinished === 0 ? undefined : new Promise<void>((resolve, reject) => this.#joiners.push({ resolve, reject }));
+        return this.ring.join(ctx.signal);
       default:
         throw unknownMethod('Queue', method);
     }
   }
 
-  async put(item: Packed, block: boolean, timeout: number | null | undefined, ctx: CallContext): Promise<void> {
-    while (this.maxsize > 0 && this.size >= this.maxsize) {
-      if (!block) throw new Full(`The queue is full (maxsize ${this.maxsize})`);
-      await this.#wait(this.#putters, timeout, ctx, () => new Full(`The queue stayed full (maxsize ${this.maxsize}) for ${timeout} s`));
-    }
-    this.#unfinished++;
-    this.#offer(item);
+  /** The front item if there is one right now, else null (then `get` decides). */
+  takeNow(): Packed | null {
+    if (this.#closed || this.#ahead.length + this.ring.count + this.#behind.length === 0) return null;
+    const items = this.#tryTake(1, LOCAL);
+    if (items === BUSY || items === null) return null;
+    this.ring.signal(ROOM);
+    return items[0] as Packed;
   }
 
-  get(block: boolean, timeout: number | null | undefined, ctx: CallContext): Packed | Promise<Packed> {
-    if (this.#queued > 0) {
-      const item = this.#take();
-      this.#wakePutters(1);
-      ctx.onLost?.(() => this.#putBack(item));
-      return item;
-    }
-    if (!block) throw this.#emptyNow(ctx);
-    this.#leases.recall(ctx.agent);
-    return this.#wait(this.#getters, timeout, ctx, () => new Empty(`The queue stayed empty for ${timeout} s`));
+  /** Puts `item` if it can be queued right now, in order after the owner's earlier puts. */
+  putNow(item: Packed): boolean {
+    return !this.#closed && this.#puts.now(() => this.#tryPut(item) === true);
+  }
+
+  put(item: Packed, block: boolean, timeout: number | null | undefined, ctx: CallContext): Promise<void> {
+    return this.#puts.run(
+      () => this.#tryPut(item) === true,
+      async () => {
+        if ((await retry(this.ring, ROOM, () => this.#tryPut(item), block, timeout, ctx.signal)) !== TIMED_OUT) return;
+        throw new Full(block ? `The queue stayed full (maxsize ${this.maxsize}) for ${timeout} s` : `The queue is full (maxsize ${this.maxsize})`);
+      },
+    );
+  }
+
+  async get(block: boolean, timeout: number | null | undefined, ctx: CallContext): Promise<Packed> {
+    const items = await retry(this.ring, ADDED, () => this.#tryTake(1, ctx) ?? WAIT, block, timeout, ctx.signal);
+    if (items === TIMED_OUT) throw new Empty(block ? `The queue stayed empty for ${timeout} s` : 'The queue is empty');
+    this.ring.signal(ROOM);
+    ctx.onLost?.(() => this.#restore(items));
+    return items[0] as Packed;
   }
 
   /**
-   * A get from another thread or process that takes the items queued now (up to {@link LEASE_ITEMS}), or
-   * waits for one: its next gets are served there without a round trip, each one reported as `taken`.
+   * A get from another process that takes the items queued now (up to {@link LEASE_ITEMS}), or waits for
+   * one: its next gets are served there without a round trip, each one reported as `taken`.
    */
-  lease(block: boolean, timeout: number | null | undefined, ctx: CallContext): Lease | Promise<Lease> {
+  async lease(block: boolean, timeout: number | null | undefined, ctx: CallContext): Promise<Lease> {
     // A consumer that never waits is never recalled: it reads no item ahead, or it would keep them from
     // consumers that stop at their first Empty (getNowait() until Empty, as a crawler does).
-    const count = Math.min(this.#queued, block ? LEASE_ITEMS : 1);
-    if (count > 0) {
-      const items: Packed[] = [];
-      for (let i = 0; i < count; i++) items.push(this.#take());
-      return this.#leases.lend(ctx, items);
-    }
-    if (!block) throw this.#emptyNow(ctx);
-    return this.#awaitLease(timeout, ctx);
-  }
-
-  /** What a get that may not wait finds: nothing here; unread items leased elsewhere are asked back for a retry. */
-  #emptyNow(ctx: CallContext): Empty {
-    this.#leases.recall(ctx.agent);
-    return new Empty('The queue is empty');
-  }
-
-  async #awaitLease(timeout: number | null | undefined, ctx: CallContext): Promise<Lease> {
-    this.#leases.recall(ctx.agent);
-    const item = await this.#wait(this.#getters, timeout, ctx, () => new Empty(`The queue stayed empty for ${timeout} s`), true);
+    const limit = block ? LEASE_ITEMS : 1;
+    const items = await retry(this.ring, ADDED, () => this.#tryTake(limit, ctx) ?? WAIT, block, timeout, ctx.signal);
+    if (items === TIMED_OUT) throw new Empty(block ? `The queue stayed empty for ${timeout} s` : 'The queue is empty');
+    // The wait may have ended with items in the same turn as the caller's death: its leases are already
+    // forgotten, so these go straight back.
     if (ctx.signal?.aborted) {
-      this.#restore([item]);
+      this.#restore(items);
       throw new InvalidStateError('the caller is gone');
     }
-    return this.#leases.lend(ctx, [item]);
+    const lease = this.#leases.lend(ctx, items);
+    this.#syncHeld();
+    return lease;
   }
 
-  taskDone(): void {
-    if (this.#unfinished <= 0) throw new RangeError('taskDone() called too many times: more than the items put on the queue');
-    if (--this.#unfinished > 0) return;
-    for (const joiner of this.#joiners.splice(0)) joiner.resolve();
-  }
-
-  /** An item to the first waiting getter (which then owns it), or to the back of the queue. */
-  #offer(item: Packed): void {
-    const getter = this.#getters.shift();
-    if (getter) this.#hand(getter, item);
-    else this.#items.push(item);
-  }
-
-  #hand(getter: Waiter<Packed>, item: Packed): void {
-    if (!getter.leases) getter.ctx.onLost?.(() => this.#putBack(item));
-    getter.resolve(item);
-  }
-
-  #take(): Packed {
-    const item = this.#items[this.#head] as Packed;
-    this.#head++;
-    if (this.#head >= COMPACT_AFTER && this.#head * 2 >= this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
+  /**
+   * Up to `limit` items from the front of the line: given back, in the ring, behind it. Null when there is
+   * none (leases elsewhere are then recalled, for the wait that follows); BUSY when a thread holds the lock.
+   */
+  #tryTake(limit: number, ctx: CallContext): Packed[] | null | typeof BUSY {
+    const ring = this.ring;
+    if (!ring.lock(LOCAL_AGENT)) return BUSY;
+    const items: Packed[] = [];
+    try {
+      while (items.length < limit) {
+        if (this.#ahead.length > 0) items.push(this.#ahead.shift());
+        else if (ring.count > 0) items.push(ring.read());
+        else if (this.#behind.length > 0) items.push(this.#behind.shift());
+        else break;
+      }
+      this.#fill();
+      this.#syncHeld();
+    } finally {
+      ring.unlock();
     }
-    return item;
+    if (items.length > 0) return items;
+    this.#leases.recall(ctx.agent);
+    return null;
   }
 
-  /** `count` items left the queue: as many waiting putters look for room again. */
-  #wakePutters(count: number): void {
-    for (let i = 0; i < count; i++) this.#putters.shift()?.resolve();
+  #tryPut(item: Packed): true | typeof BUSY | typeof WAIT {
+    const ring = this.ring;
+    if (!ring.lock(LOCAL_AGENT)) return BUSY;
+    try {
+      if (this.maxsize > 0 && ring.size >= this.maxsize) return WAIT;
+      ring.addUnfinished();
+      if (this.#behind.length === 0 && ring.fits(item.bytes.length)) {
+        ring.write(item);
+      } else {
+        this.#behind.push(item);
+        this.#syncHeld();
+      }
+    } finally {
+      ring.unlock();
+    }
+    ring.signal(ADDED);
+    if (this.#behind.length > 0) void this.#fillAsRoomAppears();
+    return true;
   }
 
-  /** An item whose getter never received it goes back to the front. */
-  #putBack(item: Packed): void {
-    const getter = this.#getters.shift();
-    if (getter) this.#hand(getter, item);
-    else if (this.#head > 0) this.#items[--this.#head] = item;
-    else this.#items.unshift(item);
+  /** Moves items from behind the ring into it while they fit (with the lock held). */
+  #fill(): void {
+    const behind = this.#behind;
+    if (behind.length === 0) return;
+    while (behind.length > 0 && this.ring.fits((behind.peek() as Packed).bytes.length)) this.ring.write(behind.shift());
   }
 
-  /** Items given back (in order) go to the front, and to waiting getters. */
+  /** While items wait behind the ring, moves them in as threads' gets make room. */
+  async #fillAsRoomAppears(): Promise<void> {
+    if (this.#filling) return;
+    this.#filling = true;
+    try {
+      while (this.#behind.length > 0 && !this.#closed) {
+        const seen = this.ring.seen(ROOM);
+        if (!this.ring.lock(LOCAL_AGENT)) {
+          await this.ring.lockReleased();
+          continue;
+        }
+        try {
+          this.#fill();
+          this.#syncHeld();
+        } finally {
+          this.ring.unlock();
+        }
+        if (this.#behind.length > 0) await this.ring.waitFor(ROOM, seen, null);
+      }
+    } catch {
+      // Shut down: nothing more to move.
+    } finally {
+      this.#filling = false;
+    }
+  }
+
+  #taken(count: number): void {
+    this.#syncHeld();
+    if (count > 0) this.ring.signal(ROOM);
+  }
+
+  #returned(agent: number, from: number, to: number): void {
+    this.#restore(this.#leases.returned(agent, from, to));
+    // What was given back may have been less than was leased (a lease crossed the recall): ask again.
+    if (this.ring.getterWaits) this.#leases.recall(0);
+  }
+
+  /** The owner's lists and leases, as the threads see them. */
+  #syncHeld(): void {
+    this.ring.setHeld(this.#ahead.length, this.#behind.length, this.#leases.count);
+  }
+
+  /** Items given back (in order) go to the front, ahead of the ring. */
   #restore(items: readonly Packed[]): void {
-    for (let i = items.length - 1; i >= 0; i--) {
-      if (this.#head > 0) this.#items[--this.#head] = items[i] as Packed;
-      else this.#items.unshift(items[i] as Packed);
+    if (this.#closed) return;
+    if (!this.ring.lock(LOCAL_AGENT)) {
+      this.ring
+        .lockReleased()
+        .then(() => this.#restore(items))
+        .catch(() => {
+          // Shut down meanwhile: the items go with the queue.
+        });
+      return;
     }
-    while (this.#getters.length > 0 && this.#queued > 0) {
-      const item = this.#take();
-      const getter = this.#getters.shift() as Waiter<Packed>;
-      if (!getter.leases) this.#wakePutters(1);
-      this.#hand(getter, item);
+    try {
+      this.#ahead.unshift(items);
+      this.#syncHeld();
+    } finally {
+      this.ring.unlock();
     }
+    if (items.length > 0) this.ring.signal(ADDED);
   }
 
-  /** Waits in `list` until resolved, `timeout` seconds pass (`timedOut()` is thrown) or the caller is gone. */
-  #wait<T>(list: Waiter<T>[], timeout: number | null | undefined, ctx: CallContext, timedOut: () => Error, leases = false): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const leave = (): void => {
-        const at = list.indexOf(waiter);
-        if (at >= 0) list.splice(at, 1);
-      };
-      const onAbort = (): void => {
-        leave();
-        clearTimeout(timer);
-        reject(new InvalidStateError('the caller is gone'));
-      };
-      const waiter: Waiter<T> = {
-        ctx,
-        leases,
-        resolve: (value) => {
-          clearTimeout(timer);
-          ctx.signal?.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          ctx.signal?.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      };
-      // Declared after the waiter, whose settlers use it: none can run before this line.
-      const timer = timerFor(timeout, () => {
-        leave();
-        waiter.reject(timedOut());
-      });
-      ctx.signal?.addEventListener('abort', onAbort, { once: true });
-      list.push(waiter);
-    });
-  }
-
-  /** A consumer is gone: what it leased and did not take goes back to the front. */
+  /** A thread or process is gone: a lock on the ring it held is free, what it leased goes back to the front. */
   agentGone(agent: number): void {
+    this.ring.releaseLockOf(agent);
     this.#restore(this.#leases.forget(agent));
   }
 
   close(): void {
     this.#closed = true;
-    const gone = (): InvalidStateError => new InvalidStateError(SHUT_DOWN);
-    for (const waiter of [...this.#getters.splice(0), ...this.#putters.splice(0)]) waiter.reject(gone());
-    for (const joiner of this.#joiners.splice(0)) joiner.reject(gone());
+    this.ring.close();
   }
 }

@@ -6,9 +6,10 @@ import { TO_HANDLE } from '../runtime/handles.js';
 import type { LinkKind } from './link.js';
 import { Link, registerKind } from './link.js';
 import type { Packed } from './pack.js';
-import { pack, unpack } from './pack.js';
+import { pack, unpack, unpackPlain } from './pack.js';
 import { QueueReader } from './queue-reader.js';
 import { QueueState } from './queue-state.js';
+import { QueueView } from './queue-view.js';
 
 interface WireState {
   readonly joinable: boolean;
@@ -17,13 +18,17 @@ interface WireState {
   readonly managed: boolean;
 }
 
-const KIND: LinkKind<QueueState> = { kind: 'queue', module: import.meta.url };
+const KIND: LinkKind<QueueState | QueueView> = {
+  kind: 'queue',
+  module: import.meta.url,
+  attach: (memory, state, owner) => new QueueView(memory, (state as WireState).maxsize, owner),
+};
 
-let adopting: Link<QueueState> | null = null;
+let adopting: Link<QueueState | QueueView> | null = null;
 let makeJoinable = false;
 let makeManaged = false;
 /** Each queue's link, for JoinableQueue's own methods (a #private field is not inherited). */
-const links = new WeakMap<object, Link<QueueState>>();
+const links = new WeakMap<object, Link<QueueState | QueueView>>();
 
 /** `make()` builds a queue a Manager owns (see WireState.managed). */
 export function managedQueue<Q>(make: () => Q): Q {
@@ -38,9 +43,11 @@ export function managedQueue<Q>(make: () => Q): Q {
 /**
  * A FIFO queue shared by every thread and process it reaches (Python's `multiprocessing.Queue`). Items
  * are copied (structured clone, as pickle copies them) and may hold other primitives. An item leaves the
- * queue only when a `get` receives it: a consumer that dies while waiting loses nothing. A `get` in another
- * thread or process leases the items queued at that moment, and its next gets take them with no round trip;
- * unread leased items go back to the front when another consumer waits or when their holder dies.
+ * queue only when a `get` receives it: a consumer that dies while waiting loses nothing. The owner's thread
+ * and the worker threads of its process put and get through a ring in shared memory, with no message per
+ * item. A `get` in another process leases the items queued at that moment, and its next gets take them with
+ * no round trip; unread leased items go back to the front when another consumer waits or when their holder
+ * dies.
  *
  * @example
  * ```ts
@@ -52,7 +59,7 @@ export function managedQueue<Q>(make: () => Q): Q {
  * ```
  */
 export class Queue<T = unknown> {
-  readonly #link: Link<QueueState>;
+  readonly #link: Link<QueueState | QueueView>;
   /** Gets through leases, for a queue owned elsewhere (not by a Manager). */
   readonly #reader: QueueReader | null = null;
   /** Puts need no answer: owned elsewhere, unbounded, not joinable, not a Manager's (see put()). */
@@ -78,7 +85,8 @@ export class Queue<T = unknown> {
     } else {
       validateInteger(maxsize, 'maxsize', 0);
       const wire: WireState = { joinable, maxsize, managed: makeManaged };
-      this.#link = Link.own(this, KIND, new QueueState(maxsize), undefined, wire);
+      const state = new QueueState(maxsize);
+      this.#link = Link.own(this, KIND, state, state.memory, wire);
     }
     links.set(this, this.#link);
   }
@@ -98,6 +106,8 @@ export class Queue<T = unknown> {
     validateTimeout(timeout);
     if (this.#closed) throw new InvalidStateError('put() on a closed Queue: close() said no more items come from here');
     const packed = pack(item, 'this item on a Queue');
+    // Straight into shared memory when there is room and no earlier put of this thread waits.
+    if (this.#link.ready?.putNow(packed)) return;
     // Nothing can refuse it at the owner (no bound, no count to keep exact for join()): no answer to wait for.
     if (this.#putsOneWay) await this.#link.tell('put', [packed, true, null]);
     else await this.#link.call('put', [packed, block, timeout]);
@@ -113,6 +123,8 @@ export class Queue<T = unknown> {
   async get(block = true, timeout?: number | null): Promise<T> {
     validateBoolean(block, 'block');
     validateTimeout(timeout);
+    const now = this.#link.ready?.takeNow();
+    if (now) return (now.shared ? await unpack(now) : unpackPlain(now)) as T;
     const packed = this.#reader ? await this.#reader.get(block, timeout) : await this.#link.call<Packed>('get', [block, timeout]);
     return (await unpack(packed)) as T;
   }
@@ -192,12 +204,12 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * @throws RangeError (as a rejection) "taskDone() called too many times" when more are marked than put.
    */
   async taskDone(): Promise<void> {
-    await (links.get(this) as Link<QueueState>).call('taskDone', []);
+    await (links.get(this) as Link<QueueState | QueueView>).call('taskDone', []);
   }
 
   /** Resolves once every item put has been marked done with `taskDone()`. */
   async join(): Promise<void> {
-    await (links.get(this) as Link<QueueState>).call('join', []);
+    await (links.get(this) as Link<QueueState | QueueView>).call('join', []);
   }
 }
 

@@ -7,10 +7,11 @@ import type { Packed } from './pack.js';
 import { pack, unpack } from './pack.js';
 import { QueueReader } from './queue-reader.js';
 import { QueueState } from './queue-state.js';
+import { QueueView } from './queue-view.js';
 
-const KIND: LinkKind<QueueState> = { kind: 'simple-queue', module: import.meta.url };
+const KIND: LinkKind<QueueState | QueueView> = { kind: 'simple-queue', module: import.meta.url, attach: (memory, _state, owner) => new QueueView(memory, 0, owner) };
 
-let adopting: Link<QueueState> | null = null;
+let adopting: Link<QueueState | QueueView> | null = null;
 
 /**
  * An unbounded FIFO queue shared by every thread and process it reaches (Python's
@@ -26,7 +27,7 @@ let adopting: Link<QueueState> | null = null;
  * ```
  */
 export class SimpleQueue<T = unknown> {
-  readonly #link: Link<QueueState>;
+  readonly #link: Link<QueueState | QueueView>;
   /** Gets through leases, for a queue owned elsewhere (see queue-reader.ts). */
   readonly #reader: QueueReader | null = null;
 
@@ -37,7 +38,8 @@ export class SimpleQueue<T = unknown> {
       if (this.#link.remote) this.#reader = QueueReader.for(this.#link);
       return;
     }
-    this.#link = Link.own(this, KIND, new QueueState(0));
+    const state = new QueueState(0);
+    this.#link = Link.own(this, KIND, state, state.memory);
   }
 
   /**
