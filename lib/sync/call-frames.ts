@@ -1,11 +1,12 @@
 /**
  * Compact frames for the commonest broker messages: a call or a one-way call whose arguments are small values
- * (see small-items.ts) or packed items, and an answer that holds one. A v8 serialization of such an envelope
+ * (see small-items.ts) or packed items, and an answer that holds one (or a queue's lease of packed items). A v8 serialization of such an envelope
  * cost several µs a message at each end, more than the rest of a Manager dict `get`; these take a few buffer
  * writes. Everything else travels as a v8 serialization (frames.ts).
  */
 import { deserialize } from 'node:v8';
 
+import type { Lease } from './lease-book.js';
 import type { Packed } from './pack.js';
 import { NOT_SMALL, readSmall, writeSmall } from './small-items.js';
 
@@ -13,19 +14,25 @@ export const CALL_TAG = 0x10;
 export const TELL_TAG = 0x11;
 export const OK_TAG = 0x12;
 
-/** How an argument is carried: a small value's own v8 bytes, or a packed item's bytes. */
+/** How an argument is carried: a small value's own v8 bytes, a packed item's bytes, or a queue's lease. */
 const SMALL = 0;
 const PACKED = 1;
 const PACKED_SHARED = 2;
-/** Each argument: [kind: u8][length: u32][bytes]. */
+const LEASE = 3;
+/** Each argument: [kind: u8][length: u32][payload]. */
 const ARG_PREFIX_BYTES = 5;
+/** A lease's payload: [seq: f64][count: u32], then per item [shared: u8][length: u32][bytes]. */
+const LEASE_HEAD_BYTES = 12;
+const LEASE_ITEM_PREFIX_BYTES = 5;
 /** A method name: [length: u8][ASCII]. */
 const MAX_METHOD = 0xff;
 const MAX_ARGS = 0xff;
 
 interface Arg {
   readonly kind: number;
-  readonly bytes: Uint8Array;
+  /** Bytes of the payload. */
+  readonly length: number;
+  put(out: Buffer, at: number): void;
 }
 
 /** The messages these frames carry, as the broker and its callers read them. */
@@ -50,10 +57,42 @@ function isPacked(value: unknown): value is Packed {
   return bytes instanceof Buffer && typeof shared === 'boolean' && Object.keys(value).length === 2;
 }
 
+/** A queue's lease exactly as lease-book.ts makes it: its number and packed items, nothing else. */
+function isLease(value: unknown): value is Lease {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { seq, items } = value as Partial<Lease>;
+  return typeof seq === 'number' && Array.isArray(items) && Object.keys(value).length === 2 && items.every(isPacked);
+}
+
+function bytesArg(kind: number, bytes: Uint8Array): Arg {
+  return { kind, length: bytes.length, put: (out, at) => out.set(bytes, at) };
+}
+
+function leaseArg({ seq, items }: Lease): Arg {
+  let length = LEASE_HEAD_BYTES;
+  for (const item of items) length += LEASE_ITEM_PREFIX_BYTES + item.bytes.length;
+  return {
+    kind: LEASE,
+    length,
+    put(out, at) {
+      out.writeDoubleBE(seq, at);
+      out.writeUInt32BE(items.length, at + 8);
+      let p = at + LEASE_HEAD_BYTES;
+      for (const { bytes, shared } of items) {
+        out[p] = shared ? 1 : 0;
+        out.writeUInt32BE(bytes.length, p + 1);
+        out.set(bytes, p + LEASE_ITEM_PREFIX_BYTES);
+        p += LEASE_ITEM_PREFIX_BYTES + bytes.length;
+      }
+    },
+  };
+}
+
 function argOf(value: unknown): Arg | null {
-  if (isPacked(value)) return { kind: value.shared ? PACKED_SHARED : PACKED, bytes: value.bytes };
+  if (isPacked(value)) return bytesArg(value.shared ? PACKED_SHARED : PACKED, value.bytes);
   const small = writeSmall(value);
-  return small ? { kind: SMALL, bytes: small } : null;
+  if (small) return bytesArg(SMALL, small);
+  return isLease(value) ? leaseArg(value) : null;
 }
 
 function argsOf(values: readonly unknown[]): Arg[] | null {
@@ -89,7 +128,7 @@ export function compactBody(message: unknown): { size: number; write(out: Buffer
     const arg = argOf(m.value);
     if (!arg) return null;
     return {
-      size: 1 + 4 + 1 + ARG_PREFIX_BYTES + arg.bytes.length,
+      size: 1 + 4 + 1 + ARG_PREFIX_BYTES + arg.length,
       write(out, at) {
         out[at] = OK_TAG;
         out.writeUInt32BE(m.n, at + 1);
@@ -103,7 +142,7 @@ export function compactBody(message: unknown): { size: number; write(out: Buffer
   if (!args) return null;
   const head = m.t === 'call' ? 1 + 4 + 4 : 1 + 4;
   let size = head + 1 + m.method.length + 1;
-  for (const arg of args) size += ARG_PREFIX_BYTES + arg.bytes.length;
+  for (const arg of args) size += ARG_PREFIX_BYTES + arg.length;
   return {
     size,
     write(out, at) {
@@ -121,34 +160,59 @@ export function compactBody(message: unknown): { size: number; write(out: Buffer
 
 function writeArgs(out: Buffer, at: number, args: readonly Arg[]): void {
   let p = at;
-  for (const { kind, bytes } of args) {
-    out[p] = kind;
-    out.writeUInt32BE(bytes.length, p + 1);
-    out.set(bytes, p + ARG_PREFIX_BYTES);
-    p += ARG_PREFIX_BYTES + bytes.length;
+  for (const arg of args) {
+    out[p] = arg.kind;
+    out.writeUInt32BE(arg.length, p + 1);
+    arg.put(out, p + ARG_PREFIX_BYTES);
+    p += ARG_PREFIX_BYTES + arg.length;
   }
 }
 
-/** Reads arguments from `at` on; returns them and where they end. */
+/** A copy: a packed item is kept, and the chunk it came in may be large. */
+function packedOf(bytes: Uint8Array, shared: boolean): Packed {
+  return { bytes: Buffer.from(bytes), shared };
+}
+
+function readLease(payload: Buffer): Lease {
+  const count = payload.readUInt32BE(8);
+  const items: Packed[] = [];
+  let p = LEASE_HEAD_BYTES;
+  for (let i = 0; i < count; i++) {
+    const length = payload.readUInt32BE(p + 1);
+    const start = p + LEASE_ITEM_PREFIX_BYTES;
+    if (start + length > payload.length) throw new Error('multipool broker: a compact lease ends inside an item');
+    items.push(packedOf(payload.subarray(start, start + length), payload[p] === 1));
+    p = start + length;
+  }
+  return { seq: payload.readDoubleBE(0), items };
+}
+
+function readArg(kind: number | undefined, payload: Buffer): unknown {
+  switch (kind) {
+    case SMALL: {
+      const small = readSmall(payload);
+      return small === NOT_SMALL ? deserialize(payload) : small;
+    }
+    case PACKED:
+    case PACKED_SHARED:
+      return packedOf(payload, kind === PACKED_SHARED);
+    case LEASE:
+      return readLease(payload);
+    default:
+      throw new Error(`multipool broker: unknown argument kind ${String(kind)} in a compact frame`);
+  }
+}
+
+/** Reads `count` arguments from `at` on. */
 function readArgs(body: Buffer, at: number, count: number): unknown[] {
   const values: unknown[] = [];
   let p = at;
   for (let i = 0; i < count; i++) {
-    const kind = body[p];
     const length = body.readUInt32BE(p + 1);
     const start = p + ARG_PREFIX_BYTES;
-    const bytes = body.subarray(start, start + length);
-    if (bytes.length !== length) throw new Error('multipool broker: a compact frame ends inside an argument');
+    if (start + length > body.length) throw new Error('multipool broker: a compact frame ends inside an argument');
+    values.push(readArg(body[p], body.subarray(start, start + length)));
     p = start + length;
-    if (kind === SMALL) {
-      const small = readSmall(bytes);
-      values.push(small === NOT_SMALL ? deserialize(bytes) : small);
-    } else if (kind === PACKED || kind === PACKED_SHARED) {
-      // A copy: a packed item is kept, and the chunk it came in may be large.
-      values.push({ bytes: Buffer.from(bytes), shared: kind === PACKED_SHARED } satisfies Packed);
-    } else {
-      throw new Error(`multipool broker: unknown argument kind ${String(kind)} in a compact frame`);
-    }
   }
   return values;
 }

@@ -62,6 +62,8 @@ describe('compact frames for calls, one-way calls and answers', () => {
     { t: 'ok', n: 7, value: packed('answer') },
     { t: 'ok', n: 7, value: undefined },
     { t: 'ok', n: 8, value: true, ack: true },
+    { t: 'ok', n: 9, value: { seq: 12, items: [packed('a'), packed('b', true), packed('c')] }, ack: true },
+    { t: 'ok', n: 9, value: { seq: 0, items: [] } },
   ])('$t with small values and packed items travels compact and comes back equal: %j', (message) => {
     const bytes = frame(message);
     expect(bodyTag(bytes)).not.toBe(0xff);
@@ -75,6 +77,8 @@ describe('compact frames for calls, one-way calls and answers', () => {
     { t: 'call', n: 1, id: 3, method: 'gét', args: [1] }, // a method name that is not ASCII
     { t: 'ok', n: 1, value: { bytes: Buffer.from('x'), shared: false, extra: 1 } }, // not a packed item: a field would be lost
     { t: 'err', n: 1, error: { name: 'Error', message: 'no' } },
+    { t: 'ok', n: 1, value: { seq: 1, items: [packed('a')], more: true } }, // not a lease: a field would be lost
+    { t: 'ok', n: 1, value: { seq: 1, items: [packed('a'), 'b'] } }, // an item that is not packed
   ])('anything else travels as v8 and comes back equal: %j', (message) => {
     const bytes = frame(message);
     expect(bodyTag(bytes)).toBe(0xff);
@@ -86,5 +90,12 @@ describe('compact frames for calls, one-way calls and answers', () => {
     const [message] = readAll([bytes]) as [{ value: { bytes: Buffer } }];
     bytes.fill(0);
     expect(deserialize(message.value.bytes)).toBe('kept');
+  });
+
+  test('the items of a lease read from a compact frame are copies too', () => {
+    const bytes = frame({ t: 'ok', n: 1, value: { seq: 3, items: [packed('one'), packed('two')] } });
+    const [message] = readAll([bytes]) as [{ value: { items: { bytes: Buffer }[] } }];
+    bytes.fill(0);
+    expect(message.value.items.map((item) => deserialize(item.bytes) as unknown)).toEqual(['one', 'two']);
   });
 });
