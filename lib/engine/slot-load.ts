@@ -15,12 +15,18 @@ export class SlotLoad {
   /** Expected run time (ms) of each held chunk as it was when sent, or NOT_TINY. */
   readonly #recorded = new Map<Chunk, number>();
   #tinyMs = 0;
+  #items = 0;
   #notTiny = 0;
   #notHoldable = 0;
 
   /** How many chunks are held. */
   get count(): number {
     return this.#recorded.size;
+  }
+
+  /** How many items the held chunks carry. */
+  get items(): number {
+    return this.#items;
   }
 
   /** The expected run time of the held chunks (ms) when every one was tiny when sent; null otherwise. */
@@ -37,6 +43,7 @@ export class SlotLoad {
   add(chunk: Chunk, costs: ChunkCosts): void {
     const ms = costs.isTiny(chunk) ? (costs.expectedMs(chunk) ?? TINY_CHUNK_MS) : NOT_TINY;
     this.#recorded.set(chunk, ms);
+    this.#items += chunk.items.length;
     if (ms === NOT_TINY) this.#notTiny++;
     else this.#tinyMs += ms;
     if (!chunk.holdable) this.#notHoldable++;
@@ -47,6 +54,7 @@ export class SlotLoad {
     const ms = this.#recorded.get(chunk);
     if (ms === undefined) return;
     this.#recorded.delete(chunk);
+    this.#items -= chunk.items.length;
     if (ms === NOT_TINY) this.#notTiny--;
     else this.#tinyMs -= ms;
     if (!chunk.holdable) this.#notHoldable--;
