@@ -209,6 +209,38 @@ describe('a queue shared by threads and child processes', () => {
     expect(got).toEqual(['a1', `b${OVER_RING}`, 'c1']);
   });
 
+  test('a thread terminated while it puts to a JoinableQueue never leaves join() waiting for an item that is not there', async () => {
+    // A thread's put counts the item and stores it: two steps. Stopped between them, it would leave a count
+    // with no item, and join() would wait for ever; so a JoinableQueue's puts from a thread go to the owner.
+    // Stopped at a different point each round, while putting as fast as it can.
+    for (let round = 0; round < 5; round++) {
+      const pool = makePool('thread', 1);
+      const q = new JoinableQueue<number>();
+      const started = new Event();
+      const running = pool.apply(
+        async (queue: JoinableQueue<number>, e: Event) => {
+          await e.set();
+          for (let i = 0; ; i++) await queue.put(i);
+        },
+        [q, started],
+      );
+      running.catch(() => {});
+      await within(started.wait(), 'the producer to start');
+      await new Promise((resolve) => setTimeout(resolve, round * 3));
+      await within(pool.terminate(), 'terminate the producer');
+      for (;;) {
+        try {
+          await q.getNowait();
+        } catch (error) {
+          if (error instanceof Empty) break;
+          throw error;
+        }
+        await q.taskDone();
+      }
+      await within(q.join(), `join() after round ${round}`);
+    }
+  });
+
   test('a JoinableQueue counts items put by a thread and marked done by a process', async () => {
     await using threads = makePool('thread', 1);
     await using processes = makePool('process', 1);

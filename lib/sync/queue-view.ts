@@ -24,12 +24,19 @@ const OWNER: unique symbol = Symbol('owner');
 export class QueueView implements Served {
   readonly #ring: QueueRing;
   readonly #maxsize: number;
+  /**
+   * A JoinableQueue's puts go to the owner: a put counts its item as unfinished and writes it, two steps
+   * that a thread terminated between them would leave half done (counted, never written), and `join()` would
+   * then wait for ever. The owner's thread cannot die without the queue.
+   */
+  readonly #joinable: boolean;
   readonly #owner: Owner;
   readonly #puts = new InOrder();
 
-  constructor(memory: SharedArrayBuffer, maxsize: number, owner: Owner) {
+  constructor(memory: SharedArrayBuffer, maxsize: number, owner: Owner, joinable: boolean) {
     this.#ring = new QueueRing(memory);
     this.#maxsize = maxsize;
+    this.#joinable = joinable;
     this.#owner = owner;
   }
 
@@ -95,6 +102,7 @@ export class QueueView implements Served {
   }
 
   #tryPut(item: Packed, agent: number): true | typeof BUSY | typeof WAIT | typeof OWNER {
+    if (this.#joinable) return OWNER;
     const ring = this.#ring;
     if (!ring.lock(agent)) return BUSY;
     try {

@@ -21,7 +21,7 @@ interface WireState {
 const KIND: LinkKind<QueueState | QueueView> = {
   kind: 'queue',
   module: import.meta.url,
-  attach: (memory, state, owner) => new QueueView(memory, (state as WireState).maxsize, owner),
+  attach: (memory, state, owner) => new QueueView(memory, (state as WireState).maxsize, owner, (state as WireState).joinable),
 };
 
 let adopting: Link<QueueState | QueueView> | null = null;

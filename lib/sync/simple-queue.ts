@@ -9,7 +9,7 @@ import { QueueReader } from './queue-reader.js';
 import { QueueState } from './queue-state.js';
 import { QueueView } from './queue-view.js';
 
-const KIND: LinkKind<QueueState | QueueView> = { kind: 'simple-queue', module: import.meta.url, attach: (memory, _state, owner) => new QueueView(memory, 0, owner) };
+const KIND: LinkKind<QueueState | QueueView> = { kind: 'simple-queue', module: import.meta.url, attach: (memory, _state, owner) => new QueueView(memory, 0, owner, false) };
 
 let adopting: Link<QueueState | QueueView> | null = null;
 
