@@ -17,6 +17,8 @@ export interface Turn<K extends string> {
 
 /** An opened contender, warmed up: `run` is one timed repetition (it checks its own results). */
 export interface Interleaved {
+  /** Untimed work before each repetition (fresh inputs for a run that consumes its own). */
+  prepare?(): void;
   run(): Promise<void>;
   close(): Promise<unknown>;
 }
@@ -50,6 +52,7 @@ export async function interleavedCells<K extends string>(turns: readonly Turn<K>
         const { opened } = state;
         if (!opened || state.failed || (state.runs.at(-1) ?? 0) > reps.slowMs) continue;
         try {
+          opened.prepare?.();
           state.runs.push(await withTimeout(timeOnce(() => opened.run()), timeoutMs, turn.label));
         } catch (error) {
           state.failed = failure(turn.label, error);
