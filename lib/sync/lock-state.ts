@@ -8,7 +8,7 @@
 import { InvalidStateError } from '../errors.js';
 import type { CallContext, Served } from './served.js';
 import { unknownMethod } from './served.js';
-import { allocWords, checkOpen, closeWords, deadlineOf, waitChange } from './words.js';
+import { allocWords, checkOpen, closeWords, deadlineOf, waitCounted } from './words.js';
 
 const HOLDER = 1;
 const DEPTH = 2;
@@ -55,18 +55,9 @@ export class LockState implements Served {
     }
   }
 
-  /**
-   * Waits for `holder` to let go, counted in WAITERS. The count rises before the wait looks at HOLDER and a
-   * release stores HOLDER before it reads the count (both sequentially consistent), so either the release
-   * sees this waiter and notifies, or the wait sees the change and does not sleep.
-   */
-  async #waitRelease(holder: number, deadline: number | null, signal: AbortSignal | undefined): Promise<boolean> {
-    Atomics.add(this.#words, WAITERS, 1);
-    try {
-      return await waitChange(this.#words, HOLDER, holder, deadline, signal);
-    } finally {
-      Atomics.sub(this.#words, WAITERS, 1);
-    }
+  /** Waits for `holder` to let go, counted in WAITERS (a release with no waiter skips the notify). */
+  #waitRelease(holder: number, deadline: number | null, signal: AbortSignal | undefined): Promise<boolean> {
+    return waitCounted(this.#words, WAITERS, HOLDER, holder, deadline, signal);
   }
 
   /** One attempt, never waiting: 0 once acquired, else the holder that was there (what to wait on). */

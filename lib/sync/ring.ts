@@ -15,7 +15,7 @@
 import { InvalidStateError } from '../errors.js';
 import type { Packed } from './pack.js';
 import { SHUT_DOWN } from './served.js';
-import { CLOSED, closeWords, waitChange } from './words.js';
+import { CLOSED, closeWords, waitChange, waitCounted } from './words.js';
 
 const LOCK = 1;
 const LOCK_WAITERS = 2;
@@ -106,12 +106,7 @@ export class QueueRing {
   async lockReleased(signal?: AbortSignal): Promise<void> {
     const holder = Atomics.load(this.#words, LOCK);
     if (holder === 0) return;
-    Atomics.add(this.#words, LOCK_WAITERS, 1);
-    try {
-      await waitChange(this.#words, LOCK, holder, null, signal);
-    } finally {
-      Atomics.sub(this.#words, LOCK_WAITERS, 1);
-    }
+    await waitCounted(this.#words, LOCK_WAITERS, LOCK, holder, null, signal);
   }
 
   /**
@@ -148,14 +143,8 @@ export class QueueRing {
   }
 
   /** Waits for `event` to move past `seen`, until `deadline`; false once the deadline passed. */
-  async waitFor(event: number, seen: number, deadline: number | null, signal?: AbortSignal): Promise<boolean> {
-    const waiters = WAITERS_OF[event] as number;
-    Atomics.add(this.#words, waiters, 1);
-    try {
-      return await waitChange(this.#words, event, seen, deadline, signal);
-    } finally {
-      Atomics.sub(this.#words, waiters, 1);
-    }
+  waitFor(event: number, seen: number, deadline: number | null, signal?: AbortSignal): Promise<boolean> {
+    return waitCounted(this.#words, WAITERS_OF[event] as number, event, seen, deadline, signal);
   }
 
   /** Raises `event`, waking its waiters if there are any. */

@@ -61,3 +61,18 @@ export async function waitChange(words: Int32Array, index: number, expected: num
     if (stop) signal.removeEventListener('abort', stop);
   }
 }
+
+/**
+ * {@link waitChange}, counted in `words[waiters]` while it waits, for primitives whose change skips
+ * `Atomics.notify` when nobody waits. The count rises before the wait looks at the word, and a change stores
+ * the word before it reads the count (both sequentially consistent): either the change sees this waiter and
+ * notifies, or the wait sees the change and does not sleep.
+ */
+export async function waitCounted(words: Int32Array, waiters: number, index: number, expected: number, deadline: number | null, signal?: AbortSignal): Promise<boolean> {
+  Atomics.add(words, waiters, 1);
+  try {
+    return await waitChange(words, index, expected, deadline, signal);
+  } finally {
+    Atomics.sub(words, waiters, 1);
+  }
+}
