@@ -21,9 +21,8 @@ const PACKED_SHARED = 2;
 const LEASE = 3;
 /** Each argument: [kind: u8][length: u32][payload]. */
 const ARG_PREFIX_BYTES = 5;
-/** A lease's payload: [seq: f64][count: u32], then per item [shared: u8][length: u32][bytes]. */
+/** A lease's payload: [seq: f64][count: u32], then each item as a packed argument. */
 const LEASE_HEAD_BYTES = 12;
-const LEASE_ITEM_PREFIX_BYTES = 5;
 /** A method name: [length: u8][ASCII]. */
 const MAX_METHOD = 0xff;
 const MAX_ARGS = 0xff;
@@ -68,28 +67,27 @@ function bytesArg(kind: number, bytes: Uint8Array): Arg {
   return { kind, length: bytes.length, put: (out, at) => out.set(bytes, at) };
 }
 
+function packedArg({ bytes, shared }: Packed): Arg {
+  return bytesArg(shared ? PACKED_SHARED : PACKED, bytes);
+}
+
 function leaseArg({ seq, items }: Lease): Arg {
+  const args = items.map(packedArg);
   let length = LEASE_HEAD_BYTES;
-  for (const item of items) length += LEASE_ITEM_PREFIX_BYTES + item.bytes.length;
+  for (const arg of args) length += ARG_PREFIX_BYTES + arg.length;
   return {
     kind: LEASE,
     length,
     put(out, at) {
       out.writeDoubleBE(seq, at);
       out.writeUInt32BE(items.length, at + 8);
-      let p = at + LEASE_HEAD_BYTES;
-      for (const { bytes, shared } of items) {
-        out[p] = shared ? 1 : 0;
-        out.writeUInt32BE(bytes.length, p + 1);
-        out.set(bytes, p + LEASE_ITEM_PREFIX_BYTES);
-        p += LEASE_ITEM_PREFIX_BYTES + bytes.length;
-      }
+      writeArgs(out, at + LEASE_HEAD_BYTES, args);
     },
   };
 }
 
 function argOf(value: unknown): Arg | null {
-  if (isPacked(value)) return bytesArg(value.shared ? PACKED_SHARED : PACKED, value.bytes);
+  if (isPacked(value)) return packedArg(value);
   const small = writeSmall(value);
   if (small) return bytesArg(SMALL, small);
   return isLease(value) ? leaseArg(value) : null;
@@ -174,17 +172,8 @@ function packedOf(bytes: Uint8Array, shared: boolean): Packed {
 }
 
 function readLease(payload: Buffer): Lease {
-  const count = payload.readUInt32BE(8);
-  const items: Packed[] = [];
-  let p = LEASE_HEAD_BYTES;
-  for (let i = 0; i < count; i++) {
-    const length = payload.readUInt32BE(p + 1);
-    const start = p + LEASE_ITEM_PREFIX_BYTES;
-    if (start + length > payload.length) throw new Error('multipool broker: a compact lease ends inside an item');
-    items.push(packedOf(payload.subarray(start, start + length), payload[p] === 1));
-    p = start + length;
-  }
-  return { seq: payload.readDoubleBE(0), items };
+  // Its items were written as packed arguments: each reads back as a packed item.
+  return { seq: payload.readDoubleBE(0), items: readArgs(payload, LEASE_HEAD_BYTES, payload.readUInt32BE(8)) as Packed[] };
 }
 
 function readArg(kind: number | undefined, payload: Buffer): unknown {
