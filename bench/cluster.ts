@@ -16,8 +16,10 @@ import type { Cluster } from './cluster/setup.js';
 import { HOSTS, PlainProducer, startCluster } from './cluster/setup.js';
 import { echo, fib, square } from './cluster/tasks.js';
 import type { BenchConfig } from './harness/config.js';
+import type { Interleaved, Turn } from './harness/interleave.js';
+import { failure, interleavedCells } from './harness/interleave.js';
 import type { Cell } from './harness/measure.js';
-import { attempt, cellFromRuns, check, describeFailure, repeat, timeOnce, withTimeout } from './harness/measure.js';
+import { attempt, cellFromRuns, check, repeat } from './harness/measure.js';
 import type { Row } from './harness/table.js';
 
 const TASKS = new URL('./cluster/tasks.ts', import.meta.url).href;
@@ -55,75 +57,46 @@ function clusterPool(cluster: Cluster, processes: number): Pool {
   return new Pool({ processes, backend: 'cluster', cluster: { url: cluster.url, queue: cluster.queue } });
 }
 
-/** A contender opened on its cluster and warmed up: `run` is one timed repetition. */
-interface Opened {
-  run(): Promise<void>;
-  close(): Promise<void>;
-}
-
 /** One contender of an interleaved row: the kind of its hosts and their flags, and how to open it on its cluster. */
 interface Side {
   readonly label: string;
   readonly kind: 'multipool' | 'plain';
   readonly hostArgs?: readonly string[];
-  open(cluster: Cluster): Promise<Opened>;
+  open(cluster: Cluster): Promise<Interleaved>;
 }
 
 /** The local backends a multipool host runs chunks on in the map and apply rows. */
 const HOST_BACKENDS = ['thread', 'process'] as const;
 type HostBackend = (typeof HOST_BACKENDS)[number];
 
-interface SideState {
-  readonly side: Side;
-  readonly runs: number[];
-  cluster?: Cluster;
-  opened?: Opened;
-  failed?: Cell;
-}
-
-function failure(label: string, error: unknown): Cell {
-  process.stderr.write(`  ${label}: FAILED ${describeFailure(error)}\n`);
-  return { kind: 'fail', reason: describeFailure(error) };
-}
-
 /**
  * Times every side, each on a cluster of its own started before any is timed, one repetition of each in
- * turn: a change in the machine's load then hits all alike instead of whichever ran during it. A side that
- * fails gets a FAIL cell; a side stops repeating after a run slower than `slowMs`. Cells in `sides`' order.
+ * turn (bench/harness/interleave.ts): a change in the machine's load then hits all alike instead of whichever
+ * ran during it. A side that fails gets a FAIL cell. Cells in `sides`' order.
  */
 async function interleaved(config: BenchConfig, sides: readonly Side[], toCell: (runs: readonly number[]) => Cell): Promise<Cell[]> {
-  const states: SideState[] = sides.map((side) => ({ side, runs: [] }));
+  // Every cluster started is stopped at the end, also one whose side failed or timed out while opening
+  // (stopping twice is harmless).
+  const started: Cluster[] = [];
+  const turns: Turn<string>[] = sides.map((side) => ({
+    id: side.label,
+    label: side.label,
+    async open() {
+      const cluster = await startCluster(side.kind, 1, side.hostArgs);
+      started.push(cluster);
+      return side.open(cluster);
+    },
+  }));
   try {
-    for (const state of states) {
-      try {
-        state.cluster = await withTimeout(startCluster(state.side.kind, 1, state.side.hostArgs), config.timeoutMs, `${state.side.label} setup`);
-        state.opened = await withTimeout(state.side.open(state.cluster), config.timeoutMs, `${state.side.label} setup`);
-      } catch (error) {
-        state.failed = failure(state.side.label, error);
-      }
-    }
-    for (let rep = 0; rep < config.reps.reps; rep++) {
-      for (const state of states) {
-        const { opened, runs } = state;
-        if (!opened || state.failed || (runs.at(-1) ?? 0) > config.reps.slowMs) continue;
-        try {
-          runs.push(await withTimeout(timeOnce(() => opened.run()), config.timeoutMs, state.side.label));
-        } catch (error) {
-          state.failed = failure(state.side.label, error);
-        }
-      }
-    }
+    const cells = await interleavedCells(turns, config.reps, config.timeoutMs, toCell);
+    return sides.map((side) => cells.get(side.label) ?? failure(side.label, new Error('not measured')));
   } finally {
-    for (const state of states) {
-      await Promise.resolve(state.opened?.close()).catch((error: unknown) => process.stderr.write(`  ${state.side.label}: teardown problem: ${describeFailure(error)}\n`));
-      await state.cluster?.stop();
-    }
+    for (const cluster of started) await cluster.stop();
   }
-  return states.map((state) => state.failed ?? toCell(state.runs));
 }
 
 /** Our sides of a map or apply row, one per host backend (`open` given the backend's pool size). */
-function hostSides(label: string, open: (cluster: Cluster) => Promise<Opened>): Side[] {
+function hostSides(label: string, open: (cluster: Cluster) => Promise<Interleaved>): Side[] {
   return HOST_BACKENDS.map((backend) => ({ label: `${label} / multipool --backend ${backend}`, kind: 'multipool', hostArgs: ['--backend', backend], open }));
 }
 

@@ -6,7 +6,7 @@
  * minute and 70 µs in the next.
  */
 import type { Cell, RepOptions } from './measure.js';
-import { cellFromRuns, describeFailure, timeOnce, withTimeout } from './measure.js';
+import { describeFailure, timeOnce, withTimeout } from './measure.js';
 
 /** One contender: how to open it, one timed repetition on it, and how to close it. */
 export interface Turn<K extends string> {
@@ -29,13 +29,17 @@ interface State {
   readonly runs: number[];
 }
 
-function failure(label: string, error: unknown): Cell {
+/** A FAIL cell for `label`, said on stderr as the run goes. */
+export function failure(label: string, error: unknown): Cell {
   process.stderr.write(`  ${label}: FAILED ${describeFailure(error)}\n`);
   return { kind: 'fail', reason: describeFailure(error) };
 }
 
-/** Opens every contender, runs `reps.reps` rounds of one repetition each, closes them all; a cell per id. */
-export async function interleavedCells<K extends string>(turns: readonly Turn<K>[], reps: RepOptions, timeoutMs: number, scale: number): Promise<Map<K, Cell>> {
+/**
+ * Opens every contender, runs `reps.reps` rounds of one repetition each, closes them all; a cell per id, made
+ * from its repetitions' times (ms) by `toCell`.
+ */
+export async function interleavedCells<K extends string>(turns: readonly Turn<K>[], reps: RepOptions, timeoutMs: number, toCell: (runs: readonly number[]) => Cell): Promise<Map<K, Cell>> {
   const states = turns.map((): State => ({ runs: [] }));
   try {
     for (const [i, turn] of turns.entries()) {
@@ -66,5 +70,5 @@ export async function interleavedCells<K extends string>(turns: readonly Turn<K>
       );
     }
   }
-  return new Map(turns.map((turn, i) => [turn.id, states[i]?.failed ?? cellFromRuns(states[i]?.runs ?? [], scale)]));
+  return new Map(turns.map((turn, i) => [turn.id, states[i]?.failed ?? toCell(states[i]?.runs ?? [])]));
 }

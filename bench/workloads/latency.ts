@@ -10,7 +10,7 @@ import { openOurs, openPeer,OURS, PEERS } from '../harness/contenders.js';
 import type { Turn } from '../harness/interleave.js';
 import { interleavedCells } from '../harness/interleave.js';
 import type { Cell } from '../harness/measure.js';
-import { check } from '../harness/measure.js';
+import { cellFromRuns, check } from '../harness/measure.js';
 import { openProcessEcho, openThreadAtomicsEcho, openThreadEcho } from '../harness/raw-echo.js';
 import type { Row } from '../harness/table.js';
 
@@ -65,7 +65,7 @@ export async function latencyRow(config: BenchConfig): Promise<Row> {
     ...OURS.map((id) => roundTripTurn(id, `latency / ${id}`, () => openOurs(id), (pool, v) => pool.apply(echo, [v]), (pool) => pool.terminate(), trips)),
     ...PEERS.map((id) => roundTripTurn<ContenderId, PeerPool>(id, `latency / ${id}`, () => openPeer(id), (peer, v) => peer.run('echo', v), (peer) => peer.destroy(), trips)),
   ];
-  const cells = Object.fromEntries(await interleavedCells(turns, config.latency.reps, config.timeoutMs, 1000 / trips)) as Partial<Record<ContenderId, Cell>>;
+  const cells = Object.fromEntries(await interleavedCells(turns, config.latency.reps, config.timeoutMs, (runs) => cellFromRuns(runs, 1000 / trips))) as Partial<Record<ContenderId, Cell>>;
   return {
     title: `1-task round trip (${trips.toLocaleString('en-US')} sequential apply/run, every contender open at once and timed in turn, ${config.latency.reps.reps} rounds; raw: one Worker echoing by postMessage, the same woken by Atomics, one forked child echoing by process.send)`,
     unit: 'µs/trip',

@@ -73,7 +73,7 @@ export async function moveSumsRow(config: BenchConfig): Promise<Row> {
     ...OURS.map((id) => sumsTurn<Pool>(id, `${title} / ${id}`, () => openOurs(id), ours, (pool) => pool.terminate(), items, expected)),
     sumsTurn<PeerPool>('piscina', `${title} / piscina`, () => openPeer('piscina'), peer, (pool) => pool.destroy(), items, expected),
   ];
-  const cells = Object.fromEntries(await interleavedCells(turns, { reps: ROUNDS, slowMs: config.reps.slowMs }, config.timeoutMs, 1)) as Partial<Record<ContenderId, Cell>>;
+  const cells = Object.fromEntries(await interleavedCells(turns, { reps: ROUNDS, slowMs: config.reps.slowMs }, config.timeoutMs, (runs) => cellFromRuns(runs))) as Partial<Record<ContenderId, Cell>>;
   // For orientation only: the sums without any crossing.
   cells.serial = cellFromRuns(await timedOnCopies(items, expected, config.reps, (batch) => Promise.resolve(batch.map(sumTask))));
   return {

@@ -12,6 +12,7 @@ import type { ContenderId } from '../harness/contenders.js';
 import { closeExecutor, EXECUTORS, openExecutor,WORKERS } from '../harness/contenders.js';
 import { interleavedCells } from '../harness/interleave.js';
 import type { Cell } from '../harness/measure.js';
+import { cellFromRuns } from '../harness/measure.js';
 import { pythonCell } from '../harness/python.js';
 import type { Row } from '../harness/table.js';
 import { echo, roundTripTurn } from './latency.js';
@@ -20,7 +21,7 @@ export async function submitLatencyRow(config: BenchConfig): Promise<Row> {
   const { trips } = config.submit;
   // `await` on the Future itself (it is PromiseLike), as users write it.
   const turns = EXECUTORS.map((id) => roundTripTurn<ContenderId, Executor>(id, `submit ${id}`, () => openExecutor(id), async (ex, v) => await ex.submit(echo, v), closeExecutor, trips));
-  const cells = Object.fromEntries(await interleavedCells(turns, config.latency.reps, config.timeoutMs, 1000 / trips)) as Partial<Record<ContenderId, Cell>>;
+  const cells = Object.fromEntries(await interleavedCells(turns, config.latency.reps, config.timeoutMs, (runs) => cellFromRuns(runs, 1000 / trips))) as Partial<Record<ContenderId, Cell>>;
   cells.cpython = await pythonCell({ workload: 'executor_submit', n: trips, workers: WORKERS }, config.reps, config.timeoutMs, 1000 / trips);
   return {
     title: `submit round trip (${trips.toLocaleString('en-US')} sequential await executor.submit(echo, i); CPython: ProcessPoolExecutor submit().result())`,
