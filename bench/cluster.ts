@@ -101,8 +101,17 @@ function hostSides(label: string, open: (cluster: Cluster) => Promise<Interleave
 }
 
 /**
+ * The plain hosts that hand each job to a bare local worker and back: what a multipool host on `backend`
+ * must add to plain BullMQ at the least, since a host runs its chunks on a local pool (the issue's and
+ * API.md's contract). plain-host.ts names the hops `thread` and `child`.
+ */
+const BARE_HOP: Record<HostBackend, string> = { thread: 'thread', process: 'child' };
+
+/**
  * The rows of one measurement: one per host backend against the same plain runs, each held to `limit`
  * (thread hosts are the advice for tiny tasks, process hosts the default: both are printed, neither hidden).
+ * `cells` are in the order of `rowSides`: ours per backend, plain, then plain with each bare hop; each row
+ * also prints how far plain BullMQ with that backend's bare hop is from plain, and how far ours is from it.
  */
 function backendRows(title: (backend: HostBackend) => string, unit: string, cells: readonly Cell[], limit: number): Row[] {
   const missing: Cell = { kind: 'fail', reason: 'not measured' };
@@ -110,16 +119,26 @@ function backendRows(title: (backend: HostBackend) => string, unit: string, cell
   return HOST_BACKENDS.map((backend, i) => ({
     title: title(backend),
     unit,
-    cells: { clusterPool: cells[i] ?? missing, plainBullmq: plainCell },
+    cells: { clusterPool: cells[i] ?? missing, plainBullmq: plainCell, plainBullmqHop: cells[HOST_BACKENDS.length + 1 + i] ?? missing },
     targets: [{ subject: 'clusterPool', reference: 'plainBullmq', kind: 'atMost', limit }],
+    comparisons: [
+      { subject: 'plainBullmqHop', reference: 'plainBullmq' },
+      { subject: 'clusterPool', reference: 'plainBullmqHop' },
+    ],
   }));
 }
 
-/** The plain side of a row: `chunks` as jobs of `name`, run once before the clock starts. */
-function plainSide(label: string, name: string, chunks: readonly { items: unknown[]; star: boolean }[]): Side {
+/** The sides of a map or apply row, in the order backendRows reads their cells. */
+function rowSides(ours: readonly Side[], plain: (label: string, hostArgs?: readonly string[]) => Side, label: string): Side[] {
+  return [...ours, plain(`${label} / plain BullMQ`), ...HOST_BACKENDS.map((backend) => plain(`${label} / plain BullMQ + bare ${BARE_HOP[backend]} hop`, [BARE_HOP[backend]]))];
+}
+
+/** The plain side of a row: `chunks` as jobs of `name`, run once before the clock starts; `hostArgs` pick the plain host's hop. */
+function plainSide(label: string, name: string, chunks: readonly { items: unknown[]; star: boolean }[], hostArgs?: readonly string[]): Side {
   return {
     label,
     kind: 'plain',
+    ...(hostArgs ? { hostArgs } : {}),
     async open(cluster) {
       const producer = await PlainProducer.open(cluster);
       await producer.run(name, chunks);
@@ -141,7 +160,8 @@ async function mapRows(config: BenchConfig): Promise<Row[]> {
     return { run: async () => check((await pool.map(fn, xs)).every((y, i) => y === squares[i]), 'cluster map results'), close: () => pool.terminate() };
   });
   const chunks = chunksOf(xs, MAP_CHUNKSIZE).map((items) => ({ items, star: false }));
-  const cells = await interleaved(config, [...ours, plainSide('cluster map / plain BullMQ', 'square', chunks)], (runs) => cellFromRuns(runs));
+  const sides = rowSides(ours, (label, hostArgs) => plainSide(label, 'square', chunks, hostArgs), 'cluster map');
+  const cells = await interleaved(config, sides, (runs) => cellFromRuns(runs));
   const title = (backend: HostBackend): string => `cluster: map x => x * x over ${MAP_N.toLocaleString('en')} items, default chunking (${HOSTS} hosts, --backend ${backend})`;
   return backendRows(title, 'ms', cells, CLUSTER_OVERHEAD_LIMIT);
 }
@@ -150,9 +170,10 @@ async function latencyRows(config: BenchConfig): Promise<Row[]> {
   const trips = async (send: (i: number) => Promise<unknown>): Promise<void> => {
     for (let i = 0; i < TRIPS; i++) check((await send(i)) === i, `trip ${i}`);
   };
-  const side = (label: string, kind: Side['kind'], connect: (cluster: Cluster) => Promise<{ send: (i: number) => Promise<unknown>; close: () => Promise<void> }>): Side => ({
+  const side = (label: string, kind: Side['kind'], connect: (cluster: Cluster) => Promise<{ send: (i: number) => Promise<unknown>; close: () => Promise<void> }>, hostArgs?: readonly string[]): Side => ({
     label,
     kind,
+    ...(hostArgs ? { hostArgs } : {}),
     async open(cluster) {
       const { send, close } = await connect(cluster);
       await trips(send);
@@ -166,11 +187,17 @@ async function latencyRows(config: BenchConfig): Promise<Row[]> {
     await trips(send);
     return { run: () => trips(send), close: () => pool.terminate() };
   });
-  const plain = side('cluster apply / plain BullMQ', 'plain', async (cluster) => {
-    const producer = await PlainProducer.open(cluster);
-    return { send: (i) => producer.run('echo', [{ items: [[i]], star: true }]).then(() => i), close: () => producer.close() };
-  });
-  const cells = await interleaved(config, [...ours, plain], (runs) => cellFromRuns(runs, 1000 / TRIPS));
+  const plain = (label: string, hostArgs?: readonly string[]): Side =>
+    side(
+      label,
+      'plain',
+      async (cluster) => {
+        const producer = await PlainProducer.open(cluster);
+        return { send: (i) => producer.run('echo', [{ items: [[i]], star: true }]).then(() => i), close: () => producer.close() };
+      },
+      hostArgs,
+    );
+  const cells = await interleaved(config, rowSides(ours, plain, 'cluster apply'), (runs) => cellFromRuns(runs, 1000 / TRIPS));
   const title = (backend: HostBackend): string => `cluster: ${TRIPS.toLocaleString('en')} sequential apply, per-job latency floor (--backend ${backend})`;
   return backendRows(title, 'µs/job', cells, CLUSTER_OVERHEAD_LIMIT);
 }

@@ -31,6 +31,9 @@ export const CONTENDERS = [
   { id: 'serial', label: 'serial (main thread)' },
   { id: 'clusterPool', label: "multipool Pool ('cluster')" },
   { id: 'plainBullmq', label: 'plain BullMQ' },
+  // Plain BullMQ whose host hands each job to one bare worker thread (thread rows) or forked child (process
+  // rows) and back: the least a multipool host, which runs its chunks on a local pool, can add.
+  { id: 'plainBullmqHop', label: 'plain BullMQ + bare hop' },
 ] as const;
 
 export type ContenderId = (typeof CONTENDERS)[number]['id'];
