@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 
 import { Queue, QueueEvents } from 'bullmq';
 
@@ -97,8 +97,11 @@ export class PlainProducer {
     await producer.events.waitUntilReady();
     return producer;
   }
-  /** Runs `chunks` (each its items and whether they are argument lists) as jobs and waits for them all. */
-  async run(name: string, chunks: readonly { items: unknown[]; star: boolean }[]): Promise<void> {
+  /**
+   * Runs `chunks` (each its items and whether they are argument lists) as jobs, waits for them all and
+   * decodes their return values, as a caller who wants the results must: the values of every chunk, in order.
+   */
+  async run(name: string, chunks: readonly { items: unknown[]; star: boolean }[]): Promise<unknown[]> {
     const jobs = await this.queue.addBulk(
       chunks.map(({ items, star }) => ({
         name: 'multipool-chunk',
@@ -107,7 +110,8 @@ export class PlainProducer {
         opts: { removeOnComplete: false, removeOnFail: false },
       })),
     );
-    await Promise.all(jobs.map((job) => job.waitUntilFinished(this.events)));
+    const returned = await Promise.all(jobs.map((job) => job.waitUntilFinished(this.events) as Promise<string>));
+    return returned.flatMap((text) => (deserialize(Buffer.from(text, 'base64')) as { values: unknown[] }).values);
   }
   async close(): Promise<void> {
     await Promise.all([this.queue.close(), this.events.close()]);
