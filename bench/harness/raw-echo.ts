@@ -125,3 +125,60 @@ export async function openProcessEcho(): Promise<Echo> {
     },
   };
 }
+
+/** A call waiting for a child with room. */
+interface Waiting {
+  readonly value: number;
+  readonly resolve: (reply: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * `children` bare forked echo children, each sent at most `perChild` calls at a time, the rest waiting here
+ * in order: the transport floor of a ProcessPoolExecutor, whose futures count as running once a child holds
+ * them, so a child holds at most two (CPython: `max_workers + 1` in its call queue).
+ */
+export async function openBoundedProcessEchoes(children: number, perChild: number): Promise<{ send(value: number): Promise<unknown>; close(): Promise<void> }> {
+  const waiting: Waiting[] = [];
+  const lanes = await Promise.all(
+    Array.from({ length: children }, async () => {
+      const child = fork(fileURLToPath(RAW_PROCESS_ECHO), [], { serialization: 'advanced', execArgv: [] });
+      await new Promise<void>((resolve, reject) => {
+        child.once('message', () => resolve());
+        child.once('error', reject);
+      });
+      return { child, held: [] as Waiting[], exited: once(child, 'exit') };
+    }),
+  );
+  const dispatch = (): void => {
+    for (const lane of lanes) {
+      while (lane.held.length < perChild && waiting.length > 0) {
+        const call = waiting.shift() as Waiting;
+        lane.held.push(call);
+        lane.child.send(call.value);
+      }
+    }
+  };
+  for (const lane of lanes) {
+    lane.child.on('message', (reply: unknown) => {
+      lane.held.shift()?.resolve(reply);
+      dispatch();
+    });
+    lane.child.on('exit', (code, signal) => {
+      for (const call of lane.held.splice(0)) call.reject(new Error(`echo child exited (${code ?? signal})`));
+    });
+  }
+  return {
+    send: (value) =>
+      new Promise((resolve, reject) => {
+        waiting.push({ value, resolve, reject });
+        dispatch();
+      }),
+    close: async () => {
+      for (const { child, exited } of lanes) {
+        if (child.exitCode === null && child.signalCode === null) child.kill();
+        await exited;
+      }
+    },
+  };
+}

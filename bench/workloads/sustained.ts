@@ -12,9 +12,10 @@ import { performance } from 'node:perf_hooks';
 
 import type { BenchConfig } from '../harness/config.js';
 import type { ContenderId, PeerPool } from '../harness/contenders.js';
-import { closeExecutor, EXECUTORS, openExecutor, openOurs, openPeer, OURS, PEERS } from '../harness/contenders.js';
+import { closeExecutor, EXECUTORS, openExecutor, openOurs, openPeer, OURS, PEERS, WORKERS } from '../harness/contenders.js';
 import type { Cell } from '../harness/measure.js';
 import { attempt, check, median } from '../harness/measure.js';
+import { openBoundedProcessEchoes } from '../harness/raw-echo.js';
 import type { Row } from '../harness/table.js';
 import { echo } from './latency.js';
 
@@ -41,6 +42,12 @@ async function sustainedRate(send: (value: number) => Promise<unknown>, inFlight
   await Promise.all(Array.from({ length: inFlight }, lane));
   return (done / (performance.now() - start)) * 1000;
 }
+
+/**
+ * Calls a ProcessPoolExecutor lets one child hold (engine/window.ts, EXECUTOR_MAX_WINDOW): a future counts as
+ * running once a child holds it, as CPython's call queue, so the raw floor of the row holds no more.
+ */
+const EXECUTOR_CALLS_PER_CHILD = 2;
 
 function rateCell<T>(label: string, config: BenchConfig, open: () => Promise<T> | T, send: (subject: T, value: number) => Promise<unknown>, close: (subject: T) => Promise<unknown>): Promise<Cell> {
   const { inFlight, durationMs, warmupMs, reps } = config.sustained;
@@ -71,8 +78,10 @@ export async function sustainedRow(config: BenchConfig): Promise<Row> {
   for (const id of PEERS) {
     cells[id] = await rateCell<PeerPool>(id, config, () => openPeer(id), (peer, v) => peer.run('echo', v), (peer) => peer.destroy());
   }
+  // The floor of a ProcessPoolExecutor's rate: bare children holding as many calls each as it lets one hold.
+  cells.rawProcesses = await rateCell('raw fork', config, () => openBoundedProcessEchoes(WORKERS, EXECUTOR_CALLS_PER_CHILD), (echoes, v) => echoes.send(v), (echoes) => echoes.close());
   return {
-    title: `sustained rate: ${inFlight.toLocaleString('en-US')} tiny tasks (echo) kept in flight for ${durationMs / 1000} s, median of ${reps} runs (Pool/ThreadPool: applyAsync; executors: submit; peers: run/exec)`,
+    title: `sustained rate: ${inFlight.toLocaleString('en-US')} tiny tasks (echo) kept in flight for ${durationMs / 1000} s, median of ${reps} runs (Pool/ThreadPool: applyAsync; executors: submit; peers: run/exec; raw fork: ${WORKERS} bare children, at most ${EXECUTOR_CALLS_PER_CHILD} calls each)`,
     unit: 'ops/s',
     higherIsBetter: true,
     cells,
@@ -86,6 +95,9 @@ export async function sustainedRow(config: BenchConfig): Promise<Row> {
     comparisons: [
       { subject: 'pool', reference: 'tinypoolProcess' },
       { subject: 'processExecutor', reference: 'tinypoolProcess' },
+      // How far the ProcessPoolExecutor is from its floor, and how far that floor is from the target's reference.
+      { subject: 'processExecutor', reference: 'rawProcesses' },
+      { subject: 'rawProcesses', reference: 'piscina' },
     ],
   };
 }
