@@ -5,6 +5,7 @@
  */
 import { initializerFailedMessage, terminatedAbruptlyMessage, unreadAtDisposeMessage, workerLost, workersFailToStartMessage } from '../error-messages.js';
 import { CancelledError, InvalidStateError } from '../errors.js';
+import { IntMap } from '../internal/int-map.js';
 import { validateFunction } from '../internal/validate.js';
 import type { Backend, Chunk, WorkerExit } from '../runtime/backend.js';
 import { destinationOf } from '../runtime/transport.js';
@@ -33,7 +34,8 @@ export class Engine implements LazyJobHost {
   readonly backend: Backend;
   readonly #options: EngineOptions;
   readonly #emit: Emit;
-  readonly #cache = new Map<number, Job>();
+  /** Jobs submitted and not finished, by id (an IntMap: an entry comes and goes with every task). */
+  readonly #cache = new IntMap<Job>();
   readonly #queue = new TaskQueue();
   readonly #workers: WorkerHandler;
   readonly #results: ResultHandler;
@@ -147,7 +149,7 @@ export class Engine implements LazyJobHost {
 
   /** Cancels every job that has not started (executors' `shutdown({ cancelFutures: true })`). */
   cancelPending(): void {
-    for (const job of [...this.#cache.values()]) job.cancel?.();
+    for (const job of this.#cache.values()) job.cancel?.();
   }
 
   /**
@@ -180,7 +182,7 @@ export class Engine implements LazyJobHost {
    * remaining input only its consumer could pull) ends with a `CancelledError` instead of waiting forever.
    */
   endUnread(): void {
-    for (const job of [...this.#cache.values()]) job.endUnread?.(() => new CancelledError(unreadAtDisposeMessage(this.#options.name)));
+    for (const job of this.#cache.values()) job.endUnread?.(() => new CancelledError(unreadAtDisposeMessage(this.#options.name)));
   }
 
   /** Python's `terminate()`: stop now; everything outstanding rejects. */
@@ -212,7 +214,7 @@ export class Engine implements LazyJobHost {
 
   #abortAll(error: () => Error): void {
     this.#queue.clear();
-    for (const job of [...this.#cache.values()]) job.abort(error());
+    for (const job of this.#cache.values()) job.abort(error());
     this.#cache.clear();
     this.#workers.setRef(false);
   }

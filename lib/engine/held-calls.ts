@@ -7,7 +7,8 @@ import { ClaimBoard } from '../runtime/claims.js';
 
 export class HeldCalls {
   readonly #board: ClaimBoard;
-  readonly #held = new Map<Chunk, number>();
+  /** Claim words by held chunk (a WeakMap: see the note on SlotLoad's records). */
+  readonly #held = new WeakMap<Chunk, number>();
 
   constructor(words: Int32Array) {
     this.#board = new ClaimBoard(words);

@@ -7,6 +7,7 @@
  * streamed back while an item's generator runs). Its consumer is the public
  * `IMapIterator`, which only waits on it.
  */
+import { IntMap } from '../internal/int-map.js';
 import type { ProgressSink } from '../internal/progress.js';
 import type { Chunk } from '../runtime/backend.js';
 import { ChunkFeeder } from './chunk-feeder.js';
@@ -41,11 +42,11 @@ export class IMapJob implements Job, TaskSource {
   readonly #feeder: ChunkFeeder;
   #inputError: { error: unknown; index: number } | null = null;
   /** Sizes of the chunks sent and not settled, by input index. */
-  readonly #sizes = new Map<number, number>();
+  readonly #sizes = new IntMap<number>();
   /** Ordered mode: outcomes waiting for the ones before them, by input index. */
-  readonly #pending = new Map<number, { outcome: ChunkOutcome; size: number }>();
+  readonly #pending = new IntMap<{ outcome: ChunkOutcome; size: number }>();
   /** Items each streaming chunk has sent so far, by input index. */
-  readonly #streamed = new Map<number, number>();
+  readonly #streamed = new IntMap<number>();
   #nextIndex = 0;
   readonly #output = new OutputQueue();
   #finished = false;

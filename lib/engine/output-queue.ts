@@ -4,6 +4,7 @@
  * and streamed items' chunks kept aside by position, because `Executor.map`
  * over 100k tiny items spends its time here.
  */
+import { IntMap } from '../internal/int-map.js';
 
 export const EMPTY = 0;
 export const VALUE = 1;
@@ -15,8 +16,8 @@ export class OutputQueue {
   #head = 0;
   /** Entries dropped from the front of `#values`, so positions stay absolute. */
   #base = 0;
-  readonly #errors = new Map<number, unknown>();
-  readonly #chunks = new Map<number, number>();
+  readonly #errors = new IntMap<unknown>();
+  readonly #chunks = new IntMap<number>();
   /** The entry `take()` returned. */
   taken: unknown = undefined;
   /** For a streamed item, the input index of the chunk it came from; else undefined. */

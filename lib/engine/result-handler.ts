@@ -4,13 +4,14 @@
  * message events: the channel is its queue, so a result reaches its job
  * without an extra hop.
  */
+import type { IntMap } from '../internal/int-map.js';
 import type { ChunkResult } from '../runtime/backend.js';
 import type { Job } from './job.js';
 
 export class ResultHandler {
-  readonly #cache: Map<number, Job>;
+  readonly #cache: IntMap<Job>;
 
-  constructor(cache: Map<number, Job>) {
+  constructor(cache: IntMap<Job>) {
     this.#cache = cache;
   }
 

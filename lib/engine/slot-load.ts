@@ -12,16 +12,26 @@ import { TINY_CHUNK_MS } from './chunk-costs.js';
 const NOT_TINY = -1;
 
 export class SlotLoad {
-  /** Expected run time (ms) of each held chunk as it was when sent, or NOT_TINY. */
-  readonly #recorded = new Map<Chunk, number>();
+  /**
+   * Expected run time (ms) of each held chunk as it was when sent, or NOT_TINY; null for a batch's load,
+   * whose chunks are never removed. A WeakMap, not a Map: an entry comes and goes with every chunk, and a
+   * Map's replaced tables keep each chunk's objects alive into the old generation (see internal/int-map.ts).
+   */
+  readonly #recorded: WeakMap<Chunk, number> | null;
+  #count = 0;
   #tinyMs = 0;
   #items = 0;
   #notTiny = 0;
   #notHoldable = 0;
 
+  /** `removable`: false for a batch about to be sent, whose chunks are only added. */
+  constructor(removable = true) {
+    this.#recorded = removable ? new WeakMap() : null;
+  }
+
   /** How many chunks are held. */
   get count(): number {
-    return this.#recorded.size;
+    return this.#count;
   }
 
   /** How many items the held chunks carry. */
@@ -42,7 +52,8 @@ export class SlotLoad {
   /** `chunk` was sent to this worker (or joined the batch). */
   add(chunk: Chunk, costs: ChunkCosts): void {
     const ms = costs.isTiny(chunk) ? (costs.expectedMs(chunk) ?? TINY_CHUNK_MS) : NOT_TINY;
-    this.#recorded.set(chunk, ms);
+    this.#recorded?.set(chunk, ms);
+    this.#count++;
     this.#items += chunk.items.length;
     if (ms === NOT_TINY) this.#notTiny++;
     else this.#tinyMs += ms;
@@ -51,14 +62,15 @@ export class SlotLoad {
 
   /** This worker answered `chunk` (or gave it back). */
   remove(chunk: Chunk): void {
-    const ms = this.#recorded.get(chunk);
+    const ms = this.#recorded?.get(chunk);
     if (ms === undefined) return;
-    this.#recorded.delete(chunk);
+    this.#recorded?.delete(chunk);
+    this.#count--;
     this.#items -= chunk.items.length;
     if (ms === NOT_TINY) this.#notTiny--;
     else this.#tinyMs -= ms;
     if (!chunk.holdable) this.#notHoldable--;
     // Sums of fractions drift: an empty worker holds exactly nothing.
-    if (this.#recorded.size === 0) this.#tinyMs = 0;
+    if (this.#count === 0) this.#tinyMs = 0;
   }
 }

@@ -66,7 +66,7 @@ export class TaskHandler {
   /** `first`, and the tiny chunks ready now that may travel with it, each claimed. */
   #batch(slot: WorkerSlot, first: Chunk): Chunk[] {
     const batch = this.#hooks.claim(first, slot, slot.inFlight.length > 0) ? [first] : [];
-    const load = new SlotLoad();
+    const load = new SlotLoad(false);
     if (batch.length > 0) load.add(first, this.#workers.costs);
     // Never queue work behind a busy worker while another one sits idle.
     while (this.#workers.room(slot, load) > 0 && !this.#workers.idleOtherThan(slot)) {
