@@ -138,20 +138,20 @@ function rowSides(ours: readonly Side[], plain: (label: string, hostArgs?: reado
   return [...ours, plain(`${label} / plain BullMQ`), ...HOST_BACKENDS.map((backend) => plain(`${label} / plain BullMQ + bare ${BARE_HOP[backend]} hop`, [BARE_HOP[backend]]))];
 }
 
-/** The plain side of a row: `chunks` as jobs of `name`, run once before the clock starts. */
-function plainSide(label: string, name: string, chunks: readonly { items: unknown[]; star: boolean }[]): Side {
+/**
+ * A plain BullMQ side: `turn(producer)` is one timed repetition, also run once before the clock starts;
+ * `hostArgs` pick the plain hosts' hop (plain-host.ts).
+ */
+function plainSide(label: string, turn: (producer: PlainProducer) => Promise<void>, hostArgs?: readonly string[]): Side {
   return {
     label,
     kind: 'plain',
+    ...(hostArgs ? { hostArgs } : {}),
     async open(cluster) {
       const producer = await PlainProducer.open(cluster);
-      await producer.run(name, chunks);
-      return {
-        run: async () => {
-          await producer.run(name, chunks);
-        },
-        close: () => producer.close(),
-      };
+      const run = (): Promise<void> => turn(producer);
+      await run();
+      return { run, close: () => producer.close() };
     },
   };
 }
@@ -172,16 +172,7 @@ async function mapRows(config: BenchConfig): Promise<Row[]> {
     return { run: () => maps(() => pool.map(fn, xs)), close: () => pool.terminate() };
   });
   const chunks = chunksOf(xs, MAP_CHUNKSIZE).map((items) => ({ items, star: false }));
-  const plain = (label: string, hostArgs?: readonly string[]): Side => ({
-    label,
-    kind: 'plain',
-    ...(hostArgs ? { hostArgs } : {}),
-    async open(cluster) {
-      const producer = await PlainProducer.open(cluster);
-      await maps(() => producer.run('square', chunks));
-      return { run: () => maps(() => producer.run('square', chunks)), close: () => producer.close() };
-    },
-  });
+  const plain = (label: string, hostArgs?: readonly string[]): Side => plainSide(label, (producer) => maps(() => producer.run('square', chunks)), hostArgs);
   const cells = await interleaved(config, rowSides(ours, plain, 'cluster map'), (runs) => cellFromRuns(runs, 1 / MAPS_PER_TURN));
   const title = (backend: HostBackend): string => `cluster: map x => x * x over ${MAP_N.toLocaleString('en')} items, default chunking (${HOSTS} hosts, --backend ${backend}; ms per map, ${MAPS_PER_TURN} maps a turn)`;
   return backendRows(title, 'ms', cells, CLUSTER_OVERHEAD_LIMIT);
@@ -191,16 +182,6 @@ async function latencyRows(config: BenchConfig): Promise<Row[]> {
   const trips = async (send: (i: number) => Promise<unknown>): Promise<void> => {
     for (let i = 0; i < TRIPS; i++) check((await send(i)) === i, `trip ${i}`);
   };
-  const side = (label: string, kind: Side['kind'], connect: (cluster: Cluster) => Promise<{ send: (i: number) => Promise<unknown>; close: () => Promise<void> }>, hostArgs?: readonly string[]): Side => ({
-    label,
-    kind,
-    ...(hostArgs ? { hostArgs } : {}),
-    async open(cluster) {
-      const { send, close } = await connect(cluster);
-      await trips(send);
-      return { run: () => trips(send), close };
-    },
-  });
   const ours = hostSides('cluster apply', async (cluster) => {
     const pool = clusterPool(cluster, 1);
     const fn = task(TASKS, echo);
@@ -208,16 +189,7 @@ async function latencyRows(config: BenchConfig): Promise<Row[]> {
     await trips(send);
     return { run: () => trips(send), close: () => pool.terminate() };
   });
-  const plain = (label: string, hostArgs?: readonly string[]): Side =>
-    side(
-      label,
-      'plain',
-      async (cluster) => {
-        const producer = await PlainProducer.open(cluster);
-        return { send: async (i) => (await producer.run('echo', [{ items: [[i]], star: true }]))[0], close: () => producer.close() };
-      },
-      hostArgs,
-    );
+  const plain = (label: string, hostArgs?: readonly string[]): Side => plainSide(label, (producer) => trips(async (i) => (await producer.run('echo', [{ items: [[i]], star: true }]))[0]), hostArgs);
   const cells = await interleaved(config, rowSides(ours, plain, 'cluster apply'), (runs) => cellFromRuns(runs, 1000 / TRIPS));
   const title = (backend: HostBackend): string => `cluster: ${TRIPS.toLocaleString('en')} sequential apply, per-job latency floor (--backend ${backend})`;
   return backendRows(title, 'µs/job', cells, CLUSTER_OVERHEAD_LIMIT);
@@ -240,7 +212,10 @@ async function throughputRow(config: BenchConfig): Promise<Row> {
       };
     },
   };
-  const plain = plainSide('cluster jobs/s / plain BullMQ', 'square', items.map((x) => ({ items: [x], star: false })));
+  const jobs = items.map((x) => ({ items: [x], star: false }));
+  const plain = plainSide('cluster jobs/s / plain BullMQ', async (producer) => {
+    await producer.run('square', jobs);
+  });
   const [clusterPoolCell, plainCell] = await interleaved(config, [ours, plain], (runs) => cellFromRuns(runs.map((ms) => TRIPS / ms)));
   return {
     title: `cluster: one-item jobs, ${TRIPS.toLocaleString('en')} via map chunksize 1 (64 in flight)`,
