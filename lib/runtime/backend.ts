@@ -27,9 +27,15 @@ export interface Chunk {
   readonly holdable?: true;
 }
 
+/**
+ * A chunk's values: an array, or, for a run of numbers that came from another thread or process, a view of
+ * the block they crossed in (runs.ts), read in place instead of being copied into an array first.
+ */
+export type ChunkValues = readonly unknown[] | Float64Array;
+
 /** The outcome of one chunk, rebuilt on the main side. */
 export type ChunkOutcome =
-  | { readonly kind: 'values'; readonly values: unknown[] }
+  | { readonly kind: 'values'; readonly values: ChunkValues }
   | { readonly kind: 'error'; readonly error: unknown }
   /** Items settled one by one: every value, with failed positions (within the chunk) in `errors`. */
   | { readonly kind: 'items'; readonly values: unknown[]; readonly errors: ReadonlyMap<number, unknown> };

@@ -11,6 +11,7 @@ import type { Movable } from './move.js';
 import { movesPending } from './move.js';
 import type { CallTuple, Crossing, FnDef, FromWorker, ToWorker, WireChunk, WireOutcome } from './protocol.js';
 import { assertNever, isTuple } from './protocol.js';
+import type { ArrivedOutcome } from './runs.js';
 import { packChunks, packNumberOutcomes, packOutcomes, unpackChunks, unpackOutcomes } from './runs.js';
 import { cloneFailure, encodingFailure, rebuildThrown } from './transport.js';
 import { findRefused, Gather, refusalMessage, restoreBuffers } from './values.js';
@@ -188,12 +189,12 @@ export function decodeMessage(message: FromWorker): WorkerMessage {
   }
 }
 
-function rebuildResult(outcome: WireOutcome): ChunkResult {
+function rebuildResult(outcome: ArrivedOutcome): ChunkResult {
   const { job, index, ms } = outcome;
   return { job, index, ms, outcome: rebuildOutcome(outcome) };
 }
 
-function rebuildOutcome(outcome: WireOutcome): ChunkOutcome {
+function rebuildOutcome(outcome: ArrivedOutcome): ChunkOutcome {
   switch (outcome.kind) {
     case 'values':
       return { kind: 'values', values: outcome.values };

@@ -7,8 +7,9 @@
  * `Float64Array`. Both v8 serialization and structured clone copy a typed array as one block
  * of bytes, where an array costs a tag per element and, on the receiving side, a number object per element
  * that is not a small integer: 12,500 numbers take about 40 µs as a Float64Array against 0.5–0.8 ms as an
- * array, each way. Every number survives as itself (`-0`, `NaN`, the infinities), and the receiver turns the
- * block back into an array.
+ * array, each way. Every number survives as itself (`-0`, `NaN`, the infinities). The receiver reads a long
+ * chunk's numbers through a view of the block (a worker its items, the engine its values: a map copies them
+ * once, into its result) and gets a short one as an array.
  */
 import type { PackedChunks, PackedOutcome, WireChunk, WireOutcome } from './protocol.js';
 
@@ -197,9 +198,16 @@ export function packNumberOutcomes(outcomes: readonly WireOutcome[]): PackedOutc
   return packed;
 }
 
-/** The outcomes of `packed` runs, values as arrays again. */
-export function unpackOutcomes(packed: readonly PackedOutcome[]): WireOutcome[] {
-  const outcomes: WireOutcome[] = [];
+/** An outcome as it arrived: a successful chunk of a run of numbers holds a view of the run's block. */
+export type ArrivedOutcome = Exclude<WireOutcome, ValuesOutcome> | (Omit<ValuesOutcome, 'values'> & { readonly values: RunValues });
+
+/**
+ * The outcomes of `packed` runs. A chunk of a run of numbers gets its part of the block as a view when it is
+ * long (see NUMBER_RUN_MIN): the receiver reads the numbers from there, so 12,500 of them are not first copied
+ * into an array of their own.
+ */
+export function unpackOutcomes(packed: readonly PackedOutcome[]): ArrivedOutcome[] {
+  const outcomes: ArrivedOutcome[] = [];
   for (const entry of packed) {
     if (entry.kind !== 'run') {
       outcomes.push(entry);
@@ -209,7 +217,7 @@ export function unpackOutcomes(packed: readonly PackedOutcome[]): WireOutcome[] 
     let index = entry.index;
     let at = 0;
     for (const size of entry.sizes) {
-      outcomes.push({ job: entry.job, index, ms, kind: 'values', values: arraySegment(entry.values, at, size) });
+      outcomes.push({ job: entry.job, index, ms, kind: 'values', values: segment(entry.values, at, size) });
       index += size;
       at += size;
     }

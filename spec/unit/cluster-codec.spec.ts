@@ -26,6 +26,12 @@ test('decodeJob refuses data that is not a multipool chunk, with a TypeError', (
   expect(() => decodeJob(null)).toThrow(TypeError);
 });
 
+test('numbers a host got from its local worker as a view of a larger block go back as an array of just those numbers', () => {
+  const block = new Float64Array([1, 2.5, 3, 4]);
+  const sent = encodeResult({ kind: 'values', values: block.subarray(1, 3) }, 1);
+  expect(decodeResult(sent)).toEqual({ ms: 1, outcome: { kind: 'values', values: [2.5, 3] } });
+});
+
 test('values, per-item errors and a task error come back rebuilt, with the worker stack kept', () => {
   expect(decodeResult(encodeResult({ kind: 'values', values: [1n, 'x'] }, 2))).toEqual({ ms: 2, outcome: { kind: 'values', values: [1n, 'x'] } });
   const thrown = Object.assign(new RangeError('bad', { cause: new RemoteTraceback('RangeError: bad\n    at worker (w.js:1:1)') }), { detail: 7 });

@@ -64,11 +64,13 @@ export function decodeJob(data: unknown): JobPayload {
 
 /** A host's outcome (as its own engine rebuilt it) as the job's return value. */
 export function encodeResult(outcome: ChunkOutcome, ms: number): string {
-  const refused = outcome.kind === 'error' ? null : unreturnable(outcome.values);
+  // A view of a block of numbers (from a local worker) would serialize the whole block: its numbers go as an array.
+  const values = outcome.kind === 'error' ? null : Array.isArray(outcome.values) ? outcome.values : Array.from(outcome.values);
+  const refused = values === null ? null : unreturnable(values);
   if (refused) return pack({ v: PAYLOAD_VERSION, ms, kind: 'error', thrown: refused });
   switch (outcome.kind) {
     case 'values':
-      return pack({ v: PAYLOAD_VERSION, ms, kind: 'values', values: outcome.values });
+      return pack({ v: PAYLOAD_VERSION, ms, kind: 'values', values });
     case 'error':
       return pack({ v: PAYLOAD_VERSION, ms, kind: 'error', thrown: reflatten(outcome.error) });
     case 'items':
