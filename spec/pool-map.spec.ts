@@ -26,6 +26,18 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expect(await pool.map((x: unknown) => x, mixed)).toEqual(mixed);
   });
 
+  test('mapAsync() works on the input as it was at the call: changing the array afterwards changes nothing', async () => {
+    await using pool = makePool(backend);
+    // Chunks of 100 are cut from the array at the call, chunks of 3 from a copy of it as they go out.
+    for (const chunksize of [100, 3]) {
+      const xs = range(1000);
+      const result = pool.mapAsync((x: number) => x + 1, xs, chunksize);
+      xs.fill(-1);
+      xs.length = 10;
+      expect(await result.get()).toEqual(range(1000).map((x) => x + 1));
+    }
+  });
+
   test('map() of an empty input is [] and of one item is that result', async () => {
     await using pool = makePool(backend);
     expect(await pool.map((x: number) => x + 1, [])).toEqual([]);
