@@ -12,8 +12,8 @@ import type { Executor } from 'multipool';
 import { asCompleted, ProcessPoolExecutor, task, ThreadPoolExecutor } from 'multipool';
 
 import type { Role } from './fixtures/handshake-tasks.js';
-import { barrierThenChain, mark, scheduled } from './fixtures/handshake-tasks.js';
-import { BACKENDS, makePool } from './support/helpers.js';
+import { barrierThenChain, mark, scheduled, whoAmI } from './fixtures/handshake-tasks.js';
+import { BACKENDS, makePool, withinSeconds } from './support/helpers.js';
 
 const tasks = new URL('./fixtures/handshake-tasks.ts', import.meta.url);
 /** How long a task waits for its partner before it gives up (a wrong schedule, or a very slow machine). */
@@ -32,6 +32,22 @@ function items(...roles: Role[]): [string, Role, number][] {
 }
 
 describe.each(BACKENDS)('%s backend', (backend) => {
+  if (backend !== 'async') {
+    test('calls made one after another go to the worker that answered last, not to each worker in turn', async () => {
+      await using pool = makePool(backend, 2);
+      const bothStarted = new Promise<void>((resolve) => {
+        let started = 0;
+        pool.on('workerStart', () => {
+          if (++started === 2) resolve();
+        });
+      });
+      await withinSeconds(20, bothStarted, 'both workers starting');
+      const workers = new Set<string>();
+      for (let i = 0; i < 20; i++) workers.add(await pool.apply(task(tasks, whoAmI), []));
+      expect(workers.size).toBe(1);
+    });
+  }
+
   test('imapUnordered() on a fresh pool runs a quick item beside a slow one, so the quick one comes first', async () => {
     await using pool = makePool(backend, 3);
     const seen: string[] = [];

@@ -46,6 +46,8 @@ export class TaskHandler {
       if (!slot) return;
       let first: Chunk | null | undefined = await this.#queue.take();
       if (!first) return;
+      // While this loop waited for work, the worker it had picked may have been passed by one that answered since.
+      slot = this.#workers.best(false) ?? slot;
       if (slot.inFlight.length > 0 && !this.#workers.costs.isTiny(first)) {
         // A busy worker may take only tiny chunks: this one waits, in the queue, for an idle worker.
         this.#queue.putBack(first);

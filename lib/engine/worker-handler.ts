@@ -48,6 +48,8 @@ export class WorkerHandler {
   readonly #hooks: WorkerHandlerHooks;
   readonly #slots = new Set<WorkerSlot>();
   #nextId = 1;
+  /** Answers received from all workers: the clock of `WorkerSlot.answered`. */
+  #answers = 0;
   #running = true;
   #ref = false;
   /** Wakes the worker handler's loop (a worker left). */
@@ -124,6 +126,7 @@ export class WorkerHandler {
         this.#hooks.items(message.job, message.index, message.values);
         return;
       case 'results': {
+        slot.answered = ++this.#answers;
         const chunks = slot.inFlight.splice(0, message.results.length);
         message.results.forEach(({ ms }, i) => {
           const chunk = chunks[i];
@@ -212,16 +215,28 @@ export class WorkerHandler {
   async acquire(idle: boolean): Promise<WorkerSlot | null> {
     for (;;) {
       if (!this.#running) return null;
-      let best: WorkerSlot | null = null;
-      for (const slot of this.#slots) {
-        if (idle && slot.inFlight.length > 0) continue;
-        if (this.room(slot) > 0 && (best === null || slot.inFlight.length < best.inFlight.length)) best = slot;
-      }
+      const best = this.best(idle);
       if (best) return best;
       // Nothing started can take work: on demand, start a worker for it.
       this.grow();
       await this.#capacity.wait();
     }
+  }
+
+  /**
+   * The started worker that may take a chunk now and holds the fewest (with `idle`, only one that holds
+   * none), or null. Among equals, the one that answered last: a worker that has just answered is still
+   * awake, where one that waited longer must be woken by the system, which on a loaded machine costs about
+   * as much as the round trip itself. So calls made one after another go to one worker, not in turn to each.
+   */
+  best(idle: boolean): WorkerSlot | null {
+    let best: WorkerSlot | null = null;
+    for (const slot of this.#slots) {
+      if (idle && slot.inFlight.length > 0) continue;
+      if (this.room(slot) <= 0) continue;
+      if (best === null || slot.inFlight.length < best.inFlight.length || (slot.inFlight.length === best.inFlight.length && slot.answered > best.answered)) best = slot;
+    }
+    return best;
   }
 
   /** True when a worker other than `slot` holds nothing (one still starting counts: it will be idle soon). */

@@ -16,6 +16,8 @@ export interface WorkerSlot {
   readonly load: SlotLoad;
   /** Chunks ever sent to this worker, for `maxTasksPerChild`. */
   sent: number;
+  /** When it last answered, on the engine's own clock (a count of answers): the most recent is the warmest. */
+  answered: number;
   /** Listening on its channel (booted). */
   ready: boolean;
   alive: boolean;
@@ -27,7 +29,7 @@ export interface WorkerSlot {
 
 /** A slot for a worker about to be spawned; its handle is set once the backend returns it. */
 export function openSlot(id: number): WorkerSlot {
-  return { id, handle: undefined as unknown as WorkerHandle, inFlight: [], load: new SlotLoad(), sent: 0, ready: false, alive: true };
+  return { id, handle: undefined as unknown as WorkerHandle, inFlight: [], load: new SlotLoad(), sent: 0, answered: 0, ready: false, alive: true };
 }
 
 /** The worker that holds chunk (`job`, `index`), if one does. */
