@@ -8,7 +8,7 @@ import type { ChunkOutcome, Job, JobHost, TaskSource } from '../engine/job.js';
 import type { ProgressSink } from '../internal/progress.js';
 import type { Settled } from '../internal/settled.js';
 import { isSyncIterable } from '../internal/validate.js';
-import type { Chunk } from '../runtime/backend.js';
+import type { Chunk, ChunkValues } from '../runtime/backend.js';
 import type { ResultCallbacks } from './async-result.js';
 import { AsyncResult } from './async-result.js';
 
@@ -91,6 +91,18 @@ function cutAll(items: readonly unknown[], size: number): unknown[][] {
   return chunks;
 }
 
+/**
+ * The array a map's `length` results go into, holding `values[0]` at `at` already. Storing one value where
+ * the array is made gives it the kind of elements its values need (say, numbers that are not small integers)
+ * before the copying loop runs; an array that changed kind inside that loop made copying 100,000 numbers
+ * take twice as long (1.0 against 0.5 ms).
+ */
+function resultArray(length: number, at: number, values: ChunkValues): unknown[] {
+  const result = new Array<unknown>(length);
+  if (values.length > 0) result[at] = values[0];
+  return result;
+}
+
 /** The map as a job of the engine: chunks out, results into their input positions. */
 class MapJob implements Job, TaskSource {
   readonly id: number;
@@ -106,7 +118,8 @@ class MapJob implements Job, TaskSource {
   #chunksize = 1;
   #next = 0;
   #left = 0;
-  #values: unknown[] = [];
+  /** The result, made when the first values arrive (see {@link resultArray}). */
+  #values: unknown[] | null = null;
   #error: { error: unknown } | null = null;
   #done = false;
 
@@ -159,7 +172,6 @@ class MapJob implements Job, TaskSource {
     if (owned) this.#items = items;
     else if (this.#chunksize >= CUT_AHEAD_MIN) this.#cut = cutAll(items, this.#chunksize);
     else this.#items = items.slice();
-    this.#values = new Array<unknown>(items.length);
     this.#left = Math.ceil(items.length / this.#chunksize);
     this.#spec.progress?.total(items.length);
     if (items.length === 0) this.#finish({ ok: true, value: [] });
@@ -190,14 +202,15 @@ class MapJob implements Job, TaskSource {
     if (this.#done) return;
     if (outcome.kind === 'values') {
       const values = outcome.values;
-      for (let i = 0; i < values.length; i++) this.#values[index + i] = values[i];
+      const into = (this.#values ??= resultArray(this.#length, index, values));
+      for (let i = 0; i < values.length; i++) into[index + i] = values[i];
     } else if (outcome.kind === 'error') {
       this.#error ??= { error: outcome.error };
     }
     this.#left -= 1;
-    this.#spec.progress?.advance(Math.min(this.#chunksize, this.#values.length - index));
+    this.#spec.progress?.advance(Math.min(this.#chunksize, this.#length - index));
     if (this.#left > 0) return;
-    this.#finish(this.#error ? { ok: false, error: this.#error.error } : { ok: true, value: this.#values });
+    this.#finish(this.#error ? { ok: false, error: this.#error.error } : { ok: true, value: this.#values ?? [] });
   }
 
   abort(error: unknown): void {
