@@ -38,6 +38,17 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     }
   });
 
+  test('map() over numbers whose results stop being numbers partway through a chunk keeps every result in place', async () => {
+    await using pool = makePool(backend);
+    const xs = range(3000);
+    // Chunks of 1000 numbers cross as blocks; their results switch kind at 300, 1500 and 2400.
+    const mixed = (x: number): unknown => (x === 300 ? 'three hundred' : x === 1500 ? { x } : x === 2400 ? Promise.resolve(-x) : x * 0.5);
+    const back = await pool.map(mixed, xs, 1000);
+    expect(back).toEqual(xs.map((x) => (x === 300 ? 'three hundred' : x === 1500 ? { x } : x === 2400 ? -x : x * 0.5)));
+    // A failure partway through a chunk of numbers fails the map with that error.
+    await expect(pool.map((x: number) => (x === 1200 ? (() => { throw new RangeError(`bad ${x}`); })() : x), xs, 1000)).rejects.toThrow('bad 1200');
+  });
+
   test('map() of an empty input is [] and of one item is that result', async () => {
     await using pool = makePool(backend);
     expect(await pool.map((x: number) => x + 1, [])).toEqual([]);

@@ -11,7 +11,6 @@ import type { Movable } from './move.js';
 import { movesPending } from './move.js';
 import type { CallTuple, Crossing, FnDef, FromWorker, ToWorker, WireChunk, WireOutcome } from './protocol.js';
 import { assertNever, isTuple } from './protocol.js';
-import type { ArrivedOutcome } from './runs.js';
 import { packChunks, packNumberOutcomes, packOutcomes, unpackChunks, unpackOutcomes } from './runs.js';
 import { cloneFailure, encodingFailure, rebuildThrown } from './transport.js';
 import { findRefused, Gather, refusalMessage, restoreBuffers } from './values.js';
@@ -143,7 +142,8 @@ export function resultsMessage(outcomes: readonly WireOutcome[], crossing: Cross
     scanOutcomes(sendable, gather);
   }
   const handles = gather.handles && crossing !== 'reference';
-  if (handles) sendable = sendable.map((outcome) => (outcome.kind === 'error' ? outcome : { ...outcome, values: encodeHandles(outcome.values, crossing) }));
+  // A block of numbers holds no handle: only arrays are encoded.
+  if (handles) sendable = sendable.map((outcome) => (outcome.kind === 'error' || !Array.isArray(outcome.values) ? outcome : { ...outcome, values: encodeHandles(outcome.values, crossing) }));
   const only = sendable.length === 1 && !gather.buffers && !handles ? sendable[0] : undefined;
   if (only?.kind === 'values' && only.values.length === 1) return { message: ['value', only.job, only.index, only.ms, only.values[0]], moved: gather.moved };
   const extra = { ...(gather.buffers ? { buffers: gather.buffers } : {}), ...(handles ? { handles: true as const } : {}) };
@@ -154,7 +154,8 @@ export function resultsMessage(outcomes: readonly WireOutcome[], crossing: Cross
 function scanOutcomes(outcomes: readonly WireOutcome[], gather: Gather): boolean {
   let lost = false;
   for (const outcome of outcomes) {
-    if (outcome.kind !== 'error') lost = findRefused(outcome.values, gather) !== null || lost;
+    // A block of numbers holds nothing to refuse, move or list.
+    if (outcome.kind !== 'error') lost = (Array.isArray(outcome.values) && findRefused(outcome.values, gather) !== null) || lost;
     // What a task threw may hold class instances (it travels as a plain object); only its Buffers matter.
     else if (gather.crossing === 'clone') {
       const handles = gather.handles;
@@ -189,12 +190,12 @@ export function decodeMessage(message: FromWorker): WorkerMessage {
   }
 }
 
-function rebuildResult(outcome: ArrivedOutcome): ChunkResult {
+function rebuildResult(outcome: WireOutcome): ChunkResult {
   const { job, index, ms } = outcome;
   return { job, index, ms, outcome: rebuildOutcome(outcome) };
 }
 
-function rebuildOutcome(outcome: ArrivedOutcome): ChunkOutcome {
+function rebuildOutcome(outcome: WireOutcome): ChunkOutcome {
   switch (outcome.kind) {
     case 'values':
       return { kind: 'values', values: outcome.values };

@@ -50,7 +50,8 @@ export type WireThrown = { readonly error: WireError } | { readonly raw: unknown
 export type ItemError = [index: number, thrown: WireThrown];
 
 export type WireOutcome =
-  | { readonly job: number; readonly index: number; readonly ms: number; readonly kind: 'values'; readonly values: unknown[] }
+  /** A run of numbers may be a block of them (runs.ts): from a worker that filled one, or a view of the block that arrived. */
+  | { readonly job: number; readonly index: number; readonly ms: number; readonly kind: 'values'; readonly values: unknown[] | Float64Array }
   | ({ readonly job: number; readonly index: number; readonly ms: number; readonly kind: 'error' } & WireThrown)
   | { readonly job: number; readonly index: number; readonly ms: number; readonly kind: 'items'; readonly values: unknown[]; readonly errors: ItemError[] };
 

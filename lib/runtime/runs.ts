@@ -31,9 +31,17 @@ export type RunValues = unknown[] | Float64Array;
  */
 function numberRun(parts: readonly RunValues[], total: number): Float64Array | null {
   if (total < NUMBER_RUN_MIN) return null;
+  const only = parts.length === 1 ? parts[0] : undefined;
+  // A worker's block of results (see WorkerLoop) is sent as it is.
+  if (only instanceof Float64Array && only.byteOffset === 0 && only.byteLength === only.buffer.byteLength) return only;
   const numbers = new Float64Array(total);
   let at = 0;
   for (const part of parts) {
+    if (part instanceof Float64Array) {
+      numbers.set(part, at);
+      at += part.length;
+      continue;
+    }
     for (let i = 0; i < part.length; i++) {
       const value = part[i];
       if (typeof value !== 'number') return null;
@@ -198,16 +206,13 @@ export function packNumberOutcomes(outcomes: readonly WireOutcome[]): PackedOutc
   return packed;
 }
 
-/** An outcome as it arrived: a successful chunk of a run of numbers holds a view of the run's block. */
-export type ArrivedOutcome = Exclude<WireOutcome, ValuesOutcome> | (Omit<ValuesOutcome, 'values'> & { readonly values: RunValues });
-
 /**
  * The outcomes of `packed` runs. A chunk of a run of numbers gets its part of the block as a view when it is
  * long (see NUMBER_RUN_MIN): the receiver reads the numbers from there, so 12,500 of them are not first copied
  * into an array of their own.
  */
-export function unpackOutcomes(packed: readonly PackedOutcome[]): ArrivedOutcome[] {
-  const outcomes: ArrivedOutcome[] = [];
+export function unpackOutcomes(packed: readonly PackedOutcome[]): WireOutcome[] {
+  const outcomes: WireOutcome[] = [];
   for (const entry of packed) {
     if (entry.kind !== 'run') {
       outcomes.push(entry);

@@ -51,7 +51,7 @@ function results(outcomes: WireOutcome[]): ChunkResult[] {
   return decoded.results;
 }
 
-function values(job: number, index: number, ms: number, vals: unknown[]): WireOutcome {
+function values(job: number, index: number, ms: number, vals: unknown[] | Float64Array): WireOutcome {
   return { job, index, ms, kind: 'values', values: vals };
 }
 
@@ -410,6 +410,20 @@ describe('runs of numbers', () => {
     if (short?.outcome.kind !== 'values') throw new Error('expected values');
     expect(short.outcome.values).toEqual([1.5]);
     expect(Array.isArray(short.outcome.values)).toBe(true);
+  });
+
+  test('a block of numbers a worker filled is sent as it is, and consecutive blocks as one', () => {
+    const block = Float64Array.from(numbers(), (x) => x * 1.5);
+    const alone = resultsMessage([values(3, 0, 1, block)], 'v8').message as Extract<FromWorker, { t: 'results' }>;
+    expect((alone.results[0] as { values: unknown }).values).toBe(block);
+    const next = Float64Array.from(numbers(), (x) => -x);
+    const joined = resultsMessage([values(3, 0, 1, block), values(3, NUMBER_RUN_MIN, 1, next)], 'clone').message;
+    const decoded = decodeMessage(across(joined, 'clone'));
+    if (decoded.t !== 'results') throw new Error(`expected results, got ${decoded.t}`);
+    const [a, b] = decoded.results;
+    if (a?.outcome.kind !== 'values' || b?.outcome.kind !== 'values') throw new Error('expected values');
+    expectSame(Array.from(a.outcome.values), Array.from(block));
+    expectSame(Array.from(b.outcome.values), Array.from(next));
   });
 
   test('results that stay in this process keep their arrays', () => {

@@ -7,9 +7,10 @@ import type { ItemError, WireChunk, WireOutcome, WireThrown } from '../protocol.
  * The chunk ran: its values, and for per-item chunks the items that failed alone. A per-item chunk in which
  * nothing failed is answered as a plain one, so its values travel as plain ones do (runs of numbers as blocks).
  */
-export function succeeded(chunk: WireChunk, start: number, values: unknown[], errors: ItemError[] = []): WireOutcome {
+export function succeeded(chunk: WireChunk, start: number, values: unknown[] | Float64Array, errors: ItemError[] = []): WireOutcome {
   const ms = performance.now() - start;
-  if (errors.length > 0) return { job: chunk.job, index: chunk.index, ms, kind: 'items', values, errors };
+  // Only a chunk run item by item has errors, and its values are an array.
+  if (errors.length > 0) return { job: chunk.job, index: chunk.index, ms, kind: 'items', values: values as unknown[], errors };
   return { job: chunk.job, index: chunk.index, ms, kind: 'values', values };
 }
 
