@@ -6,15 +6,17 @@
  */
 import { performance } from 'node:perf_hooks';
 
-import { isIterator, isThenable } from '../../internal/validate.js';
+import { isThenable } from '../../internal/validate.js';
 import { claimToStart } from '../claims.js';
 import type { Outgoing } from '../codec.js';
 import { encodable, itemsMessage, resultsMessage } from '../codec.js';
 import type { Movable } from '../move.js';
 import { releaseMoves } from '../move.js';
-import type { Crossing, FnDef, FromWorker, ItemError, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from '../protocol.js';
+import type { Crossing, FnDef, FromWorker, ToWorker, WireChunk, WireOutcome, WireThrown, WorkerInit } from '../protocol.js';
 import { assertNever, isTuple } from '../protocol.js';
 import { cloneFailure, encodingFailure, flattenThrown } from '../transport.js';
+import type { CallContext, TaskFn } from './chunk-call.js';
+import { callChunk } from './chunk-call.js';
 import { explainCapture, loadFn } from './function-load.js';
 import { failed, succeeded } from './outcomes.js';
 import { endProcess } from './process-end.js';
@@ -31,8 +33,6 @@ export interface WorkerChannel {
   /** The claim words of the chunks that carry one (a thread's channel; see claims.ts). */
   readonly claims?: Int32Array;
 }
-
-type TaskFn = (...args: unknown[]) => unknown;
 
 const FLUSH_AFTER_MS = 2;
 
@@ -54,6 +54,11 @@ export class WorkerLoop {
   readonly #oneShot: boolean;
   /** Takes batches in order, holding those that carry shared primitives until they are revived. */
   readonly #revival = new Revival((batch) => this.#take(batch));
+  /** What running a chunk's items needs from the loop (see chunk-call.ts). */
+  readonly #calls: CallContext = {
+    flatten: (chunk, error) => this.#flatten(chunk, error),
+    stream: (chunk, start, iterator) => this.#stream(chunk, start, iterator),
+  };
 
   constructor(channel: WorkerChannel, init: WorkerInit) {
     this.#channel = channel;
@@ -155,7 +160,7 @@ export class WorkerLoop {
   #run(chunk: WireChunk): WireOutcome | Promise<WireOutcome> {
     const start = performance.now();
     const fn = this.#fns.get(chunk.fn);
-    if (fn) return this.#call(fn, chunk, start);
+    if (fn) return callChunk(this.#calls, fn, chunk, start);
     return this.#loadThenCall(chunk, start);
   }
 
@@ -165,90 +170,10 @@ export class WorkerLoop {
       if (!def) throw new Error(`multipool worker: no definition for function ${chunk.fn}`);
       const fn = await loadFn(def);
       this.#fns.set(chunk.fn, fn);
-      return await this.#call(fn, chunk, start);
+      return await callChunk(this.#calls, fn, chunk, start);
     } catch (error) {
       return failed(chunk, start, this.#flatten(chunk, error));
     }
-  }
-
-  /** Runs every item; synchronous functions never wait for a microtask. */
-  #call(fn: TaskFn, chunk: WireChunk, start: number): WireOutcome | Promise<WireOutcome> {
-    const { items } = chunk;
-    if (items instanceof Float64Array && !chunk.star && !chunk.perItem && chunk.stream === undefined) return this.#callOnNumbers(fn, chunk, start, items);
-    return this.#callFrom(fn, chunk, start, new Array<unknown>(items.length), 0);
-  }
-
-  /**
-   * A run of numbers in (see runs.ts): the results go into a block of numbers while they are numbers, and the
-   * outcome sends that block as it is. A map over numbers usually gives numbers; from the first result that is
-   * not one, the chunk goes on as any other. A worker's first chunks run here cold, where each pass over
-   * 12,500 values costs a millisecond or more: a first `Pool(2).map` over 100,000 numbers took 12.5–14.8
-   * instead of 15.5–18.9 ms with this path.
-   */
-  #callOnNumbers(fn: TaskFn, chunk: WireChunk, start: number, items: Float64Array): WireOutcome | Promise<WireOutcome> {
-    const numbers = new Float64Array(items.length);
-    for (let i = 0; i < items.length; i++) {
-      let value: unknown;
-      try {
-        value = fn(items[i]);
-      } catch (error) {
-        return failed(chunk, start, this.#flatten(chunk, error));
-      }
-      if (typeof value === 'number') {
-        numbers[i] = value;
-        continue;
-      }
-      const values: unknown[] = Array.from(numbers.subarray(0, i));
-      values.length = items.length;
-      if ((typeof value === 'object' || typeof value === 'function') && isThenable(value)) return this.#callAsync(fn, chunk, start, values, [], i, value);
-      values[i] = value;
-      return this.#callFrom(fn, chunk, start, values, i + 1);
-    }
-    return succeeded(chunk, start, numbers);
-  }
-
-  /** Runs the items from `from` on, into `values`, which holds those before. */
-  #callFrom(fn: TaskFn, chunk: WireChunk, start: number, values: unknown[], from: number): WireOutcome | Promise<WireOutcome> {
-    const { items, star } = chunk;
-    const errors: ItemError[] = [];
-    for (let i = from; i < items.length; i++) {
-      let value: unknown;
-      try {
-        value = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
-      } catch (error) {
-        if (!chunk.perItem) return failed(chunk, start, this.#flatten(chunk, error));
-        errors.push([i, this.#flatten(chunk, error)]);
-        continue;
-      }
-      // A primitive is neither a generator nor a promise: no call per item to find out (a cold loop pays for each).
-      if (typeof value === 'object' || typeof value === 'function') {
-        if (chunk.stream !== undefined && isIterator(value)) return this.#stream(chunk, start, value);
-        if (isThenable(value)) return this.#callAsync(fn, chunk, start, values, errors, i, value);
-      }
-      values[i] = value;
-    }
-    return succeeded(chunk, start, values, errors);
-  }
-
-  async #callAsync(
-    fn: TaskFn,
-    chunk: WireChunk,
-    start: number,
-    values: unknown[],
-    errors: ItemError[],
-    from: number,
-    first: PromiseLike<unknown>,
-  ): Promise<WireOutcome> {
-    const { items, star } = chunk;
-    for (let i = from; i < items.length; i++) {
-      try {
-        values[i] = await (i === from ? first : star ? fn(...(items[i] as unknown[])) : fn(items[i]));
-      } catch (error) {
-        if (!chunk.perItem) return failed(chunk, start, this.#flatten(chunk, error));
-        errors.push([i, this.#flatten(chunk, error)]);
-      }
-    }
-    return succeeded(chunk, start, values, errors);
   }
 
   /**
