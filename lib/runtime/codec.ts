@@ -9,8 +9,8 @@ import type { Chunk, ChunkOutcome, ChunkResult, WorkerMessage } from './backend.
 import { encodeHandles, reviveHandlesNow } from './handles.js';
 import type { Movable } from './move.js';
 import { movesPending } from './move.js';
-import type { CallTuple, Crossing, FnDef, FromWorker, ToWorker, WireChunk, WireOutcome } from './protocol.js';
-import { assertNever, isTuple } from './protocol.js';
+import type { CallTuple, Crossing, FnDef, FromWorker, ToWorker, ValueTuple, WireChunk, WireOutcome } from './protocol.js';
+import { assertNever, CALL_FIELDS, isTuple, VALUE_FIELDS } from './protocol.js';
 import { packChunks, packNumberOutcomes, packOutcomes, unpackChunks, unpackOutcomes } from './runs.js';
 import { cloneFailure, encodingFailure, rebuildThrown } from './transport.js';
 import { findRefused, Gather, refusalMessage, restoreBuffers } from './values.js';
@@ -22,6 +22,9 @@ type BatchMessage = Extract<ToWorker, { t: 'batch' }>;
 /** The bits of a `CallTuple`'s flags. */
 const STAR = 1;
 const PER_ITEM = 2;
+
+/** A `CallTuple`'s claim for a chunk without a claim word. */
+const NO_CLAIM = -1;
 
 /**
  * The message that carries `chunks` to one worker: packed chunks, plus the
@@ -93,21 +96,34 @@ export function crossingBatch(message: BatchMessage, crossing: Crossing): Outgoi
   return { message: { ...message, ...extra }, moved: gather.moved };
 }
 
-/** `message` as a `CallTuple` when it is one call of one item with nothing else to carry; else itself. */
+/**
+ * `message` as a `CallTuple` when it holds only one-item calls with nothing else to carry; else itself. A run
+ * of one item is a chunk of its own: consecutive chunks of one job (an `imap` with chunksize 1) pack into runs
+ * of several and keep the record form.
+ */
 function compactCall(message: BatchMessage): ToWorker {
-  const run = message.chunks[0];
-  if (!run || message.chunks.length > 1 || message.fns.length > 0 || run.items.length !== 1 || run.stream !== undefined) return message;
-  const flags = (run.star ? STAR : 0) | (run.perItem ? PER_ITEM : 0);
-  return run.claim === undefined ? ['call', run.job, run.index, run.fn, flags, run.items[0]] : ['call', run.job, run.index, run.fn, flags, run.items[0], run.claim];
+  if (message.chunks.length === 0 || message.fns.length > 0) return message;
+  const tuple: unknown[] = ['call'];
+  for (const run of message.chunks) {
+    if (run.items.length !== 1 || run.stream !== undefined) return message;
+    tuple.push(run.job, run.index, run.fn, (run.star ? STAR : 0) | (run.perItem ? PER_ITEM : 0), run.items[0], run.claim ?? NO_CLAIM);
+  }
+  return tuple as unknown as CallTuple;
 }
 
 /** What a batch carries, as the worker loop takes it: new definitions, and the chunks with their Buffers restored. */
 export function openBatch(message: BatchMessage | CallTuple): { fns: readonly FnDef[]; chunks: WireChunk[] } {
   if (isTuple(message)) {
-    const [tag, job, index, fn, flags, item, claim] = message;
     // Unreachable for the types, but the message came from another thread or process.
-    if ((tag as unknown) !== 'call') return assertNever(message as never, 'worker');
-    return { fns: [], chunks: [{ job, index, fn, star: (flags & STAR) !== 0, perItem: (flags & PER_ITEM) !== 0, items: [item], ...(claim === undefined ? {} : { claim }) }] };
+    if ((message[0] as unknown) !== 'call' || (message.length - 1) % CALL_FIELDS !== 0) return assertNever(message as never, 'worker');
+    const chunks: WireChunk[] = [];
+    for (let at = 1; at < message.length; at += CALL_FIELDS) {
+      const flags = message[at + 3] as number;
+      const claim = message[at + 5] as number;
+      const chunk: WireChunk = { job: message[at] as number, index: message[at + 1] as number, fn: message[at + 2] as number, star: (flags & STAR) !== 0, perItem: (flags & PER_ITEM) !== 0, items: [message[at + 4]] };
+      chunks.push(claim === NO_CLAIM ? chunk : { ...chunk, claim });
+    }
+    return { fns: [], chunks };
   }
   restoreBuffers(message.buffers);
   return { fns: message.fns, chunks: unpackChunks(message.chunks) };
@@ -144,10 +160,26 @@ export function resultsMessage(outcomes: readonly WireOutcome[], crossing: Cross
   const handles = gather.handles && crossing !== 'reference';
   // A block of numbers holds no handle: only arrays are encoded.
   if (handles) sendable = sendable.map((outcome) => (outcome.kind === 'error' || !Array.isArray(outcome.values) ? outcome : { ...outcome, values: encodeHandles(outcome.values, crossing) }));
-  const only = sendable.length === 1 && !gather.buffers && !handles ? sendable[0] : undefined;
-  if (only?.kind === 'values' && only.values.length === 1) return { message: ['value', only.job, only.index, only.ms, only.values[0]], moved: gather.moved };
+  const tuple = gather.buffers || handles ? null : valueTuple(sendable);
+  if (tuple) return { message: tuple, moved: gather.moved };
   const extra = { ...(gather.buffers ? { buffers: gather.buffers } : {}), ...(handles ? { handles: true as const } : {}) };
   return { message: { t: 'results', results: packOutcomes(sendable, crossing !== 'reference'), ...extra }, moved: gather.moved };
+}
+
+/**
+ * `outcomes` as a `ValueTuple` when each holds one value and no two are consecutive chunks of one job (those
+ * pack into one run, see runs.ts); else null.
+ */
+function valueTuple(outcomes: readonly WireOutcome[]): ValueTuple | null {
+  const tuple: unknown[] = ['value'];
+  let previous: WireOutcome | undefined;
+  for (const outcome of outcomes) {
+    if (outcome.kind !== 'values' || outcome.values.length !== 1) return null;
+    if (previous && previous.job === outcome.job && previous.index + 1 === outcome.index) return null;
+    tuple.push(outcome.job, outcome.index, outcome.ms, outcome.values[0]);
+    previous = outcome;
+  }
+  return tuple.length > 1 ? (tuple as unknown as ValueTuple) : null;
 }
 
 /** True when a value of an outcome is refused; what the channel needs (and whether values hold shared primitives) goes into `gather`. */
@@ -169,9 +201,13 @@ function scanOutcomes(outcomes: readonly WireOutcome[], gather: Gather): boolean
 /** A worker's message as the engine sees it: outcomes unpacked and rebuilt. Fails loudly on an unknown tag. */
 export function decodeMessage(message: FromWorker): WorkerMessage {
   if (isTuple(message)) {
-    const [tag, job, index, ms, value] = message;
-    if ((tag as unknown) !== 'value') return assertNever(message as never, 'engine');
-    return { t: 'results', results: [{ job, index, ms, outcome: { kind: 'values', values: [value] } }] };
+    // Unreachable for the types, but the message came from another thread or process.
+    if ((message[0] as unknown) !== 'value' || (message.length - 1) % VALUE_FIELDS !== 0) return assertNever(message as never, 'engine');
+    const results: ChunkResult[] = [];
+    for (let at = 1; at < message.length; at += VALUE_FIELDS) {
+      results.push({ job: message[at] as number, index: message[at + 1] as number, ms: message[at + 2] as number, outcome: { kind: 'values', values: [message[at + 3]] } });
+    }
+    return { t: 'results', results };
   }
   switch (message.t) {
     case 'results':

@@ -77,14 +77,23 @@ export type PackedOutcome =
   | { readonly job: number; readonly index: number; readonly ms: number; readonly kind: 'run'; readonly sizes: number[]; readonly values: unknown[] | Float64Array };
 
 /**
- * One call of a known function with one item, and nothing else to carry (an `apply` or a `submit`): the
- * commonest batch, as a flat tuple. `flags` holds `star` and `perItem` (see codec.ts); `claim`, the chunk's
- * claim word, when it has one.
+ * One-item calls of known functions and nothing else to carry (`apply`s, `submit`s): the commonest batches, as
+ * one flat tuple of `CALL_FIELDS` elements per call after the tag: `job, index, fn, flags, item, claim`.
+ * `flags` holds `star` and `perItem` (see codec.ts); `claim` is the chunk's claim word, or -1 when it has none.
  */
-export type CallTuple = readonly [t: 'call', job: number, index: number, fn: number, flags: number, item: unknown, claim?: number];
+export type CallTuple = readonly [t: 'call', ...fields: unknown[]];
 
-/** The one value of one chunk, and nothing else to carry: the commonest result, as a flat tuple. */
-export type ValueTuple = readonly [t: 'value', job: number, index: number, ms: number, value: unknown];
+/** Elements per call in a `CallTuple`. */
+export const CALL_FIELDS = 6;
+
+/**
+ * The one value of each of several chunks and nothing else to carry: the commonest results, as one flat tuple
+ * of `VALUE_FIELDS` elements per chunk after the tag: `job, index, ms, value`.
+ */
+export type ValueTuple = readonly [t: 'value', ...fields: unknown[]];
+
+/** Elements per chunk in a `ValueTuple`. */
+export const VALUE_FIELDS = 4;
 
 /**
  * Chunks travel packed (see codec.ts): consecutive chunks of one job share one record.

@@ -39,6 +39,11 @@ function onTheWire(chunks: Chunk[], defOf: (fn: AnyFn) => FnDef): WireChunk[] {
   return chunks.map(({ job, index, fn, items, star, perItem, stream }) => ({ job, index, fn: defOf(fn).id, items, star, perItem, ...(stream ? { stream } : {}) }));
 }
 
+/** `message` as the other side receives it. */
+function across<M>(message: M, crossing: Crossing): M {
+  return crossing === 'v8' ? (deserialize(serialize(message)) as M) : structuredClone(message);
+}
+
 function roundTrip(chunks: Chunk[], defOf: (fn: AnyFn) => FnDef): WireChunk[] {
   const { message } = batchMessage(chunks, defOf, new Set());
   expect(message.t).toBe('batch');
@@ -284,7 +289,7 @@ describe('packOutcomes / decodeMessage', () => {
   });
 });
 
-describe('the tuple forms of a single call and a single value', () => {
+describe('the tuple forms of one-item calls and single values', () => {
   test('one call of a known function with one item crosses as a flat tuple and opens as the chunk it was', () => {
     const defOf = definitions(double, add);
     for (const sent of [chunk(4, 0, [[1, 2]], add, { star: true }), chunk(5, 3, [7], double, { perItem: true }), chunk(6, 0, [[3, 4]], add, { star: true, perItem: true })]) {
@@ -296,14 +301,27 @@ describe('the tuple forms of a single call and a single value', () => {
     }
   });
 
-  test('a call that carries a definition, Buffers, a stream, several items or several chunks keeps the record form', () => {
+  test('one-item calls of several jobs cross as one flat tuple, claim words kept, and open as the chunks they were', () => {
+    const defOf = definitions(double, add);
+    const sent = [chunk(4, 0, [7]), { ...chunk(5, 0, [[1, 2]], add, { star: true }), holdable: true as const }, chunk(6, 0, [8], double, { perItem: true })];
+    const claims = new Map([[sent[1] as Chunk, 3]]);
+    const { message: batch } = batchMessage(sent, defOf, new Set([1, 2]), 'clone', claims);
+    const { message } = crossingBatch(batch, 'clone');
+    expect(message).toEqual(['call', 4, 0, 1, 0, 7, -1, 5, 0, 2, 1, [1, 2], 3, 6, 0, 1, 2, 8, -1]);
+    const opened = openBatch(across(message as CallTuple, 'clone')).chunks;
+    expect(opened).toEqual(onTheWire(sent, defOf).map((wire, i) => (i === 1 ? { ...wire, claim: 3 } : wire)));
+  });
+
+  test('a call that carries a definition, Buffers, a stream or several items, or consecutive chunks of one job, keep the record form', () => {
     const defOf = definitions(double, gen);
     const record = (chunks: Chunk[], known: number[]): unknown => crossingBatch(batchMessage(chunks, defOf, new Set(known)).message, 'clone').message;
     expect(record([chunk(1, 0, [1])], [])).toMatchObject({ t: 'batch' });
     expect(record([chunk(1, 0, [Buffer.from('b')])], [1])).toMatchObject({ t: 'batch' });
     expect(record([chunk(1, 0, [1], gen, { stream: 2 })], [2])).toMatchObject({ t: 'batch' });
     expect(record([chunk(1, 0, [1, 2])], [1])).toMatchObject({ t: 'batch' });
-    expect(record([chunk(1, 0, [1]), chunk(2, 0, [2])], [1])).toMatchObject({ t: 'batch' });
+    expect(record([chunk(1, 0, [1]), chunk(2, 0, [2, 3])], [1])).toMatchObject({ t: 'batch' });
+    // An imap with chunksize 1: one run of two chunks, not two calls.
+    expect(record([chunk(1, 0, [1]), chunk(1, 1, [2])], [1])).toMatchObject({ t: 'batch' });
   });
 
   test('the one value of one chunk comes back as a flat tuple and decodes as a result; anything more is a record', () => {
@@ -312,12 +330,28 @@ describe('the tuple forms of a single call and a single value', () => {
     expect(decodeMessage(message)).toEqual({ t: 'results', results: [{ job: 3, index: 2, ms: 0.5, outcome: { kind: 'values', values: [{ a: [1] }] } }] });
     expect(resultsMessage([values(3, 2, 0.5, [1, 2])], 'v8').message).toMatchObject({ t: 'results' });
     expect(resultsMessage([values(3, 2, 0.5, [1]), values(3, 3, 0.5, [2])], 'v8').message).toMatchObject({ t: 'results' });
+    expect(resultsMessage([values(3, 2, 0.5, [1]), thrown(4, 0, 0.5, new Error('x'))], 'v8').message).toMatchObject({ t: 'results' });
     expect(resultsMessage([values(3, 2, 0.5, [Buffer.from('b')])], 'clone').message).toMatchObject({ t: 'results' });
   });
 
-  test('a tuple with an unknown tag fails loudly on either side', () => {
+  test('the single values of chunks of several jobs come back as one flat tuple, in order', () => {
+    const { message } = resultsMessage([values(7, 0, 0.25, [49]), values(5, 0, 0.5, ['x']), values(9, 4, 1, [null])], 'v8');
+    expect(message).toEqual(['value', 7, 0, 0.25, 49, 5, 0, 0.5, 'x', 9, 4, 1, null]);
+    expect(decodeMessage(across(message, 'v8'))).toEqual({
+      t: 'results',
+      results: [
+        { job: 7, index: 0, ms: 0.25, outcome: { kind: 'values', values: [49] } },
+        { job: 5, index: 0, ms: 0.5, outcome: { kind: 'values', values: ['x'] } },
+        { job: 9, index: 4, ms: 1, outcome: { kind: 'values', values: [null] } },
+      ],
+    });
+  });
+
+  test('a tuple with an unknown tag or a broken length fails loudly on either side', () => {
     expect(() => decodeMessage(['nonsense', 1, 0, 0, 1] as unknown as FromWorker)).toThrow(/multipool engine: unknown protocol message/);
-    expect(() => openBatch(['nonsense', 1, 0, 1, 0, 1] as unknown as CallTuple)).toThrow(/multipool worker: unknown protocol message/);
+    expect(() => openBatch(['nonsense', 1, 0, 1, 0, 1, -1] as unknown as CallTuple)).toThrow(/multipool worker: unknown protocol message/);
+    expect(() => decodeMessage(['value', 1, 0, 0] as unknown as FromWorker)).toThrow(/multipool engine: unknown protocol message/);
+    expect(() => openBatch(['call', 1, 0, 1, 0, 1] as unknown as CallTuple)).toThrow(/multipool worker: unknown protocol message/);
   });
 });
 
@@ -326,10 +360,6 @@ describe('runs of numbers', () => {
   const numbers = (from = 0): number[] => [-0, NaN, Infinity, -Infinity, 0.1, 2 ** 53, ...Array.from({ length: NUMBER_RUN_MIN - 6 }, (_, i) => from + i)];
 
   /** The message as it arrives at the other end of `crossing`: v8 serialization or structured clone. */
-  function across<M>(message: M, crossing: Crossing): M {
-    return crossing === 'v8' ? (deserialize(serialize(message)) as M) : structuredClone(message);
-  }
-
   /** Element by element with Object.is, so -0 and NaN count. */
   function expectSame(got: readonly unknown[], want: readonly unknown[]): void {
     expect(got.length).toBe(want.length);
