@@ -32,7 +32,7 @@ export type RunValues = unknown[] | Float64Array;
 function numberRun(parts: readonly RunValues[], total: number): Float64Array | null {
   if (total < NUMBER_RUN_MIN) return null;
   const only = parts.length === 1 ? parts[0] : undefined;
-  // A worker's block of results (see WorkerLoop) is sent as it is.
+  // A worker's block of results (see worker/chunk-call.ts) is sent as it is.
   if (only instanceof Float64Array && only.byteOffset === 0 && only.byteLength === only.buffer.byteLength) return only;
   const numbers = new Float64Array(total);
   let at = 0;
