@@ -19,6 +19,7 @@ export function finishedWithError(future: object): boolean {
 }
 
 let cancelTakenBack: (future: Future) => void = () => {};
+let linkCall: (future: Future, call: { finish(): void }) => void = () => {};
 let holdPending: (future: Future, probe: HeldProbe) => boolean = () => false;
 
 /**
@@ -36,6 +37,14 @@ export function cancelTakenBackFuture<R>(future: Future<R>): void {
  */
 export function holdPendingFuture<R>(future: Future<R>, probe: HeldProbe): boolean {
   return holdPending(future as unknown as Future, probe);
+}
+
+/**
+ * @internal Tells `call` (its job in the engine) when `future` is done, before any done-callback runs: a
+ * future its user cancelled, or finished through `setResult`, leaves the job cache too.
+ */
+export function linkFutureToCall<R>(future: Future<R>, call: { finish(): void }): void {
+  linkCall(future as unknown as Future, call);
 }
 
 const DONE_STATES: ReadonlySet<State> = new Set(['cancelled', 'cancelledAndNotified', 'finished']);
@@ -71,6 +80,10 @@ export class Future<R = unknown> implements PromiseLike<R> {
       future.#state = 'pending';
       future.cancel();
     };
+    linkCall = (future, call) => {
+      if (future.done()) call.finish();
+      else future.#job = call;
+    };
     holdPending = (future, probe) => {
       if (!future.setRunningOrNotifyCancel()) return false;
       // Not running yet: the worker holds it until it gets to it.
@@ -82,23 +95,23 @@ export class Future<R = unknown> implements PromiseLike<R> {
   /** How to reach the worker that holds this pending future's call, if one does. */
   #held: HeldProbe | null = null;
   #outcome: Settled<R> | null = null;
-  #callbacks: ((future: Future<R>) => void)[] = [];
-  readonly #promise: Promise<R>;
-  #resolve!: (value: R) => void;
-  #reject!: (error: unknown) => void;
-
-  constructor() {
-    this.#promise = new Promise<R>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    // A failed future nobody awaits is not an unhandled rejection.
-    this.#promise.catch(() => {});
-  }
+  /** The engine's job for this future's call, told first when the future is done. */
+  #job: { finish(): void } | null = null;
+  /** The error a cancelled future rejects with. */
+  #cancelledWith: CancelledError | null = null;
+  #callbacks: ((future: Future<R>) => void)[] | null = null;
+  /**
+   * The promise behind `then` and `result`, made when first asked for: an executor kept busy has a
+   * thousand futures pending at once, and a promise nobody awaits is only work for the garbage collector.
+   * A failed future nobody awaits so never becomes an unhandled rejection.
+   */
+  #promise: Promise<R> | null = null;
+  #resolve: ((value: R) => void) | null = null;
+  #reject: ((error: unknown) => void) | null = null;
 
   /** Lets `await future` give the result (or throw the task's error). */
   then<A = R, B = never>(onfulfilled?: ((value: R) => A | PromiseLike<A>) | null, onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
-    return this.#promise.then(onfulfilled, onrejected);
+    return this.#promised().then(onfulfilled, onrejected);
   }
 
   /**
@@ -107,7 +120,7 @@ export class Future<R = unknown> implements PromiseLike<R> {
    * @param timeout - seconds to wait; rejects with `TimeoutError` after that (the task goes on).
    */
   result(timeout?: number | null): Promise<R> {
-    return withTimeout(this.#promise, timeout, 'The future');
+    return withTimeout(this.#promised(), timeout, 'The future');
   }
 
   /**
@@ -138,7 +151,7 @@ export class Future<R = unknown> implements PromiseLike<R> {
     if (this.#state === 'running' || this.#state === 'finished') return false;
     if (this.#state === 'cancelled' || this.#state === 'cancelledAndNotified') return true;
     this.#state = 'cancelled';
-    this.#reject(new CancelledError('The future was cancelled'));
+    this.#cancelledWith = new CancelledError('The future was cancelled');
     this.#runCallbacks();
     return true;
   }
@@ -170,7 +183,7 @@ export class Future<R = unknown> implements PromiseLike<R> {
   addDoneCallback(fn: (future: Future<R>) => void): void {
     if (typeof fn !== 'function') throw new TypeError('Expected `fn` to be a function');
     if (this.done()) this.#call(fn);
-    else this.#callbacks.push(fn);
+    else (this.#callbacks ??= []).push(fn);
   }
 
   /**
@@ -220,14 +233,38 @@ export class Future<R = unknown> implements PromiseLike<R> {
     this.#held = null;
     this.#outcome = outcome;
     if (!outcome.ok) failed.add(this);
-    if (outcome.ok) this.#resolve(outcome.value);
-    else this.#reject(outcome.error);
     this.#runCallbacks();
   }
 
+  /** The promise of the outcome, made on first use: pending, or settled as the future is. */
+  #promised(): Promise<R> {
+    if (this.#promise) return this.#promise;
+    this.#promise = new Promise<R>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    if (this.done()) this.#settlePromise();
+    return this.#promise;
+  }
+
+  /** Settles the promise, if one was made, as the future ended. */
+  #settlePromise(): void {
+    const resolve = this.#resolve;
+    const reject = this.#reject;
+    if (!resolve || !reject) return;
+    this.#resolve = this.#reject = null;
+    if (this.#outcome?.ok) resolve(this.#outcome.value);
+    else reject(this.#outcome ? this.#outcome.error : this.#cancelledWith);
+  }
+
   #runCallbacks(): void {
+    this.#settlePromise();
+    const job = this.#job;
+    this.#job = null;
+    job?.finish();
     const callbacks = this.#callbacks;
-    this.#callbacks = [];
+    if (callbacks === null) return;
+    this.#callbacks = null;
     for (const fn of callbacks) this.#call(fn);
   }
 
