@@ -8,6 +8,7 @@ import type { Job as BullJob, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 import { Engine } from '../engine/engine.js';
+import { unheard } from '../engine/events.js';
 import { POOL_MAX_WINDOW } from '../engine/window.js';
 import { AbortError } from '../errors.js';
 import type { LocalBackendKind } from '../runtime/backend.js';
@@ -59,7 +60,7 @@ export class WorkerHost {
         onWorkerLost: 'fail-tasks',
         notRunningMessage: 'The worker host is shutting down',
       },
-      () => {},
+      unheard,
     );
   }
 

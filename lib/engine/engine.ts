@@ -59,7 +59,7 @@ export class Engine implements LazyJobHost {
       results: (_slot, results) => {
         for (const result of results) {
           this.#results.route(result);
-          this.#emit('taskDone', { job: result.job, index: result.index });
+          if (this.#emit.heard('taskDone')) this.#emit('taskDone', { job: result.job, index: result.index });
         }
       },
       items: (job, index, values) => this.#results.stream(job, index, values),
@@ -85,7 +85,7 @@ export class Engine implements LazyJobHost {
       },
       sent: (_slot, chunk) => {
         this.#cache.get(chunk.job)?.started?.(chunk.index);
-        this.#emit('taskStart', { job: chunk.job, index: chunk.index });
+        if (this.#emit.heard('taskStart')) this.#emit('taskStart', { job: chunk.job, index: chunk.index });
       },
       unsendable: (chunk, error) => this.#results.fail(chunk.job, chunk.index, error),
     }, destinationOf(backend.kind));

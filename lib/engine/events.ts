@@ -9,18 +9,26 @@ export interface PoolEvents {
   error: (error: unknown) => void;
 }
 
-export type Emit = <K extends keyof PoolEvents>(event: K, ...args: Parameters<PoolEvents[K]>) => void;
+export interface Emit {
+  <K extends keyof PoolEvents>(event: K, ...args: Parameters<PoolEvents[K]>): void;
+  /** True when something listens for `event`: the engine builds a per-task event only then. */
+  heard(event: keyof PoolEvents): boolean;
+}
 
 /**
  * The engine's `emit` for a facade: events go to the facade's listeners; an error nobody listens for
  * (a throwing callback) becomes a process warning instead of vanishing.
  */
 export function emitterFor(target: { emit(event: string, ...args: unknown[]): boolean; listenerCount(event: string): number }): Emit {
-  return (event, ...args) => {
+  const emit = <K extends keyof PoolEvents>(event: K, ...args: Parameters<PoolEvents[K]>): void => {
     if (event === 'error' && target.listenerCount('error') === 0) {
       process.emitWarning(`multipool: a callback threw and nothing listens for 'error': ${String(args[0])}`);
       return;
     }
     target.emit(event, ...args);
   };
+  return Object.assign(emit, { heard: (event: keyof PoolEvents) => target.listenerCount(event) > 0 });
 }
+
+/** The `Emit` of an engine whose events nobody can listen to (a host's local pool, multiYield's). */
+export const unheard: Emit = Object.assign(() => {}, { heard: () => false });

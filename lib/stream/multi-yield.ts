@@ -9,6 +9,7 @@
 import { availableParallelism } from 'node:os';
 
 import { Engine } from '../engine/engine.js';
+import { unheard } from '../engine/events.js';
 import { IMapIterator } from '../engine/imap-iterator.js';
 import { POOL_MAX_WINDOW } from '../engine/window.js';
 import type { AnyIterable } from '../internal/validate.js';
@@ -120,6 +121,6 @@ function startEngine(fn: (...args: never[]) => unknown, mode: LocalBackendKind, 
       onWorkerLost: 'fail-tasks',
       notRunningMessage: 'multiYield has stopped',
     },
-    () => {},
+    unheard,
   );
 }
