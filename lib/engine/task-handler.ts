@@ -42,9 +42,11 @@ export class TaskHandler {
   /** The loop: a worker that may take work, then the chunks ready for it. Ends when the queue or the workers stop. */
   async run(): Promise<void> {
     for (;;) {
-      let slot = await this.#workers.acquire(false);
+      // Awaited only when there is nothing to take at once: a loop that dispatches one chunk per answer
+      // otherwise made two promises per chunk.
+      let slot = this.#workers.available(false) ?? (await this.#workers.acquire(false));
       if (!slot) return;
-      let first: Chunk | null | undefined = await this.#queue.take();
+      let first: Chunk | null | undefined = this.#queue.poll() ?? (await this.#queue.take());
       if (!first) return;
       // While this loop waited for work, the worker it had picked may have been passed by one that answered since.
       slot = this.#workers.best(false) ?? slot;

@@ -138,7 +138,8 @@ export class WorkerHandler {
         slot.claims?.answered(chunks);
         this.#hooks.results(slot, message.results, chunks);
         this.#maybeRetire(slot);
-        this.#notify();
+        // The worker has room again; the worker set is the same (a retired worker woke both itself).
+        this.#capacity.wake();
         return;
       }
     }
@@ -206,6 +207,11 @@ export class WorkerHandler {
   /** True once the worker holding `chunk` has started it (or it is held no more). */
   heldStarted(chunk: Chunk): boolean {
     return heldBy(this.#slots, chunk)?.started(chunk) ?? true;
+  }
+
+  /** `acquire` without waiting: the worker it would give now, or null. */
+  available(idle: boolean): WorkerSlot | null {
+    return this.#running ? this.best(idle) : null;
   }
 
   /**

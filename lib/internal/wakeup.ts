@@ -15,9 +15,13 @@ export class Wakeup {
   /** Resolves at the next `wake()`, or after `ms` milliseconds when given. */
   wait(ms?: number | null): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = ms === null || ms === undefined ? null : setTimeout(() => this.wake(), ms);
+      if (ms === null || ms === undefined) {
+        this.#resolve = resolve;
+        return;
+      }
+      const timer = setTimeout(() => this.wake(), ms);
       this.#resolve = () => {
-        if (timer) clearTimeout(timer);
+        clearTimeout(timer);
         resolve();
       };
     });
