@@ -52,6 +52,38 @@ export function batchMessage(
 }
 
 /**
+ * The message that carries `chunks` to a worker in another thread or process as a `CallTuple`, built
+ * straight from them, when each is a one-item call of a function that worker knows and nothing in the calls
+ * needs more than the tuple (no Buffer to list, no shared primitive to encode); else null, and the batch
+ * goes the general way ({@link batchMessage}, then {@link crossingBatch}), which gives the same tuple for
+ * such calls after a dozen objects per call. Consecutive one-item chunks of one job (an `imap` with chunksize
+ * 1) pack into runs there. Throws as {@link refuseUnsendable} for a value that cannot go.
+ */
+export function callTuple(
+  chunks: readonly Chunk[],
+  defOf: (fn: Chunk['fn']) => FnDef,
+  known: ReadonlySet<number>,
+  crossing: Crossing,
+  claims?: ReadonlyMap<Chunk, number>,
+): Outgoing<ToWorker> | null {
+  if (crossing === 'reference') return null;
+  const tuple: unknown[] = ['call'];
+  let before: Chunk | null = null;
+  for (const chunk of chunks) {
+    if (chunk.items.length !== 1 || chunk.stream !== undefined) return null;
+    if (before !== null && before.job === chunk.job && before.index + 1 === chunk.index) return null;
+    const { id } = defOf(chunk.fn);
+    if (!known.has(id)) return null;
+    tuple.push(chunk.job, chunk.index, id, (chunk.star ? STAR : 0) | (chunk.perItem ? PER_ITEM : 0), chunk.items[0], claims?.get(chunk) ?? NO_CLAIM);
+    before = chunk;
+  }
+  const gather = new Gather(crossing);
+  for (const chunk of chunks) refuseUnsendable(chunk.items, gather);
+  if (gather.handles || gather.buffers) return null;
+  return { message: tuple as unknown as CallTuple, moved: gather.moved };
+}
+
+/**
  * A message ready to post, with the values marked by `move()` inside it: a
  * MessagePort transfers them, and the sender consumes their marks
  * (`releaseMoves`) once the message is sent.

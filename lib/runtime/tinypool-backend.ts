@@ -16,7 +16,7 @@ import { asParent } from '../internal/identity.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle, WorkerSpec } from './backend.js';
 import { outputDrained } from './child-output.js';
 import { claimMemory } from './claims.js';
-import { batchMessage, crossingBatch, decodeMessage, refuseUnsendable } from './codec.js';
+import { batchMessage, callTuple, crossingBatch, decodeMessage, refuseUnsendable } from './codec.js';
 import { fnDef } from './function-ref.js';
 import { encodeHandles } from './handles.js';
 import { threadLoaderHints } from './loaders.js';
@@ -190,6 +190,12 @@ class TinypoolWorkerHandle implements WorkerHandle {
   }
 
   post(chunks: readonly Chunk[], claims?: ReadonlyMap<Chunk, number>): void {
+    const direct = callTuple(chunks, fnDef, this.#known, this.#crossing, claims);
+    if (direct) {
+      this.#send(direct.message, direct.moved);
+      releaseMoves(direct.moved);
+      return;
+    }
     const { message, fns } = batchMessage(chunks, (fn) => fnDef(fn), this.#known, this.#crossing, claims);
     const outgoing = crossingBatch(message, this.#crossing);
     this.#send(outgoing.message, outgoing.moved);

@@ -7,7 +7,7 @@ import { deserialize, serialize } from 'node:v8';
 import { MaybeEncodingError, RemoteTraceback } from 'multipool';
 
 import type { Chunk, ChunkResult } from '../../dist/runtime/backend.js';
-import { batchMessage, crossingBatch, decodeMessage, openBatch, packOutcomes, resultsMessage, unpackChunks } from '../../dist/runtime/codec.js';
+import { batchMessage, callTuple, crossingBatch, decodeMessage, openBatch, packOutcomes, resultsMessage, unpackChunks } from '../../dist/runtime/codec.js';
 import type { CallTuple, Crossing, FnDef, FromWorker, PackedChunks, ToWorker, WireChunk, WireOutcome } from '../../dist/runtime/protocol.js';
 import { NUMBER_RUN_MIN } from '../../dist/runtime/runs.js';
 import { encodingFailure, flattenThrown } from '../../dist/runtime/transport.js';
@@ -322,6 +322,36 @@ describe('the tuple forms of one-item calls and single values', () => {
     expect(record([chunk(1, 0, [1]), chunk(2, 0, [2, 3])], [1])).toMatchObject({ t: 'batch' });
     // An imap with chunksize 1: one run of two chunks, not two calls.
     expect(record([chunk(1, 0, [1]), chunk(1, 1, [2])], [1])).toMatchObject({ t: 'batch' });
+  });
+
+  test('callTuple builds, straight from the chunks, the very tuple the general path gives for one-item calls', () => {
+    const defOf = definitions(double, add);
+    const sent = [chunk(4, 0, [7]), { ...chunk(5, 0, [[1, 2]], add, { star: true }), holdable: true as const }, chunk(6, 0, [8], double, { perItem: true }), chunk(4, 2, [9])];
+    const claims = new Map([[sent[1] as Chunk, 3]]);
+    for (const crossing of ['clone', 'v8'] as const) {
+      const general = crossingBatch(batchMessage(sent, defOf, new Set([1, 2]), crossing, claims).message, crossing);
+      const direct = callTuple(sent, defOf, new Set([1, 2]), crossing, claims);
+      expect(direct).toEqual(general);
+      expect(openBatch(across(direct?.message as CallTuple, crossing)).chunks).toEqual(openBatch(across(general.message as CallTuple, crossing)).chunks);
+    }
+  });
+
+  test('callTuple leaves to the general path what a tuple cannot carry, and refuses what cannot go at all', () => {
+    const defOf = definitions(double, gen);
+    const direct = (chunks: Chunk[], known: number[], crossing: Crossing = 'clone'): unknown => callTuple(chunks, defOf, new Set(known), crossing);
+    expect(direct([chunk(1, 0, [1])], [1])).not.toBeNull();
+    expect(direct([chunk(1, 0, [1])], [])).toBeNull();
+    expect(direct([chunk(1, 0, [1])], [1], 'reference')).toBeNull();
+    expect(direct([chunk(1, 0, [Buffer.from('b')])], [1])).toBeNull();
+    expect(direct([chunk(1, 0, [1], gen, { stream: 2 })], [2])).toBeNull();
+    expect(direct([chunk(1, 0, [1, 2])], [1])).toBeNull();
+    expect(direct([chunk(1, 0, [1]), chunk(1, 1, [2])], [1])).toBeNull();
+    // A class instance would arrive as a plain object: both paths refuse it, naming why.
+    class Point {
+      x = 1;
+    }
+    expect(() => direct([chunk(1, 0, [new Point()])], [1])).toThrow(/Cannot send a value to another thread or process/);
+    expect(() => crossingBatch(batchMessage([chunk(1, 0, [new Point()])], defOf, new Set([1])).message, 'clone')).toThrow(/Cannot send a value to another thread or process/);
   });
 
   test('the one value of one chunk comes back as a flat tuple and decodes as a result; anything more is a record', () => {
