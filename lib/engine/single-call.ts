@@ -61,7 +61,9 @@ export class SingleCall implements Job, TaskSource {
   }
 
   /** One call keeps one worker busy. */
-  readonly wants = 1;
+  get wants(): number {
+    return 1;
+  }
 
   get exhausted(): boolean {
     return this.#chunk === null;

@@ -84,6 +84,8 @@ export class WorkerHandler {
       while (this.#running && this.#slots.size < processes) this.#spawn();
       return;
     }
+    // Called for every submit: with every worker started there is nothing to count.
+    if (this.#slots.size >= processes) return;
     let free = 0;
     for (const slot of this.#slots) if (slot.alive && slot.inFlight.length === 0) free++;
     const wanted = this.#hooks.demand(processes);
@@ -128,13 +130,12 @@ export class WorkerHandler {
       case 'results': {
         slot.answered = ++this.#answers;
         const chunks = slot.inFlight.splice(0, message.results.length);
-        message.results.forEach(({ ms }, i) => {
-          const chunk = chunks[i];
-          if (!chunk) return;
+        for (let i = 0; i < chunks.length; i++) {
+          const chunk = chunks[i] as Chunk;
           slot.load.remove(chunk);
           // A call cancelled while held was answered unrun: its ms would pass for a tiny task.
-          if (!slot.claims?.cancelled(chunk)) this.costs.observe(chunk, ms);
-        });
+          if (!slot.claims?.cancelled(chunk)) this.costs.observe(chunk, (message.results[i] as ChunkResult).ms);
+        }
         slot.claims?.answered(chunks);
         this.#hooks.results(slot, message.results, chunks);
         this.#maybeRetire(slot);
