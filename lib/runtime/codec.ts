@@ -55,9 +55,9 @@ export function batchMessage(
  * The message that carries `chunks` to a worker in another thread or process as a `CallTuple`, built
  * straight from them, when each is a one-item call of a function that worker knows and nothing in the calls
  * needs more than the tuple (no Buffer to list, no shared primitive to encode); else null, and the batch
- * goes the general way ({@link batchMessage}, then {@link crossingBatch}), which gives the same tuple for
- * such calls after a dozen objects per call. Consecutive one-item chunks of one job (an `imap` with chunksize
- * 1) pack into runs there. Throws as {@link refuseUnsendable} for a value that cannot go.
+ * goes the general way ({@link batchMessage}, then {@link crossingBatch}) as records. Consecutive one-item
+ * chunks of one job (an `imap` with chunksize 1) pack into one run there. Throws as {@link refuseUnsendable}
+ * for a value that cannot go.
  */
 export function callTuple(
   chunks: readonly Chunk[],
@@ -123,24 +123,9 @@ export function crossingBatch(message: BatchMessage, crossing: Crossing): Outgoi
     if (chunks === message.chunks) chunks = [...chunks];
     chunks[i] = { ...run, items: encodeHandles(run.items, crossing) };
   }
-  if (!gather.buffers && chunks === message.chunks) return { message: compactCall(message), moved: gather.moved };
+  if (!gather.buffers && chunks === message.chunks) return { message, moved: gather.moved };
   const extra = { ...(gather.buffers ? { buffers: gather.buffers } : {}), ...(chunks === message.chunks ? {} : { chunks, handles: true as const }) };
   return { message: { ...message, ...extra }, moved: gather.moved };
-}
-
-/**
- * `message` as a `CallTuple` when it holds only one-item calls with nothing else to carry; else itself. A run
- * of one item is a chunk of its own: consecutive chunks of one job (an `imap` with chunksize 1) pack into runs
- * of several and keep the record form.
- */
-function compactCall(message: BatchMessage): ToWorker {
-  if (message.chunks.length === 0 || message.fns.length > 0) return message;
-  const tuple: unknown[] = ['call'];
-  for (const run of message.chunks) {
-    if (run.items.length !== 1 || run.stream !== undefined) return message;
-    tuple.push(run.job, run.index, run.fn, (run.star ? STAR : 0) | (run.perItem ? PER_ITEM : 0), run.items[0], run.claim ?? NO_CLAIM);
-  }
-  return tuple as unknown as CallTuple;
 }
 
 /** What a batch carries, as the worker loop takes it: new definitions, and the chunks with their Buffers restored. */
