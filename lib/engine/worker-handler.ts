@@ -221,9 +221,9 @@ export class WorkerHandler {
    */
   async acquire(idle: boolean): Promise<WorkerSlot | null> {
     for (;;) {
+      const slot = this.available(idle);
+      if (slot) return slot;
       if (!this.#running) return null;
-      const best = this.best(idle);
-      if (best) return best;
       // Nothing started can take work: on demand, start a worker for it.
       this.grow();
       await this.#capacity.wait();
