@@ -27,11 +27,18 @@ const MAX_QUEUED_ITEMS = 4096;
  */
 export const POOL_MAX_WINDOW = 64;
 
+/** CPython's `EXTRA_QUEUED_CALLS`: its process executor's call queue holds `max_workers + 1` calls. */
+const EXTRA_QUEUED_CALLS = 1;
+
 /**
- * An executor's bound on tiny chunks per worker: one running and one queued. A future counts as running once
- * a worker holds it, so only these are past `cancel()`, close to CPython's `max_workers + EXTRA_QUEUED_CALLS`.
+ * An executor's bound on tiny calls queued behind running ones, all workers together: CPython's process
+ * executor marks a call running once it enters its call queue, which holds `max_workers + 1`, and each of
+ * its `max_workers` workers runs one more. A future here counts as running once a worker holds it, so at
+ * most as many are past `cancel()` as in Python: `2 × maxWorkers + 1`.
  */
-export const EXECUTOR_MAX_WINDOW = 2;
+export function executorMaxQueued(maxWorkers: number): number {
+  return maxWorkers + EXTRA_QUEUED_CALLS;
+}
 
 /**
  * How many more chunks a worker that holds `held` (`count` chunks) may take on top of `batch`, with at most

@@ -19,8 +19,14 @@ export interface WorkerHandlerOptions {
   readonly initializer: ((...args: never[]) => unknown) | null;
   readonly initargs: unknown[];
   readonly maxTasksPerChild: number | undefined;
-  /** Upper bound on chunks queued at one worker; executors keep it small so `cancel()` means something. */
+  /** Upper bound on chunks at one worker. */
   readonly maxWindow: number;
+  /**
+   * Upper bound on chunks queued behind another at their worker, all workers together (a worker's first
+   * chunk never counts), unless they stay cancellable while held (see claims.ts): an executor's, so that
+   * `cancel()` means what it means in Python. None for pools.
+   */
+  readonly maxQueued?: number;
   /** `'eager'`: all `processes` workers from the start (Pool). `'on-demand'`: one more whenever work waits (executors). */
   readonly spawn: 'eager' | 'on-demand';
 }
@@ -48,6 +54,8 @@ export class WorkerHandler {
   readonly #hooks: WorkerHandlerHooks;
   readonly #slots = new Set<WorkerSlot>();
   #nextId = 1;
+  /** Chunks queued behind another at their worker, all workers together (see `maxQueued`). */
+  #queued = 0;
   /** Answers received from all workers: the clock of `WorkerSlot.answered`. */
   #answers = 0;
   #running = true;
@@ -129,7 +137,9 @@ export class WorkerHandler {
         return;
       case 'results': {
         slot.answered = ++this.#answers;
+        const queued = queuedAt(slot);
         const chunks = slot.inFlight.splice(0, message.results.length);
+        this.#queued += queuedAt(slot) - queued;
         for (let i = 0; i < chunks.length; i++) {
           const chunk = chunks[i] as Chunk;
           slot.load.remove(chunk);
@@ -151,6 +161,7 @@ export class WorkerHandler {
     this.#slots.delete(slot);
     if (slot.ready) this.#bootFailures = 0;
     else if (this.#running && !slot.killed) this.#bootFailures += 1;
+    this.#queued -= queuedAt(slot);
     const lost = slot.inFlight.splice(0);
     if (lost.length > 0) this.#hooks.lost(slot, exit, lost);
     this.#hooks.exited(slot, exit);
@@ -178,21 +189,21 @@ export class WorkerHandler {
    */
   room(slot: WorkerSlot, batch: SlotLoad | null = null): number {
     if (!slot.alive || !slot.ready) return 0;
-    let room = windowRoom(slot.inFlight.length, slot.load, batch, this.costs, this.#maxWindow(slot, batch));
-    const max = this.#options.maxTasksPerChild;
-    if (max !== undefined) room = Math.min(room, max - slot.sent - (batch?.count ?? 0));
+    const pending = stayPending(slot, batch);
+    const { maxWindow, maxQueued, maxTasksPerChild } = this.#options;
+    let room = windowRoom(slot.inFlight.length, slot.load, batch, this.costs, pending ? Math.max(maxWindow, POOL_MAX_WINDOW) : maxWindow);
+    if (maxQueued !== undefined && !pending) room = Math.min(room, this.#queueRoom(slot, batch, maxQueued));
+    if (maxTasksPerChild !== undefined) room = Math.min(room, maxTasksPerChild - slot.sent - (batch?.count ?? 0));
     return Math.max(0, room);
   }
 
   /**
-   * The bound on chunks at `slot`: the pool's window when every chunk there is one that stays cancellable
-   * while held (a `submit` on a worker thread, see claims.ts), else the configured one.
+   * How many more chunks `slot` may hold on top of `batch` within `maxQueued`: its first chunk always (an idle
+   * worker never waits for the queue), each one after that only while the queue shared by all workers has room.
    */
-  #maxWindow(slot: WorkerSlot, batch: SlotLoad | null): number {
-    const { maxWindow } = this.#options;
-    if (!slot.claims || maxWindow >= POOL_MAX_WINDOW) return maxWindow;
-    if (!slot.load.allHoldable || (batch && !batch.allHoldable)) return maxWindow;
-    return POOL_MAX_WINDOW;
+  #queueRoom(slot: WorkerSlot, batch: SlotLoad | null, maxQueued: number): number {
+    const elsewhere = this.#queued - queuedAt(slot);
+    return Math.max(0, maxQueued - elsewhere) + 1 - slot.inFlight.length - (batch?.count ?? 0);
   }
 
   /** True when `chunk`, sent to `slot`, would be held there with a claim word instead of being claimed now. */
@@ -260,7 +271,9 @@ export class WorkerHandler {
 
   /** Posts chunks to one worker in one message; throws (recording nothing) when a value cannot be cloned. */
   send(slot: WorkerSlot, chunks: Chunk[]): void {
+    const queued = queuedAt(slot);
     postTo(slot, chunks, this.costs);
+    this.#queued += queuedAt(slot) - queued;
   }
 
   /**
@@ -284,6 +297,8 @@ export class WorkerHandler {
       for (const chunk of taken) slot.load.remove(chunk);
       slot.inFlight.splice(0, slot.inFlight.length, ...slot.inFlight.filter((chunk) => !taken.includes(chunk)));
     }
+    this.#queued = 0;
+    for (const slot of this.#slots) this.#queued += queuedAt(slot);
     this.#notify();
     return taken;
   }
@@ -305,6 +320,7 @@ export class WorkerHandler {
     this.#running = false;
     const slots = [...this.#slots];
     this.#slots.clear();
+    this.#queued = 0;
     this.#notify();
     const held: Chunk[] = [];
     for (const slot of slots) {
@@ -314,4 +330,17 @@ export class WorkerHandler {
     await Promise.all(slots.map((slot) => slot.handle.terminate()));
     return held;
   }
+}
+
+/** Chunks queued behind another at `slot`: all it holds but the one it runs first. */
+function queuedAt(slot: WorkerSlot): number {
+  return Math.max(0, slot.inFlight.length - 1);
+}
+
+/**
+ * True when every chunk at `slot`, `batch` included, stays pending while it waits there (a `submit` on a worker
+ * thread, see claims.ts): those may fill the pool's window, and no queue bound applies to them.
+ */
+function stayPending(slot: WorkerSlot, batch: SlotLoad | null): boolean {
+  return slot.claims !== undefined && slot.load.allHoldable && (batch === null || batch.allHoldable);
 }

@@ -1,9 +1,11 @@
 /**
  * The worker handler on its own, over a backend whose workers the spec drives by hand: what a worker that
- * is being stopped may still be given, and what the run times it learns from answers include.
+ * is being stopped may still be given, what the run times it learns from answers include, and how many
+ * tiny calls an executor's workers may hold past `cancel()`.
  */
 import { CancelledError } from 'multipool';
 
+import { POOL_MAX_WINDOW } from '../../dist/engine/window.js';
 import { WorkerHandler } from '../../dist/engine/worker-handler.js';
 import type { WorkerSlot } from '../../dist/engine/worker-slot.js';
 import type { Backend, Chunk, WorkerEvents, WorkerHandle } from '../../dist/runtime/backend.js';
@@ -16,10 +18,10 @@ interface FakeWorker {
   terminated: boolean;
 }
 
-function fakeBackend(claimWords?: Int32Array): { backend: Backend; workers: FakeWorker[] } {
+function fakeBackend(claimWords?: Int32Array, kind: 'thread' | 'process' = 'thread'): { backend: Backend; workers: FakeWorker[] } {
   const workers: FakeWorker[] = [];
   const backend: Backend = {
-    kind: 'thread',
+    kind,
     spawn(_spec, events): WorkerHandle {
       const worker: FakeWorker = { events, posted: [], terminated: false };
       workers.push(worker);
@@ -113,4 +115,78 @@ test('a held call cancelled before it started does not count as a run of its fun
   expect(handler.costs.expectedMs(call(2))).toBe(40);
   expect(handler.costs.isTiny(call(2))).toBe(false);
   await handler.stop();
+});
+
+/** An executor's handler over two workers: each may hold one running call, and the queue both share holds 3. */
+function executorHandler(backend: Backend): WorkerHandler {
+  return new WorkerHandler(backend, { processes: 2, initializer: null, initargs: [], maxTasksPerChild: undefined, maxWindow: 4, maxQueued: 3, spawn: 'eager' }, noHooks);
+}
+
+/** Sends calls one at a time to whichever worker the handler picks until none may take more; how many each took. */
+function fill(handler: WorkerHandler, next: () => Chunk): Map<WorkerSlot, number> {
+  const took = new Map<WorkerSlot, number>();
+  for (let slot = handler.available(false); slot; slot = handler.available(false)) {
+    handler.send(slot, [next()]);
+    took.set(slot, (took.get(slot) ?? 0) + 1);
+  }
+  return took;
+}
+
+/** Answers every call `slot` holds in one message, as a worker does. */
+function answerAll(workers: FakeWorker[], slot: WorkerSlot): void {
+  const worker = workers[(slot.handle.threadId as number) - 1] as FakeWorker;
+  const results = slot.inFlight.map((chunk) => ({ job: chunk.job, index: chunk.index, ms: 0.01, outcome: { kind: 'values' as const, values: [1] } }));
+  worker.events.message({ t: 'results', results });
+}
+
+describe("an executor's tiny calls past cancel(): at most 2 × maxWorkers + 1, as in CPython's process executor", () => {
+  let index = 0;
+  const call = (): Chunk => ({ job: 1, index: index++, fn: task, items: [[]], star: true, perItem: false });
+  const heldCall = (): Chunk => ({ ...call(), holdable: true });
+
+  test('two workers hold five between them, three and two; one that answers takes as many as the queue has room for', async () => {
+    const { backend, workers } = fakeBackend(undefined, 'process');
+    const handler = executorHandler(backend);
+    handler.costs.observe(call(), 0.01);
+    handler.grow();
+    for (const worker of workers) worker.events.ready();
+
+    const took = fill(handler, call);
+    expect([...took.values()].sort()).toEqual([2, 3]);
+    const [two, three] = [...took.keys()].sort((a, b) => a.inFlight.length - b.inFlight.length) as [WorkerSlot, WorkerSlot];
+
+    // The one with two answers both; the other still queues two behind its running one: one place is left in
+    // the shared queue, so the idle worker takes a call to run and one to queue.
+    answerAll(workers, two);
+    expect(fill(handler, call)).toEqual(new Map([[two, 2]]));
+    expect(two.inFlight.length + three.inFlight.length).toBe(5);
+    await handler.stop();
+  });
+
+  test('an idle worker always takes a call, even with the queue full', async () => {
+    const { backend, workers } = fakeBackend(undefined, 'process');
+    const handler = executorHandler(backend);
+    handler.costs.observe(call(), 0.01);
+    handler.grow();
+    workers[0]!.events.ready();
+    // Alone, the first worker holds one running and the whole queue behind it.
+    expect([...fill(handler, call).values()]).toEqual([4]);
+    workers[1]!.events.ready();
+    expect([...fill(handler, call).values()]).toEqual([1]);
+    await handler.stop();
+  });
+
+  test('calls that stay pending while held (a thread with claim words) may fill the pool window; the others may not', async () => {
+    const { backend, workers } = fakeBackend(claimMemory());
+    const handler = executorHandler(backend);
+    handler.costs.observe(call(), 0.01);
+    handler.grow();
+    workers[0]!.events.ready();
+    const took = fill(handler, heldCall);
+    expect([...took.values()]).toEqual([POOL_MAX_WINDOW]);
+    const [slot] = took.keys() as Iterable<WorkerSlot>;
+    answerAll(workers, slot as WorkerSlot);
+    expect([...fill(handler, call).values()]).toEqual([4]);
+    await handler.stop();
+  });
 });
