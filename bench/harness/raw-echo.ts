@@ -134,11 +134,12 @@ interface Waiting {
 }
 
 /**
- * `children` bare forked echo children, each sent at most `perChild` calls at a time, the rest waiting here
- * in order: the transport floor of a ProcessPoolExecutor, whose futures count as running once a child holds
- * them, so a child holds at most two (CPython: `max_workers + 1` in its call queue).
+ * `children` bare forked echo children, the transport floor of a ProcessPoolExecutor: a future there counts as
+ * running once a child holds it, as one does in CPython once it enters the call queue (`max_workers + 1` long)
+ * that its workers take from. So each child runs one call, at most `queued` more wait behind running ones in
+ * all, and the rest wait here in order; the child that holds the fewest takes the next.
  */
-export async function openBoundedProcessEchoes(children: number, perChild: number): Promise<{ send(value: number): Promise<unknown>; close(): Promise<void> }> {
+export async function openBoundedProcessEchoes(children: number, queued: number): Promise<{ send(value: number): Promise<unknown>; close(): Promise<void> }> {
   const waiting: Waiting[] = [];
   const lanes = await Promise.all(
     Array.from({ length: children }, async () => {
@@ -150,21 +151,25 @@ export async function openBoundedProcessEchoes(children: number, perChild: numbe
       return { child, held: [] as Waiting[], exited: once(child, 'exit') };
     }),
   );
+  let behind = 0;
   const dispatch = (): void => {
-    for (const lane of lanes) {
-      while (lane.held.length < perChild && waiting.length > 0) {
-        const call = waiting.shift() as Waiting;
-        lane.held.push(call);
-        lane.child.send(call.value);
-      }
+    while (waiting.length > 0) {
+      const lane = lanes.reduce((fewest, next) => (next.held.length < fewest.held.length ? next : fewest));
+      if (lane.held.length > 0 && behind >= queued) return;
+      if (lane.held.length > 0) behind++;
+      const call = waiting.shift() as Waiting;
+      lane.held.push(call);
+      lane.child.send(call.value);
     }
   };
   for (const lane of lanes) {
     lane.child.on('message', (reply: unknown) => {
+      if (lane.held.length > 1) behind--;
       lane.held.shift()?.resolve(reply);
       dispatch();
     });
     lane.child.on('exit', (code, signal) => {
+      behind -= Math.max(0, lane.held.length - 1);
       for (const call of lane.held.splice(0)) call.reject(new Error(`echo child exited (${code ?? signal})`));
     });
   }

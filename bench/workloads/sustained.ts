@@ -44,10 +44,11 @@ async function sustainedRate(send: (value: number) => Promise<unknown>, inFlight
 }
 
 /**
- * Calls a ProcessPoolExecutor lets one child hold (engine/window.ts, EXECUTOR_MAX_WINDOW): a future counts as
- * running once a child holds it, as CPython's call queue, so the raw floor of the row holds no more.
+ * Calls a ProcessPoolExecutor lets wait behind running ones, all children together (engine/window.ts,
+ * `executorMaxQueued`): CPython's call queue, `max_workers + 1`. Its futures count as running once a child
+ * holds them, so the raw floor of the row holds no more.
  */
-const EXECUTOR_CALLS_PER_CHILD = 2;
+const EXECUTOR_QUEUED_CALLS = WORKERS + 1;
 
 function rateCell<T>(label: string, config: BenchConfig, open: () => Promise<T> | T, send: (subject: T, value: number) => Promise<unknown>, close: (subject: T) => Promise<unknown>): Promise<Cell> {
   const { inFlight, durationMs, warmupMs, reps } = config.sustained;
@@ -79,9 +80,9 @@ export async function sustainedRow(config: BenchConfig): Promise<Row> {
     cells[id] = await rateCell<PeerPool>(id, config, () => openPeer(id), (peer, v) => peer.run('echo', v), (peer) => peer.destroy());
   }
   // The floor of a ProcessPoolExecutor's rate: bare children holding as many calls each as it lets one hold.
-  cells.rawProcesses = await rateCell('raw fork', config, () => openBoundedProcessEchoes(WORKERS, EXECUTOR_CALLS_PER_CHILD), (echoes, v) => echoes.send(v), (echoes) => echoes.close());
+  cells.rawProcesses = await rateCell('raw fork', config, () => openBoundedProcessEchoes(WORKERS, EXECUTOR_QUEUED_CALLS), (echoes, v) => echoes.send(v), (echoes) => echoes.close());
   return {
-    title: `sustained rate: ${inFlight.toLocaleString('en-US')} tiny tasks (echo) kept in flight for ${durationMs / 1000} s, median of ${reps} runs (Pool/ThreadPool: applyAsync; executors: submit; peers: run/exec; raw fork: ${WORKERS} bare children, at most ${EXECUTOR_CALLS_PER_CHILD} calls each)`,
+    title: `sustained rate: ${inFlight.toLocaleString('en-US')} tiny tasks (echo) kept in flight for ${durationMs / 1000} s, median of ${reps} runs (Pool/ThreadPool: applyAsync; executors: submit; peers: run/exec; raw fork: ${WORKERS} bare children, one call running at each and at most ${EXECUTOR_QUEUED_CALLS} queued behind them in all)`,
     unit: 'ops/s',
     higherIsBetter: true,
     cells,
