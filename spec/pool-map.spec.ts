@@ -1,7 +1,7 @@
 /** apply / applyAsync / map / mapAsync / starmap: one behaviour suite for every backend. */
 import { ApplyResult, InvalidStateError, MapResult } from 'multipool';
 
-import { BACKENDS, makePool, range, withinSeconds } from './support/helpers.js';
+import { BACKENDS, eventually, makePool, range, withinSeconds } from './support/helpers.js';
 
 describe.each(BACKENDS)('%s backend', (backend) => {
   test('map() keeps input order for every chunksize, including chunksize > n', async () => {
@@ -171,6 +171,39 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     await bad.wait();
     expect(calls.sort()).toEqual(['error nope', 'ok 1']);
     expect(bad.successful()).toBe(false);
+  });
+
+  test('a result asked for only after it finished gives its value or its own error, and one nobody asks for rejects nowhere', async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      await using pool = makePool(backend);
+      const ok = pool.applyAsync((x: number) => x * 2, [21]);
+      const bad = pool.applyAsync((message: string) => {
+        throw new RangeError(message);
+      }, ['late']);
+      const ignored = pool.applyAsync(() => {
+        throw new Error('nobody asks');
+      });
+      const ignoredMap = pool.mapAsync((x: number) => {
+        if (x === 2) throw new Error('nobody asks either');
+        return x;
+      }, [1, 2, 3]);
+      expect(await eventually(() => [ok, bad, ignored, ignoredMap].every((result) => result.ready()))).toBe(true);
+      expect(await ok.get()).toBe(42);
+      expect(await ok.get(1)).toBe(42);
+      const error = (await bad.get().catch((caught: unknown) => caught)) as RangeError;
+      expect(error).toBeInstanceOf(RangeError);
+      expect(error.message).toBe('late');
+      await bad.wait();
+      expect(bad.successful()).toBe(false);
+      // Node reports unhandled rejections once the microtask queue drains; two turns of the loop are plenty.
+      for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
   });
 
   test('mapAsync() calls callback once with the whole list, errorCallback once with the first error', async () => {

@@ -22,7 +22,7 @@ export class ApplyResult<R> extends AsyncResult<R> {
 
   /** @internal Submits the call to `host`. */
   constructor(host: JobHost, fn: (...args: never[]) => unknown, args: readonly unknown[], options: ResultCallbacks<R> & TaskLimits = {}) {
-    super(options, (error) => host.reportCallbackError(error));
+    super(options, host);
     const call = new SingleCall(host, fn, args, options, { settle: (settled) => this.complete(settled as Settled<R>) });
     this.id = call.id;
   }

@@ -2,6 +2,7 @@
  * Python's `AsyncResult`: the part of `ApplyResult` and `MapResult` that
  * waits, times out, and runs the callbacks.
  */
+import type { JobHost } from '../engine/job.js';
 import { InvalidStateError } from '../errors.js';
 import type { Settled } from '../internal/settled.js';
 import { withTimeout } from '../internal/timeout.js';
@@ -14,6 +15,9 @@ export interface ResultCallbacks<R> {
   /** Called with the error once the task has failed. */
   errorCallback?: ((error: unknown) => void) | undefined;
 }
+
+/** Where a callback that throws is reported (the pool's `error` event). */
+type CallbackErrors = Pick<JobHost, 'reportCallbackError'>;
 
 /**
  * A result that is not ready yet. `get()` gives the value (or rejects with
@@ -34,22 +38,20 @@ export abstract class AsyncResult<R> {
   /** The job id, as used by the pool's `taskStart`/`taskDone` events. */
   abstract readonly id: number;
   readonly #callbacks: ResultCallbacks<R>;
-  readonly #reportCallbackError: (error: unknown) => void;
+  readonly #host: CallbackErrors;
   #settled: Settled<R> | null = null;
-  readonly #promise: Promise<R>;
-  #resolve!: (value: R) => void;
-  #reject!: (error: unknown) => void;
+  /**
+   * Made when first asked for (`get`, `wait`): a pool holds many pending results, and one nobody waits on yet
+   * needs no promise. Once made it is never an unhandled rejection, as a result nobody asks for must not be.
+   */
+  #promise: Promise<R> | null = null;
+  #resolve: ((value: R) => void) | null = null;
+  #reject: ((error: unknown) => void) | null = null;
 
   /** @internal */
-  protected constructor(callbacks: ResultCallbacks<R>, reportCallbackError: (error: unknown) => void) {
+  protected constructor(callbacks: ResultCallbacks<R>, host: CallbackErrors) {
     this.#callbacks = callbacks;
-    this.#reportCallbackError = reportCallbackError;
-    this.#promise = new Promise<R>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    // A result nobody asks for must not become an unhandled rejection.
-    this.#promise.catch(() => {});
+    this.#host = host;
   }
 
   /**
@@ -58,7 +60,7 @@ export abstract class AsyncResult<R> {
    * @param timeout - seconds to wait; rejects with `TimeoutError` after that (the task goes on).
    */
   get(timeout?: number | null): Promise<R> {
-    return withTimeout(this.#promise, timeout, 'The result');
+    return withTimeout(this.#promised(), timeout, 'The result');
   }
 
   /**
@@ -71,7 +73,7 @@ export abstract class AsyncResult<R> {
   async wait(timeout?: number | null): Promise<void> {
     validateTimeout(timeout);
     // The task's own error, whatever its class, and the timeout are not wait()'s to report.
-    await withTimeout(this.#promise, timeout, 'The result').catch(() => {});
+    await withTimeout(this.#promised(), timeout, 'The result').catch(() => {});
   }
 
   /** True once the task has finished, either way. */
@@ -97,9 +99,31 @@ export abstract class AsyncResult<R> {
       if (settled.ok) this.#callbacks.callback?.(settled.value);
       else this.#callbacks.errorCallback?.(settled.error);
     } catch (error) {
-      this.#reportCallbackError(error);
+      this.#host.reportCallbackError(error);
     }
-    if (settled.ok) this.#resolve(settled.value);
-    else this.#reject(settled.error);
+    if (settled.ok) this.#resolve?.(settled.value);
+    else this.#reject?.(settled.error);
+    this.#resolve = this.#reject = null;
+  }
+
+  /** The promise `get()` and `wait()` wait on, made now if nobody asked before. */
+  #promised(): Promise<R> {
+    if (this.#promise) return this.#promise;
+    const settled = this.#settled;
+    let promise: Promise<R>;
+    if (settled === null) {
+      promise = new Promise<R>((resolve, reject) => {
+        this.#resolve = resolve;
+        this.#reject = reject;
+      });
+    } else if (settled.ok) {
+      promise = Promise.resolve(settled.value);
+    } else {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the task's own error, Error or not, as it was thrown
+      promise = Promise.reject(settled.error);
+    }
+    promise.catch(() => {});
+    this.#promise = promise;
+    return promise;
   }
 }

@@ -39,7 +39,7 @@ export class MapResult<R> extends AsyncResult<R[]> {
 
   /** @internal Submits the map to `host` and starts reading its input. */
   constructor(host: JobHost, spec: MapJobSpec, callbacks: ResultCallbacks<R[]> = {}) {
-    super(callbacks, (error) => host.reportCallbackError(error));
+    super(callbacks, host);
     const job = new MapJob(host, spec, (settled) => this.complete(settled as Settled<R[]>));
     this.id = job.id;
     host.submit(job);
