@@ -49,6 +49,11 @@ export class SlotLoad {
     return this.#notHoldable === 0;
   }
 
+  /** How many held chunks are not ones that stay cancellable while held. */
+  get notHoldable(): number {
+    return this.#notHoldable;
+  }
+
   /** `chunk` was sent to this worker (or joined the batch). */
   add(chunk: Chunk, costs: ChunkCosts): void {
     const ms = costs.isTiny(chunk) ? (costs.expectedMs(chunk) ?? TINY_CHUNK_MS) : NOT_TINY;

@@ -50,8 +50,8 @@ export class TaskHandler {
       if (!first) return;
       // While this loop waited for work, the worker it had picked may have been passed by one that answered since.
       slot = this.#workers.best(false) ?? slot;
-      if (slot.inFlight.length > 0 && !this.#workers.costs.isTiny(first)) {
-        // A busy worker may take only tiny chunks: this one waits, in the queue, for an idle worker.
+      if (slot.inFlight.length > 0 && !this.#workers.mayQueue(slot, first)) {
+        // A busy worker may take only tiny chunks that fit its bounds: this one waits, in the queue, for an idle worker.
         this.#queue.putBack(first);
         slot = await this.#workers.acquire(true);
         if (!slot) return;
@@ -76,7 +76,7 @@ export class TaskHandler {
     while (this.#workers.room(slot, load) > 0 && !this.#workers.idleOtherThan(slot)) {
       const next = this.#queue.poll();
       if (!next) break;
-      if (!this.#workers.costs.isTiny(next)) {
+      if (!this.#workers.mayQueue(slot, next, batch, load)) {
         this.#queue.putBack(next);
         break;
       }

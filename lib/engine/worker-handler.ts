@@ -9,7 +9,7 @@ import { Wakeup } from '../internal/wakeup.js';
 import type { Backend, Chunk, ChunkResult, WorkerExit, WorkerHandle, WorkerMessage } from '../runtime/backend.js';
 import { ChunkCosts } from './chunk-costs.js';
 import { HeldCalls } from './held-calls.js';
-import type { SlotLoad } from './slot-load.js';
+import { SlotLoad } from './slot-load.js';
 import { POOL_MAX_WINDOW, windowRoom } from './window.js';
 import type { WorkerSlot } from './worker-slot.js';
 import { heldBy, holding, openSlot, postTo } from './worker-slot.js';
@@ -23,8 +23,8 @@ export interface WorkerHandlerOptions {
   readonly maxWindow: number;
   /**
    * Upper bound on chunks queued behind another at their worker, all workers together (a worker's first
-   * chunk never counts), unless they stay cancellable while held (see claims.ts): an executor's, so that
-   * `cancel()` means what it means in Python. None for pools.
+   * chunk never counts, nor calls a thread holds pending, see claims.ts): an executor's, so that `cancel()`
+   * means what it means in Python. None for pools.
    */
   readonly maxQueued?: number;
   /** `'eager'`: all `processes` workers from the start (Pool). `'on-demand'`: one more whenever work waits (executors). */
@@ -139,13 +139,13 @@ export class WorkerHandler {
         slot.answered = ++this.#answers;
         const queued = queuedAt(slot);
         const chunks = slot.inFlight.splice(0, message.results.length);
-        this.#queued += queuedAt(slot) - queued;
         for (let i = 0; i < chunks.length; i++) {
           const chunk = chunks[i] as Chunk;
           slot.load.remove(chunk);
           // A call cancelled while held was answered unrun: its ms would pass for a tiny task.
           if (!slot.claims?.cancelled(chunk)) this.costs.observe(chunk, (message.results[i] as ChunkResult).ms);
         }
+        this.#queued += queuedAt(slot) - queued;
         slot.claims?.answered(chunks);
         this.#hooks.results(slot, message.results, chunks);
         this.#maybeRetire(slot);
@@ -188,13 +188,33 @@ export class WorkerHandler {
    * Both loads are running sums: this runs for every chunk dispatched.
    */
   room(slot: WorkerSlot, batch: SlotLoad | null = null): number {
-    if (!slot.alive || !slot.ready) return 0;
+    return Math.max(0, this.#room(slot, batch));
+  }
+
+  /**
+   * True when a busy `slot`, which has room for one more on top of `batch` (`load` its sums), may take `chunk`
+   * behind them: it must be tiny, and fit the bounds that apply to it. Those are the same as for what the slot
+   * holds unless `chunk` is one a thread would not hold pending while everything else there is: then the pool's
+   * window for pending calls gives way to the executor's, and to its queue bound, so it is counted afresh.
+   */
+  mayQueue(slot: WorkerSlot, chunk: Chunk, batch: readonly Chunk[] = [], load: SlotLoad | null = null): boolean {
+    if (!this.costs.isTiny(chunk)) return false;
+    if (chunk.holdable === true || !stayPending(slot, load)) return true;
+    const probe = new SlotLoad(false);
+    for (const held of batch) probe.add(held, this.costs);
+    probe.add(chunk, this.costs);
+    return this.#room(slot, probe) >= 0;
+  }
+
+  /** `room`, below 0 when `slot` already holds more than `batch` may join. */
+  #room(slot: WorkerSlot, batch: SlotLoad | null): number {
+    if (!slot.alive || !slot.ready) return -1;
     const pending = stayPending(slot, batch);
     const { maxWindow, maxQueued, maxTasksPerChild } = this.#options;
-    let room = windowRoom(slot.inFlight.length, slot.load, batch, this.costs, pending ? Math.max(maxWindow, POOL_MAX_WINDOW) : maxWindow);
+    let room = windowRoom(slot.inFlight.length, slot.load, batch, this.costs, pending ? POOL_MAX_WINDOW : maxWindow);
     if (maxQueued !== undefined && !pending) room = Math.min(room, this.#queueRoom(slot, batch, maxQueued));
     if (maxTasksPerChild !== undefined) room = Math.min(room, maxTasksPerChild - slot.sent - (batch?.count ?? 0));
-    return Math.max(0, room);
+    return room;
   }
 
   /**
@@ -332,9 +352,15 @@ export class WorkerHandler {
   }
 }
 
-/** Chunks queued behind another at `slot`: all it holds but the one it runs first. */
+/**
+ * Chunks waiting past `cancel()` behind another at `slot`: all it holds but the one it runs first, except the
+ * calls a worker thread holds with claim words, which stay pending (claims.ts).
+ */
 function queuedAt(slot: WorkerSlot): number {
-  return Math.max(0, slot.inFlight.length - 1);
+  const held = slot.inFlight.length;
+  if (held <= 1) return 0;
+  if (slot.claims === undefined) return held - 1;
+  return slot.load.notHoldable - ((slot.inFlight[0] as Chunk).holdable === true ? 0 : 1);
 }
 
 /**

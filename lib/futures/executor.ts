@@ -13,7 +13,7 @@ import type { HeldProbe } from '../engine/job.js';
 import type { CallOwner } from '../engine/single-call.js';
 import { SingleCall } from '../engine/single-call.js';
 import { validateLimits } from '../engine/task-limits.js';
-import { executorMaxQueued } from '../engine/window.js';
+import { executorMaxQueued, POOL_MAX_WINDOW } from '../engine/window.js';
 import type { WorkerOptionKey } from '../engine/worker-options.js';
 import { resolveWorkerOptions } from '../engine/worker-options.js';
 import type { Settled } from '../internal/settled.js';
@@ -92,8 +92,8 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
         initializer: options.initializer,
         initargs: options.initargs,
         maxTasksPerChild: options.maxTasksPerChild,
-        // One running at a worker, and up to the executor's whole queue behind it.
-        maxWindow: executorMaxQueued(options.count) + 1,
+        // One running at a worker, and up to the executor's whole queue behind it, within the pool's window.
+        maxWindow: Math.min(executorMaxQueued(options.count) + 1, POOL_MAX_WINDOW),
         maxQueued: executorMaxQueued(options.count),
         // Python's executors start a worker per submitted task while none is idle, up to maxWorkers.
         spawn: 'on-demand',

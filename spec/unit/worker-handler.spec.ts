@@ -176,6 +176,44 @@ describe("an executor's tiny calls past cancel(): at most 2 × maxWorkers + 1, a
     await handler.stop();
   });
 
+  test('however many workers an executor has, a thread holds no more pending calls than the pool window (and its claim words) allow', async () => {
+    const { backend, workers } = fakeBackend(claimMemory());
+    const handler = new WorkerHandler(backend, { processes: 1, initializer: null, initargs: [], maxTasksPerChild: undefined, maxWindow: 200, maxQueued: 199, spawn: 'eager' }, noHooks);
+    handler.costs.observe(call(), 0.01);
+    handler.grow();
+    workers[0]!.events.ready();
+    expect([...fill(handler, heldCall).values()]).toEqual([POOL_MAX_WINDOW]);
+    await handler.stop();
+  });
+
+  test("a thread's pending calls take no place in the queue: another worker may still queue calls that become running", async () => {
+    const { backend, workers } = fakeBackend(claimMemory());
+    const handler = executorHandler(backend);
+    handler.costs.observe(call(), 0.01);
+    handler.grow();
+    workers[0]!.events.ready();
+    expect([...fill(handler, heldCall).values()]).toEqual([POOL_MAX_WINDOW]);
+    workers[1]!.events.ready();
+    expect([...fill(handler, call).values()]).toEqual([4]);
+    await handler.stop();
+  });
+
+  test('a call that would become running may not join the pending calls a thread holds once the queue is full', async () => {
+    const { backend, workers } = fakeBackend(claimMemory());
+    const handler = executorHandler(backend);
+    handler.costs.observe(call(), 0.01);
+    handler.grow();
+    workers[0]!.events.ready();
+    const [busy] = fill(handler, call).keys() as Iterable<WorkerSlot>;
+    workers[1]!.events.ready();
+    const [holding] = fill(handler, heldCall).keys() as Iterable<WorkerSlot>;
+    expect(handler.room(busy as WorkerSlot)).toBe(0);
+    expect(holding?.inFlight).toHaveLength(POOL_MAX_WINDOW);
+    expect(handler.mayQueue(holding as WorkerSlot, call())).toBe(false);
+    expect(handler.mayQueue(holding as WorkerSlot, heldCall())).toBe(true);
+    await handler.stop();
+  });
+
   test('calls that stay pending while held (a thread with claim words) may fill the pool window; the others may not', async () => {
     const { backend, workers } = fakeBackend(claimMemory());
     const handler = executorHandler(backend);
