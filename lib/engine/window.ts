@@ -5,6 +5,7 @@
  */
 import type { ChunkCosts } from './chunk-costs.js';
 import type { SlotLoad } from './slot-load.js';
+import type { WorkerSlot } from './worker-slot.js';
 
 /**
  * The least a worker may hold once its chunks are known to be tiny: one running and one queued behind it,
@@ -52,4 +53,62 @@ export function windowRoom(count: number, held: SlotLoad, batch: SlotLoad | null
   if (heldMs === null || batchMs === null) return 0;
   if (total >= MIN_WINDOW && held.items + (batch?.items ?? 0) >= MAX_QUEUED_ITEMS) return 0;
   return costs.window(heldMs + batchMs, total, MIN_WINDOW, maxWindow) - total;
+}
+
+/** The bounds on what one worker holds, as an engine was given them. */
+export interface HoldBounds {
+  /** Upper bound on chunks at one worker. */
+  readonly maxWindow: number;
+  /**
+   * Upper bound on chunks queued behind another at their worker, all workers together (a worker's first
+   * chunk never counts, nor calls a thread holds pending, see claims.ts): an executor's, so that `cancel()`
+   * means what it means in Python. None for pools.
+   */
+  readonly maxQueued?: number | undefined;
+  readonly maxTasksPerChild: number | undefined;
+}
+
+/**
+ * How many more chunks `slot` may take on top of what it holds and `batch` (the load of chunks about to go to
+ * it), below 0 when it already holds more than `batch` may join: one when it holds nothing; beyond that only
+ * while every chunk involved is tiny, up to the window, and, within `maxQueued`, while the queue its workers
+ * share (`queued` chunks now, see {@link queuedAt}) has room. Both loads are running sums: this runs for every
+ * chunk dispatched.
+ */
+export function slotRoom(slot: WorkerSlot, batch: SlotLoad | null, costs: ChunkCosts, bounds: HoldBounds, queued: number): number {
+  if (!slot.alive || !slot.ready) return -1;
+  const pending = stayPending(slot, batch);
+  const { maxWindow, maxQueued, maxTasksPerChild } = bounds;
+  let room = windowRoom(slot.inFlight.length, slot.load, batch, costs, pending ? POOL_MAX_WINDOW : maxWindow);
+  if (maxQueued !== undefined && !pending) room = Math.min(room, queueRoom(slot, batch, maxQueued, queued));
+  if (maxTasksPerChild !== undefined) room = Math.min(room, maxTasksPerChild - slot.sent - (batch?.count ?? 0));
+  return room;
+}
+
+/**
+ * How many more chunks `slot` may hold on top of `batch` within `maxQueued`: its first chunk always (an idle
+ * worker never waits for the queue), each one after that only while the queue shared by all workers has room.
+ */
+function queueRoom(slot: WorkerSlot, batch: SlotLoad | null, maxQueued: number, queued: number): number {
+  const elsewhere = queued - queuedAt(slot);
+  return Math.max(0, maxQueued - elsewhere) + 1 - slot.inFlight.length - (batch?.count ?? 0);
+}
+
+/**
+ * Chunks waiting past `cancel()` behind another at `slot`: all it holds but the one it runs first, except the
+ * calls a worker thread holds with claim words, which stay pending (claims.ts).
+ */
+export function queuedAt(slot: WorkerSlot): number {
+  const held = slot.inFlight.length;
+  if (held <= 1) return 0;
+  if (slot.claims === undefined) return held - 1;
+  return slot.load.notHoldable - (slot.inFlight[0]?.holdable === true ? 0 : 1);
+}
+
+/**
+ * True when every chunk at `slot`, `batch` included, stays pending while it waits there (a `submit` on a worker
+ * thread, see claims.ts): those may fill the pool's window, and no queue bound applies to them.
+ */
+export function stayPending(slot: WorkerSlot, batch: SlotLoad | null): boolean {
+  return slot.claims !== undefined && slot.load.allHoldable && (batch === null || batch.allHoldable);
 }

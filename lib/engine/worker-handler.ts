@@ -10,23 +10,15 @@ import type { Backend, Chunk, ChunkResult, WorkerExit, WorkerHandle, WorkerMessa
 import { ChunkCosts } from './chunk-costs.js';
 import { HeldCalls } from './held-calls.js';
 import { SlotLoad } from './slot-load.js';
-import { POOL_MAX_WINDOW, windowRoom } from './window.js';
+import type { HoldBounds } from './window.js';
+import { queuedAt, slotRoom, stayPending } from './window.js';
 import type { WorkerSlot } from './worker-slot.js';
 import { heldBy, holding, openSlot, postTo } from './worker-slot.js';
 
-export interface WorkerHandlerOptions {
+export interface WorkerHandlerOptions extends HoldBounds {
   readonly processes: number;
   readonly initializer: ((...args: never[]) => unknown) | null;
   readonly initargs: unknown[];
-  readonly maxTasksPerChild: number | undefined;
-  /** Upper bound on chunks at one worker. */
-  readonly maxWindow: number;
-  /**
-   * Upper bound on chunks queued behind another at their worker, all workers together (a worker's first
-   * chunk never counts, nor calls a thread holds pending, see claims.ts): an executor's, so that `cancel()`
-   * means what it means in Python. None for pools.
-   */
-  readonly maxQueued?: number;
   /** `'eager'`: all `processes` workers from the start (Pool). `'on-demand'`: one more whenever work waits (executors). */
   readonly spawn: 'eager' | 'on-demand';
 }
@@ -182,13 +174,9 @@ export class WorkerHandler {
     this.#notify();
   }
 
-  /**
-   * How many more chunks `slot` may take on top of what it holds and `batch` (the load of chunks about to go
-   * to it): one when it holds nothing; beyond that only while every chunk involved is tiny, up to the window.
-   * Both loads are running sums: this runs for every chunk dispatched.
-   */
+  /** How many more chunks `slot` may take on top of what it holds and `batch` (see {@link slotRoom}). */
   room(slot: WorkerSlot, batch: SlotLoad | null = null): number {
-    return Math.max(0, this.#room(slot, batch));
+    return Math.max(0, slotRoom(slot, batch, this.costs, this.#options, this.#queued));
   }
 
   /**
@@ -203,27 +191,7 @@ export class WorkerHandler {
     const probe = new SlotLoad(false);
     for (const held of batch) probe.add(held, this.costs);
     probe.add(chunk, this.costs);
-    return this.#room(slot, probe) >= 0;
-  }
-
-  /** `room`, below 0 when `slot` already holds more than `batch` may join. */
-  #room(slot: WorkerSlot, batch: SlotLoad | null): number {
-    if (!slot.alive || !slot.ready) return -1;
-    const pending = stayPending(slot, batch);
-    const { maxWindow, maxQueued, maxTasksPerChild } = this.#options;
-    let room = windowRoom(slot.inFlight.length, slot.load, batch, this.costs, pending ? POOL_MAX_WINDOW : maxWindow);
-    if (maxQueued !== undefined && !pending) room = Math.min(room, this.#queueRoom(slot, batch, maxQueued));
-    if (maxTasksPerChild !== undefined) room = Math.min(room, maxTasksPerChild - slot.sent - (batch?.count ?? 0));
-    return room;
-  }
-
-  /**
-   * How many more chunks `slot` may hold on top of `batch` within `maxQueued`: its first chunk always (an idle
-   * worker never waits for the queue), each one after that only while the queue shared by all workers has room.
-   */
-  #queueRoom(slot: WorkerSlot, batch: SlotLoad | null, maxQueued: number): number {
-    const elsewhere = this.#queued - queuedAt(slot);
-    return Math.max(0, maxQueued - elsewhere) + 1 - slot.inFlight.length - (batch?.count ?? 0);
+    return slotRoom(slot, probe, this.costs, this.#options, this.#queued) >= 0;
   }
 
   /** True when `chunk`, sent to `slot`, would be held there with a claim word instead of being claimed now. */
@@ -350,23 +318,4 @@ export class WorkerHandler {
     await Promise.all(slots.map((slot) => slot.handle.terminate()));
     return held;
   }
-}
-
-/**
- * Chunks waiting past `cancel()` behind another at `slot`: all it holds but the one it runs first, except the
- * calls a worker thread holds with claim words, which stay pending (claims.ts).
- */
-function queuedAt(slot: WorkerSlot): number {
-  const held = slot.inFlight.length;
-  if (held <= 1) return 0;
-  if (slot.claims === undefined) return held - 1;
-  return slot.load.notHoldable - ((slot.inFlight[0] as Chunk).holdable === true ? 0 : 1);
-}
-
-/**
- * True when every chunk at `slot`, `batch` included, stays pending while it waits there (a `submit` on a worker
- * thread, see claims.ts): those may fill the pool's window, and no queue bound applies to them.
- */
-function stayPending(slot: WorkerSlot, batch: SlotLoad | null): boolean {
-  return slot.claims !== undefined && slot.load.allHoldable && (batch === null || batch.allHoldable);
 }
