@@ -117,11 +117,6 @@ test('a held call cancelled before it started does not count as a run of its fun
   await handler.stop();
 });
 
-/** An executor's handler over two workers: each may hold one running call, and the queue both share holds 3. */
-function executorHandler(backend: Backend): WorkerHandler {
-  return new WorkerHandler(backend, { processes: 2, initializer: null, initargs: [], maxTasksPerChild: undefined, maxWindow: 4, maxQueued: 3, spawn: 'eager' }, noHooks);
-}
-
 /** Sends calls one at a time to whichever worker the handler picks until none may take more; how many each took. */
 function fill(handler: WorkerHandler, next: () => Chunk): Map<WorkerSlot, number> {
   const took = new Map<WorkerSlot, number>();
@@ -144,11 +139,21 @@ describe("an executor's tiny calls past cancel(): at most 2 × maxWorkers + 1, a
   const call = (): Chunk => ({ job: 1, index: index++, fn: task, items: [[]], star: true, perItem: false });
   const heldCall = (): Chunk => ({ ...call(), holdable: true });
 
-  test('two workers hold five between them, three and two; one that answers takes as many as the queue has room for', async () => {
-    const { backend, workers } = fakeBackend(undefined, 'process');
-    const handler = executorHandler(backend);
+  /**
+   * An executor's handler over two fake workers, spawned and not ready yet, that knows `call` is tiny: each
+   * worker may hold one running call and the queue both share holds 3 (`bounds` to change that). Threads
+   * share claim words, so the calls they hold stay pending; processes do not.
+   */
+  function executorOf(kind: 'thread' | 'process', bounds = { maxWindow: 4, maxQueued: 3 }): { handler: WorkerHandler; workers: FakeWorker[] } {
+    const { backend, workers } = fakeBackend(kind === 'thread' ? claimMemory() : undefined, kind);
+    const handler = new WorkerHandler(backend, { processes: 2, initializer: null, initargs: [], maxTasksPerChild: undefined, ...bounds, spawn: 'eager' }, noHooks);
     handler.costs.observe(call(), 0.01);
     handler.grow();
+    return { handler, workers };
+  }
+
+  test('two workers hold five between them, three and two; one that answers takes as many as the queue has room for', async () => {
+    const { handler, workers } = executorOf('process');
     for (const worker of workers) worker.events.ready();
 
     const took = fill(handler, call);
@@ -164,10 +169,7 @@ describe("an executor's tiny calls past cancel(): at most 2 × maxWorkers + 1, a
   });
 
   test('an idle worker always takes a call, even with the queue full', async () => {
-    const { backend, workers } = fakeBackend(undefined, 'process');
-    const handler = executorHandler(backend);
-    handler.costs.observe(call(), 0.01);
-    handler.grow();
+    const { handler, workers } = executorOf('process');
     workers[0]!.events.ready();
     // Alone, the first worker holds one running and the whole queue behind it.
     expect([...fill(handler, call).values()]).toEqual([4]);
@@ -177,20 +179,15 @@ describe("an executor's tiny calls past cancel(): at most 2 × maxWorkers + 1, a
   });
 
   test('however many workers an executor has, a thread holds no more pending calls than the pool window (and its claim words) allow', async () => {
-    const { backend, workers } = fakeBackend(claimMemory());
-    const handler = new WorkerHandler(backend, { processes: 1, initializer: null, initargs: [], maxTasksPerChild: undefined, maxWindow: 200, maxQueued: 199, spawn: 'eager' }, noHooks);
-    handler.costs.observe(call(), 0.01);
-    handler.grow();
+    // The bounds of an executor of 198 workers.
+    const { handler, workers } = executorOf('thread', { maxWindow: 200, maxQueued: 199 });
     workers[0]!.events.ready();
     expect([...fill(handler, heldCall).values()]).toEqual([POOL_MAX_WINDOW]);
     await handler.stop();
   });
 
   test("a thread's pending calls take no place in the queue: another worker may still queue calls that become running", async () => {
-    const { backend, workers } = fakeBackend(claimMemory());
-    const handler = executorHandler(backend);
-    handler.costs.observe(call(), 0.01);
-    handler.grow();
+    const { handler, workers } = executorOf('thread');
     workers[0]!.events.ready();
     expect([...fill(handler, heldCall).values()]).toEqual([POOL_MAX_WINDOW]);
     workers[1]!.events.ready();
@@ -199,10 +196,7 @@ describe("an executor's tiny calls past cancel(): at most 2 × maxWorkers + 1, a
   });
 
   test('a call that would become running may not join the pending calls a thread holds once the queue is full', async () => {
-    const { backend, workers } = fakeBackend(claimMemory());
-    const handler = executorHandler(backend);
-    handler.costs.observe(call(), 0.01);
-    handler.grow();
+    const { handler, workers } = executorOf('thread');
     workers[0]!.events.ready();
     const [busy] = fill(handler, call).keys() as Iterable<WorkerSlot>;
     workers[1]!.events.ready();
@@ -215,10 +209,7 @@ describe("an executor's tiny calls past cancel(): at most 2 × maxWorkers + 1, a
   });
 
   test('calls that stay pending while held (a thread with claim words) may fill the pool window; the others may not', async () => {
-    const { backend, workers } = fakeBackend(claimMemory());
-    const handler = executorHandler(backend);
-    handler.costs.observe(call(), 0.01);
-    handler.grow();
+    const { handler, workers } = executorOf('thread');
     workers[0]!.events.ready();
     const took = fill(handler, heldCall);
     expect([...took.values()]).toEqual([POOL_MAX_WINDOW]);
