@@ -1,7 +1,8 @@
 /**
  * The window: how many chunks one worker may hold at once. One while its chunks are not known to be tiny (as
  * Python's shared queue hands out one task at a time); for tiny ones, about `TARGET_QUEUED_MS` of work, so a
- * worker never waits for a round trip between two chunks, within the bounds below.
+ * worker never waits for a round trip between two chunks, within the bounds below, and for an executor within
+ * the queue all its workers share (`slotRoom`).
  */
 import type { ChunkCosts } from './chunk-costs.js';
 import type { SlotLoad } from './slot-load.js';
@@ -65,6 +66,7 @@ export interface HoldBounds {
    * means what it means in Python. None for pools.
    */
   readonly maxQueued?: number | undefined;
+  /** Chunks a worker is sent before it is replaced (Python's `maxtasksperchild`). */
   readonly maxTasksPerChild: number | undefined;
 }
 

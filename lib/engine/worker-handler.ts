@@ -37,6 +37,9 @@ export interface WorkerHandlerHooks {
   demand(limit: number): number;
 }
 
+/** A batch of nothing, shared: `mayQueue` runs for every chunk dispatched to a busy worker. */
+const NO_CHUNKS: readonly Chunk[] = [];
+
 /** Workers in a row that may die before they are ready before the pool gives up. */
 const MAX_BOOT_FAILURES = 3;
 
@@ -185,7 +188,7 @@ export class WorkerHandler {
    * holds unless `chunk` is one a thread would not hold pending while everything else there is: then the pool's
    * window for pending calls gives way to the executor's, and to its queue bound, so it is counted afresh.
    */
-  mayQueue(slot: WorkerSlot, chunk: Chunk, batch: readonly Chunk[] = [], load: SlotLoad | null = null): boolean {
+  mayQueue(slot: WorkerSlot, chunk: Chunk, batch: readonly Chunk[] = NO_CHUNKS, load: SlotLoad | null = null): boolean {
     if (!this.costs.isTiny(chunk)) return false;
     if (chunk.holdable === true || !stayPending(slot, load)) return true;
     const probe = new SlotLoad(false);
