@@ -5,8 +5,10 @@
  * Round trips are where that matters most: on this kind of machine the same raw echo measured 17 µs in one
  * minute and 70 µs in the next.
  */
+import { performance } from 'node:perf_hooks';
+
 import type { Cell, RepOptions } from './measure.js';
-import { describeFailure, timeOnce, withTimeout } from './measure.js';
+import { describeFailure, withTimeout } from './measure.js';
 
 /** One contender: how to open it, one timed repetition on it, and how to close it. */
 export interface Turn<K extends string> {
@@ -15,11 +17,14 @@ export interface Turn<K extends string> {
   open(): Promise<Interleaved>;
 }
 
-/** An opened contender, warmed up: `run` is one timed repetition (it checks its own results). */
+/**
+ * An opened contender, warmed up: `run` is one repetition (it checks its own results). Its figure is how long
+ * it took (ms), unless it resolves to a number: then that is the figure (a rate a repetition measured itself).
+ */
 export interface Interleaved {
   /** Untimed work before each repetition (fresh inputs for a run that consumes its own). */
   prepare?(): void;
-  run(): Promise<void>;
+  run(): Promise<unknown>;
   close(): Promise<unknown>;
 }
 
@@ -33,6 +38,13 @@ interface State {
 export function failure(label: string, error: unknown): Cell {
   process.stderr.write(`  ${label}: FAILED ${describeFailure(error)}\n`);
   return { kind: 'fail', reason: describeFailure(error) };
+}
+
+/** One repetition's figure: the number `run` resolved to, or else how long it took (ms). */
+async function figureOf(opened: Interleaved): Promise<number> {
+  const start = performance.now();
+  const figure = await opened.run();
+  return typeof figure === 'number' ? figure : performance.now() - start;
 }
 
 /**
@@ -57,7 +69,7 @@ export async function interleavedCells<K extends string>(turns: readonly Turn<K>
         if (!opened || state.failed || (state.runs.at(-1) ?? 0) > reps.slowMs) continue;
         try {
           opened.prepare?.();
-          state.runs.push(await withTimeout(timeOnce(() => opened.run()), timeoutMs, turn.label));
+          state.runs.push(await withTimeout(figureOf(opened), timeoutMs, turn.label));
         } catch (error) {
           state.failed = failure(turn.label, error);
         }

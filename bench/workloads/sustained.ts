@@ -6,15 +6,18 @@
  * (both pools) and `executor.submit(echo, i)` (both executors); the peers
  * through their `run`/`exec` of the same echo. Every reply is checked. The
  * cell is completions per second (higher is better), the median of 3 runs
- * after a short warm-up run on the same pool.
+ * after a short warm-up run on the same pool; every contender is open at once
+ * and the runs go in turn (see interleave.ts), as in the round-trip rows.
  */
 import { performance } from 'node:perf_hooks';
 
 import type { BenchConfig } from '../harness/config.js';
 import type { ContenderId, PeerPool } from '../harness/contenders.js';
 import { closeExecutor, EXECUTORS, openExecutor, openOurs, openPeer, OURS, PEERS, WORKERS } from '../harness/contenders.js';
+import type { Turn } from '../harness/interleave.js';
+import { interleavedCells } from '../harness/interleave.js';
 import type { Cell } from '../harness/measure.js';
-import { attempt, check, median } from '../harness/measure.js';
+import { cellFromRuns, check } from '../harness/measure.js';
 import { openBoundedProcessEchoes } from '../harness/raw-echo.js';
 import type { Row } from '../harness/table.js';
 import { echo } from './latency.js';
@@ -50,39 +53,43 @@ async function sustainedRate(send: (value: number) => Promise<unknown>, inFlight
  */
 const EXECUTOR_QUEUED_CALLS = WORKERS + 1;
 
-function rateCell<T>(label: string, config: BenchConfig, open: () => Promise<T> | T, send: (subject: T, value: number) => Promise<unknown>, close: (subject: T) => Promise<unknown>): Promise<Cell> {
-  const { inFlight, durationMs, warmupMs, reps } = config.sustained;
-  return attempt(
-    `sustained rate / ${label}`,
-    open,
-    async (subject) => {
-      await sustainedRate((value) => send(subject, value), inFlight, warmupMs);
-      const rates: number[] = [];
-      for (let i = 0; i < reps; i++) rates.push(await sustainedRate((value) => send(subject, value), inFlight, durationMs));
-      return { kind: 'ok', value: median(rates), runs: rates };
+/**
+ * A contender of the row: opened, warmed up for `warmupMs`, then one rate run of `durationMs` per repetition,
+ * in turn with the others (see interleave.ts): the rates it is compared with are measured in the same minutes.
+ */
+function rateTurn<T>(id: ContenderId, config: BenchConfig, open: () => Promise<T> | T, send: (subject: T, value: number) => Promise<unknown>, close: (subject: T) => Promise<unknown>): Turn<ContenderId> {
+  const { inFlight, durationMs, warmupMs } = config.sustained;
+  return {
+    id,
+    label: `sustained rate / ${id === 'rawProcesses' ? 'raw fork' : id}`,
+    async open() {
+      const subject = await open();
+      const task = (value: number): Promise<unknown> => send(subject, value);
+      try {
+        await sustainedRate(task, inFlight, warmupMs);
+      } catch (error) {
+        await close(subject);
+        throw error;
+      }
+      return { run: () => sustainedRate(task, inFlight, durationMs), close: () => close(subject) };
     },
-    close,
-    config.timeoutMs,
-  );
+  };
 }
 
 export async function sustainedRow(config: BenchConfig): Promise<Row> {
   const { inFlight, durationMs, reps } = config.sustained;
-  const cells: Partial<Record<ContenderId, Cell>> = {};
-  for (const id of OURS) {
-    cells[id] = await rateCell(id, config, () => openOurs(id), (pool, v) => pool.applyAsync(echo, [v]).get(), (pool) => pool.terminate());
-  }
-  for (const id of EXECUTORS) {
+  const turns: Turn<ContenderId>[] = [
+    ...OURS.map((id) => rateTurn(id, config, () => openOurs(id), (pool, v) => pool.applyAsync(echo, [v]).get(), (pool) => pool.terminate())),
     // `await` on the Future itself (it is PromiseLike), as users write it.
-    cells[id] = await rateCell(id, config, () => openExecutor(id), async (ex, v) => await ex.submit(echo, v), closeExecutor);
-  }
-  for (const id of PEERS) {
-    cells[id] = await rateCell<PeerPool>(id, config, () => openPeer(id), (peer, v) => peer.run('echo', v), (peer) => peer.destroy());
-  }
-  // The floor of a ProcessPoolExecutor's rate: bare children holding as many calls each as it lets one hold.
-  cells.rawProcesses = await rateCell('raw fork', config, () => openBoundedProcessEchoes(WORKERS, EXECUTOR_QUEUED_CALLS), (echoes, v) => echoes.send(v), (echoes) => echoes.close());
+    ...EXECUTORS.map((id) => rateTurn(id, config, () => openExecutor(id), async (ex, v) => await ex.submit(echo, v), closeExecutor)),
+    ...PEERS.map((id) => rateTurn<PeerPool>(id, config, () => openPeer(id), (peer, v) => peer.run('echo', v), (peer) => peer.destroy())),
+    // The floor of a ProcessPoolExecutor's rate: bare children holding as many calls each as it lets one hold.
+    rateTurn('rawProcesses', config, () => openBoundedProcessEchoes(WORKERS, EXECUTOR_QUEUED_CALLS), (echoes, v) => echoes.send(v), (echoes) => echoes.close()),
+  ];
+  // A figure here is a rate, not a time: no contender is "slow" enough to run once.
+  const cells = Object.fromEntries(await interleavedCells(turns, { reps, slowMs: Infinity }, config.timeoutMs, (runs) => cellFromRuns(runs))) as Partial<Record<ContenderId, Cell>>;
   return {
-    title: `sustained rate: ${inFlight.toLocaleString('en-US')} tiny tasks (echo) kept in flight for ${durationMs / 1000} s, median of ${reps} runs (Pool/ThreadPool: applyAsync; executors: submit; peers: run/exec; raw fork: ${WORKERS} bare children, one call running at each and at most ${EXECUTOR_QUEUED_CALLS} queued behind them in all)`,
+    title: `sustained rate: ${inFlight.toLocaleString('en-US')} tiny tasks (echo) kept in flight for ${durationMs / 1000} s, every contender open at once and run in turn, median of ${reps} rounds (Pool/ThreadPool: applyAsync; executors: submit; peers: run/exec; raw fork: ${WORKERS} bare children, one call running at each and at most ${EXECUTOR_QUEUED_CALLS} queued behind them in all)`,
     unit: 'ops/s',
     higherIsBetter: true,
     cells,
