@@ -28,6 +28,34 @@ export interface Interleaved {
   close(): Promise<unknown>;
 }
 
+/** How to open a contender, warm it up before the first round, and close it. */
+export interface Setup<T> {
+  open(): Promise<T> | T;
+  warm(subject: T): Promise<unknown>;
+  close(subject: T): Promise<unknown>;
+}
+
+/**
+ * A contender opened and warmed up by `setup`, whose repetitions `rounds` gives: a warm-up that fails closes
+ * it again (its cell then says why) instead of leaving its workers running.
+ */
+export function warmedTurn<K extends string, T>(id: K, label: string, setup: Setup<T>, rounds: (subject: T) => Omit<Interleaved, 'close'>): Turn<K> {
+  return {
+    id,
+    label,
+    async open() {
+      const subject = await setup.open();
+      try {
+        await setup.warm(subject);
+      } catch (error) {
+        await setup.close(subject);
+        throw error;
+      }
+      return { ...rounds(subject), close: () => setup.close(subject) };
+    },
+  };
+}
+
 interface State {
   opened?: Interleaved;
   failed?: Cell;

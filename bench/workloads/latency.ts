@@ -8,7 +8,7 @@ import type { BenchConfig } from '../harness/config.js';
 import type { ContenderId, PeerPool } from '../harness/contenders.js';
 import { openOurs, openPeer,OURS, PEERS } from '../harness/contenders.js';
 import type { Turn } from '../harness/interleave.js';
-import { interleavedCells } from '../harness/interleave.js';
+import { interleavedCells, warmedTurn } from '../harness/interleave.js';
 import type { Cell } from '../harness/measure.js';
 import { cellFromRuns, check } from '../harness/measure.js';
 import { openProcessEcho, openThreadAtomicsEcho, openThreadEcho } from '../harness/raw-echo.js';
@@ -39,21 +39,8 @@ export function roundTripTurn<K extends string, T>(
   close: (subject: T) => Promise<unknown>,
   trips: number,
 ): Turn<K> {
-  return {
-    id,
-    label,
-    async open() {
-      const subject = await open();
-      const trip = (value: number): Promise<unknown> => send(subject, value);
-      try {
-        await roundTrips(WARMUP_TRIPS, trip);
-      } catch (error) {
-        await close(subject);
-        throw error;
-      }
-      return { run: () => roundTrips(trips, trip), close: () => close(subject) };
-    },
-  };
+  const trip = (subject: T) => (value: number): Promise<unknown> => send(subject, value);
+  return warmedTurn(id, label, { open, warm: (subject) => roundTrips(WARMUP_TRIPS, trip(subject)), close }, (subject) => ({ run: () => roundTrips(trips, trip(subject)) }));
 }
 
 export async function latencyRow(config: BenchConfig): Promise<Row> {

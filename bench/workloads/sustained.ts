@@ -15,7 +15,7 @@ import type { BenchConfig } from '../harness/config.js';
 import type { ContenderId, PeerPool } from '../harness/contenders.js';
 import { closeExecutor, EXECUTORS, openExecutor, openOurs, openPeer, OURS, PEERS, WORKERS } from '../harness/contenders.js';
 import type { Turn } from '../harness/interleave.js';
-import { interleavedCells } from '../harness/interleave.js';
+import { interleavedCells, warmedTurn } from '../harness/interleave.js';
 import type { Cell } from '../harness/measure.js';
 import { cellFromRuns, check } from '../harness/measure.js';
 import { openBoundedProcessEchoes } from '../harness/raw-echo.js';
@@ -59,21 +59,11 @@ const EXECUTOR_QUEUED_CALLS = WORKERS + 1;
  */
 function rateTurn<T>(id: ContenderId, config: BenchConfig, open: () => Promise<T> | T, send: (subject: T, value: number) => Promise<unknown>, close: (subject: T) => Promise<unknown>): Turn<ContenderId> {
   const { inFlight, durationMs, warmupMs } = config.sustained;
-  return {
-    id,
-    label: `sustained rate / ${id === 'rawProcesses' ? 'raw fork' : id}`,
-    async open() {
-      const subject = await open();
-      const task = (value: number): Promise<unknown> => send(subject, value);
-      try {
-        await sustainedRate(task, inFlight, warmupMs);
-      } catch (error) {
-        await close(subject);
-        throw error;
-      }
-      return { run: () => sustainedRate(task, inFlight, durationMs), close: () => close(subject) };
-    },
-  };
+  const task = (subject: T) => (value: number): Promise<unknown> => send(subject, value);
+  const label = `sustained rate / ${id === 'rawProcesses' ? 'raw fork' : id}`;
+  return warmedTurn(id, label, { open, warm: (subject) => sustainedRate(task(subject), inFlight, warmupMs), close }, (subject) => ({
+    run: () => sustainedRate(task(subject), inFlight, durationMs),
+  }));
 }
 
 export async function sustainedRow(config: BenchConfig): Promise<Row> {
