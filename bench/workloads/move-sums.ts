@@ -13,7 +13,7 @@ import type { BenchConfig } from '../harness/config.js';
 import type { ContenderId, PeerPool } from '../harness/contenders.js';
 import { openOurs, openPeer, OURS } from '../harness/contenders.js';
 import type { Turn } from '../harness/interleave.js';
-import { interleavedCells } from '../harness/interleave.js';
+import { interleavedCells, warmedTurn } from '../harness/interleave.js';
 import { verifySame } from '../harness/map-row.js';
 import type { Cell } from '../harness/measure.js';
 import { cellFromRuns, timeOnce } from '../harness/measure.js';
@@ -41,25 +41,19 @@ async function timedOnCopies(items: readonly Float64Array[], expected: readonly 
   return runs;
 }
 
-/** A contender of the row: opened, warmed up, then each repetition on fresh copies made before its clock starts. */
-function sumsTurn<T>(id: ContenderId, label: string, open: () => Promise<T> | T, run: (subject: T, arrays: Float64Array[]) => Promise<unknown[]>, close: (subject: T) => unknown, items: readonly Float64Array[], expected: readonly number[]): Turn<ContenderId> {
-  return {
-    id,
-    label,
-    async open() {
-      const subject = await open();
-      const warmup = items.slice(0, WARMUP_ARRAYS);
-      verifySame(await run(subject, warmup.map((array) => array.slice())), expected.slice(0, WARMUP_ARRAYS), 'warm-up');
-      let arrays: Float64Array[] = [];
-      return {
-        prepare: () => {
-          arrays = items.map((array) => array.slice());
-        },
-        run: async () => verifySame(await run(subject, arrays), expected, 'sums'),
-        close: async () => close(subject),
-      };
-    },
-  };
+/** A contender of the row: opened, warmed up (closed again if that fails), then each repetition on fresh copies made before its clock starts. */
+function sumsTurn<T>(id: ContenderId, label: string, open: () => Promise<T> | T, run: (subject: T, arrays: Float64Array[]) => Promise<unknown[]>, close: (subject: T) => Promise<unknown>, items: readonly Float64Array[], expected: readonly number[]): Turn<ContenderId> {
+  const warmup = items.slice(0, WARMUP_ARRAYS);
+  const warm = async (subject: T): Promise<void> => verifySame(await run(subject, warmup.map((array) => array.slice())), expected.slice(0, WARMUP_ARRAYS), 'warm-up');
+  return warmedTurn(id, label, { open, warm, close }, (subject) => {
+    let arrays: Float64Array[] = [];
+    return {
+      prepare: () => {
+        arrays = items.map((array) => array.slice());
+      },
+      run: async () => verifySame(await run(subject, arrays), expected, 'sums'),
+    };
+  });
 }
 
 export async function moveSumsRow(config: BenchConfig): Promise<Row> {
