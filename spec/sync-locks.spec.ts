@@ -1,7 +1,7 @@
 /** Lock, RLock, Semaphore, BoundedSemaphore and Event: from the owner, a worker thread and a child process. */
 import { BoundedSemaphore, Event, InvalidStateError, Lock, RLock, Semaphore, TimeoutError, WorkerLostError } from 'multipool';
 
-import { withinSeconds } from './support/helpers.js';
+import { terminating, withinSeconds } from './support/helpers.js';
 import type { Side } from './support/sides.js';
 import { sidePool, SIDES, STEP_LIMIT } from './support/sides.js';
 
@@ -33,7 +33,7 @@ describe.each(SIDES)('from a worker (%s)', (side: Side) => {
   });
 
   test('a worker waiting in acquire() goes on when the owner releases', async () => {
-    await using pool = sidePool(side, 1);
+    await using pool = terminating(sidePool(side, 1));
     const lock = new Lock();
     const started = new Event();
     await lock.acquire();
@@ -92,7 +92,7 @@ describe.each(SIDES)('from a worker (%s)', (side: Side) => {
   });
 
   test('Event.wait() in the worker resolves when the owner sets it, and false after its timeout', async () => {
-    await using pool = sidePool(side, 1);
+    await using pool = terminating(sidePool(side, 1));
     const event = new Event();
     expect(await within(pool.apply((e: Event) => e.wait(0.05), [event]), 'timed wait')).toBe(false);
     const started = new Event();

@@ -2,7 +2,7 @@
 import type { DictProxy, ListProxy, NamespaceProxy, Queue } from 'multipool';
 import { Event, InvalidStateError, Lock, Manager } from 'multipool';
 
-import { withinSeconds } from './support/helpers.js';
+import { terminating, withinSeconds } from './support/helpers.js';
 import type { Side } from './support/sides.js';
 import { sidePool, SIDES, STEP_LIMIT } from './support/sides.js';
 
@@ -77,7 +77,7 @@ describe.each(SIDES)('from a worker (%s)', (side: Side) => {
 
   test('after shutdown, every pending and later proxy call from the worker rejects promptly with InvalidStateError', async () => {
     const manager = new Manager();
-    await using pool = sidePool(side, 2);
+    await using pool = terminating(sidePool(side, 2));
     const q = manager.Queue<number>();
     const d = manager.dict();
     const lock = manager.Lock();

@@ -1,7 +1,7 @@
 /** A queue's ring in shared memory: worker threads of the owner's process beside child processes. */
 import { Empty, Event, Full, JoinableQueue, Queue, SimpleQueue, Value } from 'multipool';
 
-import { makePool, withinSeconds } from './support/helpers.js';
+import { makePool, terminating, withinSeconds } from './support/helpers.js';
 import { STEP_LIMIT } from './support/sides.js';
 
 const within = <T>(promise: Promise<T>, what: string): Promise<T> => withinSeconds(STEP_LIMIT, promise, what);
@@ -13,7 +13,7 @@ const range = (n: number, tag = ''): string[] => Array.from({ length: n }, (_, i
 
 describe('a queue between worker threads', () => {
   test('a bounded put from a thread waits until a get makes room', async () => {
-    await using pool = makePool('thread', 1);
+    await using pool = terminating(makePool('thread', 1));
     const q = new Queue<number>(2);
     const putting = new Event();
     const putDone = new Value('i', 0);
@@ -90,7 +90,7 @@ describe('a queue between worker threads', () => {
   });
 
   test('a thread consumer terminated while blocked in get() loses nothing', async () => {
-    await using consumer = makePool('thread', 1);
+    await using consumer = terminating(makePool('thread', 1));
     await using producer = makePool('thread', 1);
     const q = new Queue<string>();
     const waiting = new Event();

@@ -1,7 +1,7 @@
 /** Queue, JoinableQueue and SimpleQueue: from the owner, a worker thread and a child process. */
 import { Empty, Event, Full, InvalidStateError, JoinableQueue, Lock, Pool, Queue, SimpleQueue, Value } from 'multipool';
 
-import { withinSeconds } from './support/helpers.js';
+import { terminating, withinSeconds } from './support/helpers.js';
 import type { Side } from './support/sides.js';
 import { sidePool, SIDES, STEP_LIMIT } from './support/sides.js';
 
@@ -41,7 +41,7 @@ describe.each(SIDES)('from a worker (%s)', (side: Side) => {
   });
 
   test('a consumer killed while waiting on get() loses no item', async () => {
-    await using consumer = sidePool(side, 1);
+    await using consumer = terminating(sidePool(side, 1));
     const q = new Queue<string>();
     const waiting = new Event();
     const lost = consumer.apply(
@@ -60,7 +60,7 @@ describe.each(SIDES)('from a worker (%s)', (side: Side) => {
   });
 
   test('a consumer killed holding items leased ahead loses none of them, and qsize() counts them meanwhile', async () => {
-    await using consumer = sidePool(side, 1);
+    await using consumer = terminating(sidePool(side, 1));
     const q = new Queue<string>();
     for (const item of ['a', 'b', 'c']) await q.put(item);
     const holding = new Event();
@@ -103,7 +103,7 @@ describe.each(SIDES)('from a worker (%s)', (side: Side) => {
   });
 
   test('a producer killed right after its puts resolved loses none of them', async () => {
-    await using producer = sidePool(side, 1);
+    await using producer = terminating(sidePool(side, 1));
     const q = new Queue<number>();
     const done = new Event();
     const running = producer.apply(

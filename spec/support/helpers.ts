@@ -15,6 +15,17 @@ export function makePool(backend: BackendName, options: number | Omit<PoolOption
   return new Pool({ ...(typeof options === 'number' ? { processes: options } : options), backend });
 }
 
+/**
+ * For a test whose task waits on a step of the test body (an item to get, a lock to release, an event to set):
+ * `await using pool = terminating(makePool(…))` disposes of the pool with `terminate()` instead of `close()` +
+ * `join()`. A step that fails or runs out of time then fails the test, where `join()` would wait for ever for
+ * a task that nothing releases any more.
+ */
+export function terminating<P extends Pool>(pool: P): P {
+  Object.defineProperty(pool, Symbol.asyncDispose, { value: () => pool.terminate() });
+  return pool;
+}
+
 /** Live child processes of this test process that are multipool workers (tinypool's process entry). */
 export function workerChildren(): number[] {
   const pids: number[] = [];
