@@ -177,8 +177,8 @@ describe('a queue shared by threads and child processes', () => {
     // Two workers a side: each producer runs beside its side's consumer. With one, a producer waited for its
     // side's consumer to finish, and when the main's 300 items were split so that neither consumer reached
     // 250, both waited for ever for items that only the queued producers would have put.
-    await using threads = makePool('thread', 2);
-    await using processes = makePool('process', 2);
+    await using threads = terminating(makePool('thread', 2));
+    await using processes = terminating(makePool('process', 2));
     const q = new Queue<string>();
     const consumers = Promise.all([threads.apply(consume, [q, 250]), processes.apply(consume, [q, 250])]);
     await within(Promise.all([threads.apply(produce, [q, 't']), processes.apply(produce, [q, 'p']), produce(q, 'm')]), 'the producers');
