@@ -85,6 +85,7 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
     const backend = createBackend(kind, options);
     if (options.initializer) backend.prepare(options.initializer, 'initializer');
     this.#maxWorkers = options.count;
+    const maxQueued = executorMaxQueued(options.count);
     this.#engine = new Engine(
       backend,
       {
@@ -93,8 +94,8 @@ export abstract class Executor extends EventEmitter<PoolEvents> {
         initargs: options.initargs,
         maxTasksPerChild: options.maxTasksPerChild,
         // One running at a worker, and up to the executor's whole queue behind it, within the pool's window.
-        maxWindow: Math.min(executorMaxQueued(options.count) + 1, POOL_MAX_WINDOW),
-        maxQueued: executorMaxQueued(options.count),
+        maxWindow: Math.min(maxQueued + 1, POOL_MAX_WINDOW),
+        maxQueued,
         // Python's executors start a worker per submitted task while none is idle, up to maxWorkers.
         spawn: 'on-demand',
         name,
